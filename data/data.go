@@ -1,0 +1,156 @@
+// Package data holds the plan dataset — layer metadata, one GeoJSON
+// FeatureCollection per layer and the plan-wide targets — embedded in the
+// binary, and reads and validates datasets in that format.
+//
+// A dataset directory holds:
+//
+//	layers.json          [ {id, title_zh, title_en, ..., geometry_type}, ... ]
+//	layers/<id>.geojson  one FeatureCollection per layer
+//	targets.json         [ {id, group, metric, value, ...}, ... ] (optional)
+package data
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"planmap/geo"
+)
+
+//go:embed layers.json targets.json layers SOURCES.md
+var embedded embed.FS
+
+// Embedded returns the dataset shipped in the binary.
+func Embedded() fs.FS { return embedded }
+
+// Dir returns a dataset directory on disk.
+func Dir(dir string) fs.FS { return os.DirFS(dir) }
+
+// Dataset is a whole plan dataset, read and validated.
+type Dataset struct {
+	Layers   []geo.Layer
+	Features []geo.Feature // grouped by layer, in file order
+	Targets  []geo.PlanTarget
+}
+
+// Invalid is returned when a dataset has problems; it lists all of them.
+type Invalid struct{ Problems []geo.Problem }
+
+func (e *Invalid) Error() string {
+	lines := make([]string, 0, len(e.Problems)+1)
+	lines = append(lines, fmt.Sprintf("dataset has %d problem(s):", len(e.Problems)))
+	for _, p := range e.Problems {
+		lines = append(lines, "  "+p.Error())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Load reads a dataset and checks it; any problem gives an *Invalid error
+// naming each file and feature, so nothing half-valid is ever served or stored.
+func Load(fsys fs.FS) (*Dataset, error) {
+	ds, probs := read(fsys)
+	if ds != nil {
+		probs = append(probs, Check(ds)...)
+	}
+	if len(probs) > 0 {
+		return nil, &Invalid{Problems: probs}
+	}
+	return ds, nil
+}
+
+func read(fsys fs.FS) (*Dataset, []geo.Problem) {
+	ds := &Dataset{}
+	if err := readJSON(fsys, "layers.json", &ds.Layers); err != nil {
+		return nil, []geo.Problem{{File: "layers.json", Msg: err.Error()}}
+	}
+	var probs []geo.Problem
+	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
+	}
+	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
+	for _, l := range ds.Layers {
+		file := LayerFile(l.ID)
+		fs, p := readLayer(fsys, file, l.ID)
+		probs = append(probs, p...)
+		ds.Features = append(ds.Features, fs...)
+	}
+	return ds, probs
+}
+
+// LayerFile is the path of a layer's GeoJSON file inside a dataset.
+func LayerFile(layer string) string { return path.Join("layers", layer+".geojson") }
+
+func readJSON(fsys fs.FS, name string, v any) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("not valid JSON: %v", err)
+	}
+	return nil
+}
+
+func readLayer(fsys fs.FS, file, layer string) ([]geo.Feature, []geo.Problem) {
+	b, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, []geo.Problem{{File: file, Msg: "cannot read: " + err.Error()}}
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		return nil, []geo.Problem{{File: file, Msg: "not a GeoJSON FeatureCollection: " + err.Error()}}
+	}
+	var out []geo.Feature
+	var probs []geo.Problem
+	for i, gf := range fc.Features {
+		f, err := geo.FromGeoJSON(layer, gf)
+		if err != nil {
+			probs = append(probs, geo.Problem{File: file, Feature: fmt.Sprint("#", i), Msg: err.Error()})
+			continue
+		}
+		f.Geometry = clean(f.Geometry)
+		out = append(out, f)
+	}
+	return out, probs
+}
+
+// clean drops repeated consecutive points, which sources often carry and
+// which make zero-length edges.
+func clean(g orb.Geometry) orb.Geometry {
+	switch g := g.(type) {
+	case orb.LineString:
+		return dedupe(g)
+	case orb.MultiLineString:
+		for i := range g {
+			g[i] = dedupe(g[i])
+		}
+	case orb.Polygon:
+		for i := range g {
+			g[i] = orb.Ring(dedupe(orb.LineString(g[i])))
+		}
+	case orb.MultiPolygon:
+		for i := range g {
+			g[i] = clean(g[i]).(orb.Polygon)
+		}
+	}
+	return g
+}
+
+func dedupe(l orb.LineString) orb.LineString {
+	out := l[:0:0]
+	for i, p := range l {
+		if i == 0 || p != l[i-1] {
+			out = append(out, p)
+		}
+	}
+	return out
+}

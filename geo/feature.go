@@ -1,0 +1,116 @@
+// Package geo holds planmap's domain: layers and features of the plan, the
+// Store interface every backend implements, validation and coordinate systems.
+package geo
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Status values, as the plan's verbs give them (see the catalogue's conventions).
+const (
+	StatusExisting          = "existing"
+	StatusUnderConstruction = "under_construction"
+	StatusPlanned           = "planned"
+	StatusExpansion         = "expansion"
+	StatusUpgrade           = "upgrade"
+)
+
+// Statuses lists every known status in display order.
+var Statuses = []string{StatusExisting, StatusUnderConstruction, StatusPlanned, StatusExpansion, StatusUpgrade}
+
+// Accuracy values: how far a feature's geometry can be trusted.
+const (
+	AccuracySurveyed    = "surveyed"    // from a measured source (OSM, Wikidata, metro data)
+	AccuracyApproximate = "approximate" // a point placed from a description, good to a few km
+	AccuracySchematic   = "schematic"   // a drawn shape that shows intent, not a boundary
+	AccuracyDistrict    = "district"    // placed at its district, nothing finer is known
+	AccuracyUnknown     = "unknown"     // no geometry at all
+)
+
+// Accuracies lists every known accuracy, best first.
+var Accuracies = []string{AccuracySurveyed, AccuracyApproximate, AccuracySchematic, AccuracyDistrict, AccuracyUnknown}
+
+// Target is one quantified goal the plan sets for a feature or for the city.
+type Target struct {
+	Metric string   `json:"metric"`
+	Value  *float64 `json:"value,omitempty"`
+	Unit   string   `json:"unit,omitempty"`
+	Year   int      `json:"year,omitempty"`
+	Text   string   `json:"text,omitempty"` // the plan's own wording, e.g. "300万标箱"
+}
+
+// Feature is one mappable element of the plan.
+type Feature struct {
+	ID          string         `json:"id"`
+	Layer       string         `json:"layer"`
+	NameZH      string         `json:"name_zh"`
+	NameEN      string         `json:"name_en"`
+	Kind        string         `json:"kind"`
+	Status      string         `json:"status"`
+	PlanSection string         `json:"plan_section,omitempty"`
+	PlanLine    int            `json:"plan_line,omitempty"`
+	PlanQuote   string         `json:"plan_quote,omitempty"`
+	Targets     []Target       `json:"targets,omitempty"`
+	District    string         `json:"district,omitempty"`
+	Accuracy    string         `json:"accuracy"`
+	Source      string         `json:"source"`
+	Updated     time.Time      `json:"updated"`
+	Extra       map[string]any `json:"-"` // further properties, kept as given
+	Geometry    orb.Geometry   `json:"-"` // WGS84 lon/lat; nil when the place is unknown
+}
+
+// Style holds hints for drawing a layer; the web map and legend read them.
+type Style struct {
+	Color   string `json:"color,omitempty"`
+	Dashed  bool   `json:"dashed,omitempty"`
+	Icon    string `json:"icon,omitempty"`
+	MinZoom int    `json:"minzoom,omitempty"`
+}
+
+// Layer is one theme of the plan, served as one OGC collection and one tile layer.
+type Layer struct {
+	ID            string    `json:"id"`
+	TitleZH       string    `json:"title_zh"`
+	TitleEN       string    `json:"title_en"`
+	DescriptionZH string    `json:"description_zh,omitempty"`
+	DescriptionEN string    `json:"description_en,omitempty"`
+	Theme         string    `json:"theme"`
+	GeometryType  string    `json:"geometry_type"` // Point, LineString, Polygon (Multi* allowed inside)
+	Order         int       `json:"order"`
+	Base          bool      `json:"base,omitempty"` // a base layer (districts, water), not a plan element
+	Style         Style     `json:"style"`
+	Bounds        orb.Bound `json:"-"` // computed from the data
+	Count         int       `json:"-"`
+	Updated       time.Time `json:"-"` // latest feature update
+}
+
+// Themes lists the plan's themes in display order with their bilingual titles.
+var Themes = []struct{ ID, ZH, EN string }{
+	{"base", "底图", "Base map"},
+	{"structure", "空间结构", "Spatial structure"},
+	{"transport", "综合交通", "Transport"},
+	{"water", "水安全", "Water"},
+	{"ecology", "生态", "Ecology"},
+	{"energy", "能源", "Energy"},
+	{"utilities", "市政设施", "Urban utilities"},
+	{"innovation", "科技创新与产业", "Innovation and industry"},
+	{"services", "公共服务", "Public services"},
+	{"commerce", "商贸物流", "Commerce and logistics"},
+}
+
+// PlanTarget is one of the plan's city-wide quantified targets, linked to a
+// feature where the target names one.
+type PlanTarget struct {
+	ID          string `json:"id"`
+	Group       string `json:"group"`
+	Metric      string `json:"metric"`
+	Value       string `json:"value"` // as the plan writes it, e.g. "600公里"
+	Year        int    `json:"year,omitempty"`
+	PlanSection string `json:"plan_section,omitempty"`
+	PlanLine    int    `json:"plan_line,omitempty"`
+	Quote       string `json:"plan_quote,omitempty"`
+	Feature     string `json:"feature,omitempty"` // id of the linked feature
+	Layer       string `json:"layer,omitempty"`   // its layer
+}

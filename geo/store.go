@@ -1,0 +1,85 @@
+package geo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Errors a Store returns; the web layer maps them to HTTP statuses.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrUnavailable = errors.New("store unavailable")
+)
+
+// TimeRange is a closed interval; a zero end is open.
+type TimeRange struct {
+	Start, End time.Time
+}
+
+// Contains reports whether t lies in the range.
+func (r TimeRange) Contains(t time.Time) bool {
+	return (r.Start.IsZero() || !t.Before(r.Start)) && (r.End.IsZero() || !t.After(r.End))
+}
+
+// Filterable lists the properties a query may filter on by equality.
+var Filterable = []string{"status", "kind", "district", "accuracy"}
+
+// Query selects features of one layer.
+type Query struct {
+	BBox   *orb.Bound        // intersects, WGS84
+	Time   *TimeRange        // on Updated
+	Props  map[string]string // equality on Filterable properties
+	Limit  int
+	Offset int
+}
+
+// Page is one page of a query's answer with the exact count of all matches.
+type Page struct {
+	Features []Feature
+	Matched  int
+}
+
+// NearbyQuery asks for features within Radius metres of a point.
+type NearbyQuery struct {
+	Center orb.Point
+	Radius float64 // metres
+	Layers []string
+	Limit  int
+}
+
+// Near is a feature with its geodesic distance from the query point.
+type Near struct {
+	Feature
+	DistanceM float64
+}
+
+// SearchQuery asks for features whose Chinese or English name matches Text.
+type SearchQuery struct {
+	Text   string
+	Layers []string
+	Limit  int
+}
+
+// Store is where the plan's features live. The embedded memstore and the
+// PostGIS store implement it; one contract suite defines its behaviour.
+type Store interface {
+	// Layers lists layers in display order, with Bounds, Count and Updated filled in.
+	Layers(ctx context.Context) ([]Layer, error)
+	// Features answers a query on one layer, ordered by id; ErrNotFound for an unknown layer.
+	Features(ctx context.Context, layer string, q Query) (Page, error)
+	// Feature returns one feature of a layer, or ErrNotFound.
+	Feature(ctx context.Context, layer, id string) (Feature, error)
+	// Nearby lists features nearest first, with distance to the nearest point of the geometry.
+	Nearby(ctx context.Context, q NearbyQuery) ([]Near, error)
+	// Search ranks name matches: exact, then prefix, then substring.
+	Search(ctx context.Context, q SearchQuery) ([]Feature, error)
+	// Targets lists the plan-wide targets.
+	Targets(ctx context.Context) ([]PlanTarget, error)
+	// Ping reports whether the store can answer.
+	Ping(ctx context.Context) error
+	// Close releases resources.
+	Close() error
+}

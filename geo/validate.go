@@ -1,0 +1,167 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// Region is the Wuhan metropolitan region (武汉城市圈 and its neighbours):
+// every coordinate of the plan lies inside it.
+var Region = orb.Bound{Min: orb.Point{112.5, 29.0}, Max: orb.Point{116.5, 32.0}}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ValidID reports whether s is a kebab-case ascii id, as feature and layer ids must be.
+func ValidID(s string) bool { return len(s) <= 100 && idPattern.MatchString(s) }
+
+// Problem is one thing wrong with a feature, named so that a person can find it.
+type Problem struct {
+	File    string `json:"file,omitempty"`
+	Feature string `json:"feature,omitempty"`
+	Msg     string `json:"problem"`
+}
+
+func (p Problem) Error() string {
+	switch {
+	case p.File != "" && p.Feature != "":
+		return fmt.Sprintf("%s: feature %q: %s", p.File, p.Feature, p.Msg)
+	case p.File != "":
+		return p.File + ": " + p.Msg
+	case p.Feature != "":
+		return fmt.Sprintf("feature %q: %s", p.Feature, p.Msg)
+	}
+	return p.Msg
+}
+
+// Validate checks one feature's properties and geometry and returns every problem found.
+func Validate(f Feature) []Problem {
+	var out []Problem
+	bad := func(format string, args ...any) {
+		out = append(out, Problem{Feature: f.ID, Msg: fmt.Sprintf(format, args...)})
+	}
+	if !ValidID(f.ID) {
+		bad("id %q is not kebab-case ascii", f.ID)
+	}
+	if f.NameZH == "" && f.NameEN == "" {
+		bad("has neither name_zh nor name_en")
+	}
+	if f.Kind == "" {
+		bad("kind is missing")
+	}
+	if !slices.Contains(Statuses, f.Status) {
+		bad("status %q is not one of %v", f.Status, Statuses)
+	}
+	if !slices.Contains(Accuracies, f.Accuracy) {
+		bad("accuracy %q is not one of %v", f.Accuracy, Accuracies)
+	}
+	if f.Source == "" {
+		bad("source is missing")
+	}
+	switch {
+	case f.Geometry == nil && f.Accuracy != AccuracyUnknown:
+		bad("geometry is null but accuracy is %q (use %q)", f.Accuracy, AccuracyUnknown)
+	case f.Geometry != nil && f.Accuracy == AccuracyUnknown:
+		bad("accuracy is %q but the feature has a geometry", AccuracyUnknown)
+	case f.Geometry != nil:
+		if err := ValidGeometry(f.Geometry); err != nil {
+			bad("invalid geometry: %v", err)
+		} else if b := f.Geometry.Bound(); !Region.Contains(b.Min) || !Region.Contains(b.Max) {
+			bad("geometry %v..%v lies outside the Wuhan region %v..%v", b.Min, b.Max, Region.Min, Region.Max)
+		}
+	}
+	return out
+}
+
+// ValidGeometry checks what a map and a spatial database need of a geometry:
+// finite coordinates, enough points, closed rings without self-intersections.
+func ValidGeometry(g orb.Geometry) error {
+	switch g := g.(type) {
+	case orb.Point:
+		return finite(g)
+	case orb.MultiPoint:
+		if len(g) == 0 {
+			return fmt.Errorf("empty multipoint")
+		}
+		for _, p := range g {
+			if err := finite(p); err != nil {
+				return err
+			}
+		}
+	case orb.LineString:
+		return validLine(g)
+	case orb.MultiLineString:
+		if len(g) == 0 {
+			return fmt.Errorf("empty multilinestring")
+		}
+		for _, l := range g {
+			if err := validLine(l); err != nil {
+				return err
+			}
+		}
+	case orb.Polygon:
+		return validPolygon(g)
+	case orb.MultiPolygon:
+		if len(g) == 0 {
+			return fmt.Errorf("empty multipolygon")
+		}
+		for _, p := range g {
+			if err := validPolygon(p); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("unsupported geometry type %T", g)
+	}
+	return nil
+}
+
+func finite(p orb.Point) error {
+	for _, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("coordinate %v is not a finite number", p)
+		}
+	}
+	return nil
+}
+
+func validLine(l orb.LineString) error {
+	if len(l) < 2 {
+		return fmt.Errorf("line has %d points, needs at least 2", len(l))
+	}
+	for _, p := range l {
+		if err := finite(p); err != nil {
+			return err
+		}
+	}
+	if orb.Bound(l.Bound()).IsEmpty() {
+		return fmt.Errorf("line has zero length")
+	}
+	return nil
+}
+
+func validPolygon(p orb.Polygon) error {
+	if len(p) == 0 {
+		return fmt.Errorf("polygon has no rings")
+	}
+	for i, r := range p {
+		if len(r) < 4 {
+			return fmt.Errorf("ring %d has %d points, needs at least 4", i, len(r))
+		}
+		for _, pt := range r {
+			if err := finite(pt); err != nil {
+				return err
+			}
+		}
+		if !r.Closed() {
+			return fmt.Errorf("ring %d is not closed", i)
+		}
+		if at, ok := selfIntersection(r); ok {
+			return fmt.Errorf("ring %d self-intersects near %v", i, at)
+		}
+	}
+	return nil
+}
