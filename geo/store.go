@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -78,8 +79,35 @@ type Store interface {
 	Search(ctx context.Context, q SearchQuery) ([]Feature, error)
 	// Targets lists the plan-wide targets.
 	Targets(ctx context.Context) ([]PlanTarget, error)
+	// Targets lists the plan-wide targets.
+	Targets(ctx context.Context) ([]PlanTarget, error)
 	// Ping reports whether the store can answer.
 	Ping(ctx context.Context) error
 	// Close releases resources.
 	Close() error
+}
+
+// PropString returns a filterable property of a feature as a string.
+func PropString(f Feature, name string) string {
+	switch name {
+	case "status":
+		return f.Status
+	case "kind":
+		return f.Kind
+	case "district":
+		return f.District
+	case "accuracy":
+		return f.Accuracy
+	}
+	return ""
+}
+
+// SortNear orders nearby hits nearest first, then by id, so answers are stable.
+func SortNear(n []Near) {
+	sort.Slice(n, func(i, j int) bool {
+		if n[i].DistanceM != n[j].DistanceM {
+			return n[i].DistanceM < n[j].DistanceM
+		}
+		return n[i].ID < n[j].ID
+	})
 }

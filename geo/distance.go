@@ -1,0 +1,214 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// WGS84 ellipsoid.
+const (
+	wgsA = 6378137.0
+	wgsF = 1 / 298.257223563
+	wgsB = wgsA * (1 - wgsF)
+)
+
+// GeodesicDistance is the distance in metres between two lon/lat points on the
+// WGS84 ellipsoid (Vincenty's inverse formula), as PostGIS geography measures it.
+func GeodesicDistance(p, q orb.Point) float64 {
+	if p == q {
+		return 0
+	}
+	L := rad(q[0] - p[0])
+	U1 := math.Atan((1 - wgsF) * math.Tan(rad(p[1])))
+	U2 := math.Atan((1 - wgsF) * math.Tan(rad(q[1])))
+	sinU1, cosU1 := math.Sincos(U1)
+	sinU2, cosU2 := math.Sincos(U2)
+	lambda := L
+	var sinSigma, cosSigma, sigma, cos2Alpha, cos2SigmaM float64
+	for i := 0; i < 100; i++ {
+		sinL, cosL := math.Sincos(lambda)
+		sinSigma = math.Hypot(cosU2*sinL, cosU1*sinU2-sinU1*cosU2*cosL)
+		if sinSigma == 0 {
+			return 0
+		}
+		cosSigma = sinU1*sinU2 + cosU1*cosU2*cosL
+		sigma = math.Atan2(sinSigma, cosSigma)
+		sinAlpha := cosU1 * cosU2 * sinL / sinSigma
+		cos2Alpha = 1 - sinAlpha*sinAlpha
+		cos2SigmaM = 0
+		if cos2Alpha != 0 {
+			cos2SigmaM = cosSigma - 2*sinU1*sinU2/cos2Alpha
+		}
+		C := wgsF / 16 * cos2Alpha * (4 + wgsF*(4-3*cos2Alpha))
+		prev := lambda
+		lambda = L + (1-C)*wgsF*sinAlpha*(sigma+C*sinSigma*(cos2SigmaM+C*cosSigma*(-1+2*cos2SigmaM*cos2SigmaM)))
+		if math.Abs(lambda-prev) < 1e-12 {
+			break
+		}
+	}
+	u2 := cos2Alpha * (wgsA*wgsA - wgsB*wgsB) / (wgsB * wgsB)
+	A := 1 + u2/16384*(4096+u2*(-768+u2*(320-175*u2)))
+	B := u2 / 1024 * (256 + u2*(-128+u2*(74-47*u2)))
+	dSigma := B * sinSigma * (cos2SigmaM + B/4*(cosSigma*(-1+2*cos2SigmaM*cos2SigmaM)-
+		B/6*cos2SigmaM*(-3+4*sinSigma*sinSigma)*(-3+4*cos2SigmaM*cos2SigmaM)))
+	return wgsB * A * (sigma - dSigma)
+}
+
+func rad(d float64) float64 { return d * math.Pi / 180 }
+
+// DistanceTo is the geodesic distance in metres from p to the nearest point of
+// g: 0 inside a polygon. The nearest point is found in a local plane scaled
+// at p's latitude, then measured on the ellipsoid; for the radii planmap
+// allows (≤ 50 km) the error is far below a metre.
+func DistanceTo(p orb.Point, g orb.Geometry) float64 {
+	if g == nil {
+		return math.Inf(1)
+	}
+	return GeodesicDistance(p, NearestPoint(p, g))
+}
+
+// NearestPoint returns the point of g nearest to p.
+func NearestPoint(p orb.Point, g orb.Geometry) orb.Point {
+	kx := math.Cos(rad(p[1])) // local metric: shrink longitude differences
+	best, bestD := p, math.Inf(1)
+	try := func(q orb.Point) {
+		dx, dy := (q[0]-p[0])*kx, q[1]-p[1]
+		if d := dx*dx + dy*dy; d < bestD {
+			best, bestD = q, d
+		}
+	}
+	var segs func(ls []orb.Point)
+	segs = func(ls []orb.Point) {
+		if len(ls) == 1 {
+			try(ls[0])
+		}
+		for i := 0; i+1 < len(ls); i++ {
+			try(nearestOnSegment(p, ls[i], ls[i+1], kx))
+		}
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return g
+	case orb.MultiPoint:
+		for _, q := range g {
+			try(q)
+		}
+	case orb.LineString:
+		segs(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			segs(l)
+		}
+	case orb.Polygon:
+		if planar.PolygonContains(g, p) {
+			return p
+		}
+		for _, r := range g {
+			segs(r)
+		}
+	case orb.MultiPolygon:
+		if planar.MultiPolygonContains(g, p) {
+			return p
+		}
+		for _, poly := range g {
+			for _, r := range poly {
+				segs(r)
+			}
+		}
+	case orb.Collection:
+		for _, c := range g {
+			try(NearestPoint(p, c))
+		}
+	}
+	return best
+}
+
+func nearestOnSegment(p, a, b orb.Point, kx float64) orb.Point {
+	ax, ay := (a[0]-p[0])*kx, a[1]-p[1]
+	bx, by := (b[0]-p[0])*kx, b[1]-p[1]
+	dx, dy := bx-ax, by-ay
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return a
+	}
+	t := -(ax*dx + ay*dy) / l2
+	t = max(0, min(1, t))
+	return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+}
+
+// Intersects reports whether g shares any point with the bound b (planar, lon/lat).
+func Intersects(g orb.Geometry, b orb.Bound) bool {
+	if g == nil || !g.Bound().Intersects(b) {
+		return false
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return b.Contains(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			if b.Contains(p) {
+				return true
+			}
+		}
+		return false
+	case orb.LineString:
+		return lineHitsBound(g, b)
+	case orb.MultiLineString:
+		for _, l := range g {
+			if lineHitsBound(l, b) {
+				return true
+			}
+		}
+		return false
+	case orb.Polygon:
+		return polygonHitsBound(g, b)
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if polygonHitsBound(p, b) {
+				return true
+			}
+		}
+		return false
+	case orb.Collection:
+		for _, c := range g {
+			if Intersects(c, b) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func lineHitsBound(l []orb.Point, b orb.Bound) bool {
+	corners := [5]orb.Point{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}
+	for i, p := range l {
+		if b.Contains(p) {
+			return true
+		}
+		if i == 0 {
+			continue
+		}
+		for k := 0; k < 4; k++ {
+			if segmentsIntersect(l[i-1], p, corners[k], corners[k+1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func polygonHitsBound(p orb.Polygon, b orb.Bound) bool {
+	if len(p) == 0 {
+		return false
+	}
+	for _, r := range p {
+		if lineHitsBound(r, b) {
+			return true
+		}
+	}
+	// The box lies wholly inside the polygon (and not inside a hole).
+	return planar.PolygonContains(p, b.Center())
+}

@@ -1,0 +1,322 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"math"
+	"reflect"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"planmap/data"
+	"planmap/geo"
+)
+
+// Opener builds a store holding ds.
+type Opener func(t *testing.T, ds *data.Dataset) geo.Store
+
+// Run runs the whole contract against the store that open builds.
+func Run(t *testing.T, open Opener) {
+	ds := Fixture()
+	s := open(t, ds)
+	ctx := context.Background()
+	t.Run("Layers", func(t *testing.T) { testLayers(ctx, t, s, ds) })
+	t.Run("Paging", func(t *testing.T) { testPaging(ctx, t, s, ds) })
+	t.Run("Filters", func(t *testing.T) { testFilters(ctx, t, s, ds) })
+	t.Run("Feature", func(t *testing.T) { testFeature(ctx, t, s, ds) })
+	t.Run("Nearby", func(t *testing.T) { testNearby(ctx, t, s, ds) })
+	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s) })
+	t.Run("Targets", func(t *testing.T) { testTargets(ctx, t, s, ds) })
+	t.Run("Concurrent", func(t *testing.T) { testConcurrent(ctx, t, s) })
+}
+
+// expected answers a query by brute force over the dataset.
+func expected(ds *data.Dataset, layer string, q geo.Query) []string {
+	var ids []string
+	for _, f := range ds.Features {
+		if f.Layer != layer || (q.BBox != nil && !geo.Intersects(f.Geometry, *q.BBox)) ||
+			(q.Time != nil && !q.Time.Contains(f.Updated)) {
+			continue
+		}
+		ok := true
+		for k, v := range q.Props {
+			ok = ok && geo.PropString(f, k) == v
+		}
+		if ok {
+			ids = append(ids, f.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func featureIDs(fs []geo.Feature) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.ID
+	}
+	return out
+}
+
+func testLayers(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	layers, err := s.Layers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(layers) != len(ds.Layers) {
+		t.Fatalf("got %d layers, want %d", len(layers), len(ds.Layers))
+	}
+	for i, l := range layers {
+		want := ds.Layers[i]
+		if l.ID != want.ID || l.TitleZH != want.TitleZH || l.GeometryType != want.GeometryType || l.Theme != want.Theme {
+			t.Errorf("layer %d = %+v, want %+v", i, l, want)
+		}
+		var count int
+		var bound orb.Bound
+		var latest = Base
+		first := true
+		for _, f := range ds.Features {
+			if f.Layer != l.ID {
+				continue
+			}
+			count++
+			if f.Updated.After(latest) {
+				latest = f.Updated
+			}
+			if f.Geometry == nil {
+				continue
+			}
+			if first {
+				bound, first = f.Geometry.Bound(), false
+			} else {
+				bound = bound.Union(f.Geometry.Bound())
+			}
+		}
+		if l.Count != count {
+			t.Errorf("layer %s count = %d, want %d", l.ID, l.Count, count)
+		}
+		if !near(l.Bounds.Min, bound.Min, 1e-9) || !near(l.Bounds.Max, bound.Max, 1e-9) {
+			t.Errorf("layer %s bounds = %v, want %v", l.ID, l.Bounds, bound)
+		}
+		if !l.Updated.Equal(latest) {
+			t.Errorf("layer %s updated = %v, want %v", l.ID, l.Updated, latest)
+		}
+	}
+}
+
+func near(a, b orb.Point, eps float64) bool {
+	return math.Abs(a[0]-b[0]) <= eps && math.Abs(a[1]-b[1]) <= eps
+}
+
+func testPaging(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	all := expected(ds, LayerPoints, geo.Query{})
+	var got []string
+	for offset := 0; ; offset += 100 {
+		page, err := s.Features(ctx, LayerPoints, geo.Query{Limit: 100, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != len(all) {
+			t.Fatalf("offset %d: matched %d, want %d", offset, page.Matched, len(all))
+		}
+		if len(page.Features) == 0 {
+			break
+		}
+		got = append(got, featureIDs(page.Features)...)
+	}
+	if !reflect.DeepEqual(got, all) {
+		t.Errorf("paged ids = %v…, want %v… (%d vs %d)", head(got), head(all), len(got), len(all))
+	}
+	if _, err := s.Features(ctx, "no-such-layer", geo.Query{Limit: 10}); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("unknown layer: err = %v, want ErrNotFound", err)
+	}
+}
+
+func head(s []string) []string { return s[:min(5, len(s))] }
+
+func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	box := func(a, b, c, d float64) *orb.Bound { return &orb.Bound{Min: orb.Point{a, b}, Max: orb.Point{c, d}} }
+	cases := []struct {
+		name  string
+		layer string
+		q     geo.Query
+	}{
+		{"bbox points", LayerPoints, geo.Query{BBox: box(114.1, 30.4, 114.3, 30.6)}},
+		{"bbox on a point's edge", LayerPoints, geo.Query{BBox: box(114.2, 30.5, 114.2, 30.5)}},
+		{"bbox crossing a line", LayerLines, geo.Query{BBox: box(114.29, 30.55, 114.31, 30.56)}},
+		{"bbox between a multiline's parts", LayerLines, geo.Query{BBox: box(114.2, 30.2, 114.4, 30.3)}},
+		{"bbox inside a polygon", LayerAreas, geo.Query{BBox: box(114.39, 30.49, 114.40, 30.50)}},
+		{"bbox inside a hole", LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}},
+		{"status", LayerPoints, geo.Query{Props: map[string]string{"status": geo.StatusExisting}}},
+		{"kind and district", LayerPoints, geo.Query{Props: map[string]string{"kind": "pump_station", "district": "洪山区"}}},
+		{"no match", LayerPoints, geo.Query{Props: map[string]string{"kind": "airport"}}},
+		{"time", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 10), End: Base.AddDate(0, 0, 19)}}},
+		{"time open start", LayerPoints, geo.Query{Time: &geo.TimeRange{End: Base.AddDate(0, 0, 5)}}},
+		{"all together", LayerPoints, geo.Query{BBox: box(114, 30, 115, 31), Props: map[string]string{"status": geo.StatusPlanned},
+			Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 100)}}},
+	}
+	for _, c := range cases {
+		c.q.Limit = 1000
+		page, err := s.Features(ctx, c.layer, c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		want := expected(ds, c.layer, c.q)
+		if got := featureIDs(page.Features); !equalIDs(got, want) || page.Matched != len(want) {
+			t.Errorf("%s: got %v (matched %d), want %v", c.name, got, page.Matched, want)
+		}
+	}
+	// The brute force itself must see what a person sees.
+	if got := expected(ds, LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}); len(got) != 0 {
+		t.Errorf("a box inside the donut's hole matched %v", got)
+	}
+	if got := expected(ds, LayerLines, geo.Query{BBox: box(114.29, 30.55, 114.31, 30.56)}); !equalIDs(got, []string{"line-a"}) {
+		t.Errorf("a box across line-a matched %v", got)
+	}
+}
+
+func equalIDs(a, b []string) bool { return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b)) }
+
+func testFeature(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	for _, want := range ds.Features {
+		if want.ID != "guanggu-area" && want.ID != "p-unknown" && want.ID != "line-b" && want.ID != "p-007" {
+			continue
+		}
+		got, err := s.Feature(ctx, want.Layer, want.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", want.ID, err)
+		}
+		if !got.Updated.Equal(want.Updated) {
+			t.Errorf("%s: updated %v, want %v", want.ID, got.Updated, want.Updated)
+		}
+		got.Updated = want.Updated
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", want.ID, got, want)
+		}
+	}
+	if _, err := s.Feature(ctx, LayerLines, "guanggu-area"); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("feature in another layer: err = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Feature(ctx, LayerAreas, "nope"); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("unknown feature: err = %v, want ErrNotFound", err)
+	}
+}
+
+func testNearby(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	q := geo.NearbyQuery{Center: orb.Point{114.31, 30.55}, Radius: 20000, Limit: 1000}
+	got, err := s.Nearby(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []geo.Near
+	for _, f := range ds.Features {
+		if d := geo.DistanceTo(q.Center, f.Geometry); d <= q.Radius {
+			want = append(want, geo.Near{Feature: f, DistanceM: d})
+		}
+	}
+	geo.SortNear(want)
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("nearby: %d hits, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].ID != want[i].ID && math.Abs(got[i].DistanceM-want[i].DistanceM) > 1 {
+			t.Fatalf("nearby #%d = %s at %.1f m, want %s at %.1f m", i, got[i].ID, got[i].DistanceM, want[i].ID, want[i].DistanceM)
+		}
+		if math.Abs(got[i].DistanceM-want[i].DistanceM) > 1 {
+			t.Errorf("%s: distance %.2f m, want %.2f m", got[i].ID, got[i].DistanceM, want[i].DistanceM)
+		}
+		if i > 0 && got[i].DistanceM < got[i-1].DistanceM {
+			t.Errorf("not nearest first at #%d", i)
+		}
+	}
+	if got[0].ID != "line-a" || math.Abs(got[0].DistanceM-geo.GeodesicDistance(q.Center, orb.Point{114.30, 30.55})) > 1 {
+		t.Errorf("nearest = %s at %.1f m, want line-a at its perpendicular distance", got[0].ID, got[0].DistanceM)
+	}
+
+	inside, err := s.Nearby(ctx, geo.NearbyQuery{Center: Guanggu, Radius: 3000, Limit: 5, Layers: []string{LayerAreas}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inside) != 1 || inside[0].ID != "guanggu-area" || inside[0].DistanceM != 0 {
+		t.Errorf("inside the polygon: %v, want guanggu-area at 0 m", inside)
+	}
+	limited, err := s.Nearby(ctx, geo.NearbyQuery{Center: q.Center, Radius: q.Radius, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(limited) != 3 || limited[0].ID != want[0].ID {
+		t.Errorf("limit 3: got %d hits", len(limited))
+	}
+	none, err := s.Nearby(ctx, geo.NearbyQuery{Center: orb.Point{115.5, 31.5}, Radius: 1000, Limit: 10})
+	if err != nil || len(none) != 0 {
+		t.Errorf("far away: %v, %v", none, err)
+	}
+}
+
+func testSearch(ctx context.Context, t *testing.T, s geo.Store) {
+	cases := []struct {
+		q     string
+		limit int
+		want  []string
+	}{
+		{"阳逻", 10, []string{"yangluo", "yangluo-port", "xin-yangluo"}},
+		{" YANGLUO port ", 10, []string{"yangluo-port"}},
+		{"阳逻", 2, []string{"yangluo", "yangluo-port"}},
+		{"光谷副城区", 10, []string{"guanggu-area"}}, // the plan's own spelling
+		{"Ｙａｎｇｌｕｏ", 1, []string{"yangluo"}},      // full-width letters fold
+		{"no such place", 10, nil},
+	}
+	for _, c := range cases {
+		got, err := s.Search(ctx, geo.SearchQuery{Text: c.q, Limit: c.limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := featureIDs(got); !equalIDs(ids, c.want) {
+			t.Errorf("search %q = %v, want %v", c.q, ids, c.want)
+		}
+	}
+	got, err := s.Search(ctx, geo.SearchQuery{Text: "阳逻", Limit: 10, Layers: []string{LayerAreas}})
+	if err != nil || len(got) != 0 {
+		t.Errorf("search in another layer: %v, %v", featureIDs(got), err)
+	}
+}
+
+func testTargets(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	got, err := s.Targets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, ds.Targets) {
+		t.Errorf("targets = %+v, want %+v", got, ds.Targets)
+	}
+}
+
+func testConcurrent(ctx context.Context, t *testing.T, s geo.Store) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; j < 20; j++ {
+				b := orb.Bound{Min: orb.Point{114 + float64(i)*0.01, 30.3}, Max: orb.Point{114.3, 30.8}}
+				if _, err := s.Features(ctx, LayerPoints, geo.Query{BBox: &b, Limit: 50}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Nearby(ctx, geo.NearbyQuery{Center: Guanggu, Radius: 5000, Limit: 10}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

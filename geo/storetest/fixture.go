@@ -1,0 +1,88 @@
+// Package storetest is the contract every geo.Store must keep: one suite,
+// run against the embedded store and PostGIS alike, over a small fixture
+// dataset whose answers can be worked out independently.
+package storetest
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"planmap/data"
+	"planmap/geo"
+)
+
+// Fixture layer ids and feature counts.
+const (
+	LayerAreas  = "areas"
+	LayerLines  = "lines"
+	LayerPoints = "points"
+	GridPoints  = 250 // points in a regular grid, more than two default pages
+)
+
+// Base time of the fixture's Updated stamps; point i is updated i days later.
+var Base = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Guanggu is 光谷广场, inside the fixture's area polygon.
+var Guanggu = orb.Point{114.398, 30.505}
+
+func feature(layer, id, zh, en, kind, status string, g orb.Geometry) geo.Feature {
+	acc := geo.AccuracyApproximate
+	if g == nil {
+		acc = geo.AccuracyUnknown
+	}
+	return geo.Feature{ID: id, Layer: layer, NameZH: zh, NameEN: en, Kind: kind, Status: status,
+		PlanSection: "第二十八节 / 专栏18", PlanLine: 100, PlanQuote: "fixture",
+		District: "洪山区", Accuracy: acc, Source: "storetest fixture", Updated: Base, Geometry: g}
+}
+
+// Fixture returns the contract dataset.
+func Fixture() *data.Dataset {
+	ds := &data.Dataset{Layers: []geo.Layer{
+		{ID: LayerAreas, TitleZH: "区域", TitleEN: "Areas", Theme: "structure", GeometryType: "Polygon", Order: 1},
+		{ID: LayerLines, TitleZH: "线路", TitleEN: "Lines", Theme: "transport", GeometryType: "LineString", Order: 2},
+		{ID: LayerPoints, TitleZH: "设施", TitleEN: "Points", Theme: "water", GeometryType: "Point", Order: 3},
+	}}
+	square := orb.Polygon{{{114.38, 30.48}, {114.42, 30.48}, {114.42, 30.52}, {114.38, 30.52}, {114.38, 30.48}}}
+	donut := orb.Polygon{
+		{{114.10, 30.70}, {114.20, 30.70}, {114.20, 30.80}, {114.10, 30.80}, {114.10, 30.70}},
+		{{114.14, 30.74}, {114.16, 30.74}, {114.16, 30.76}, {114.14, 30.76}, {114.14, 30.74}},
+	}
+	area := feature(LayerAreas, "guanggu-area", "光谷副城", "Optics Valley Sub-centre", "sub_centre", geo.StatusPlanned, square)
+	area.Targets = []geo.Target{{Metric: "GDP", Value: ptr(1.5), Unit: "万亿元", Year: 2025, Text: "1.5万亿元"}}
+	area.Extra = map[string]any{"name_plan": "光谷副城区"}
+	ds.Features = append(ds.Features, area,
+		feature(LayerAreas, "donut-lake", "环湖", "Ring Lake", "lake", geo.StatusExisting, donut),
+		feature(LayerLines, "line-a", "一号线", "Line A", "metro_line", geo.StatusExisting,
+			orb.LineString{{114.30, 30.50}, {114.30, 30.60}}),
+		feature(LayerLines, "line-b", "二号线", "Line B", "metro_line", geo.StatusPlanned,
+			orb.MultiLineString{{{114.0, 30.0}, {114.1, 30.1}}, {{114.5, 30.5}, {114.6, 30.4}}}),
+	)
+	for i := 0; i < GridPoints; i++ {
+		p := orb.Point{114.0 + float64(i%25)*0.02, 30.3 + float64(i/25)*0.02}
+		kind, status, district := "pump_station", geo.StatusPlanned, "洪山区"
+		if i%2 == 1 {
+			kind, status, district = "port", geo.StatusExisting, "江夏区"
+		}
+		f := feature(LayerPoints, fmt.Sprintf("p-%03d", i), fmt.Sprintf("泵站%03d", i),
+			fmt.Sprintf("Pump %03d", i), kind, status, p)
+		f.District = district
+		f.Updated = Base.AddDate(0, 0, i)
+		ds.Features = append(ds.Features, f)
+	}
+	unknown := feature(LayerPoints, "p-unknown", "未知泵站", "Unknown pump", "pump_station", geo.StatusPlanned, nil)
+	unknown.District = ""
+	ds.Features = append(ds.Features, unknown,
+		feature(LayerPoints, "yangluo", "阳逻", "Yangluo", "port", geo.StatusExisting, orb.Point{114.55, 30.66}),
+		feature(LayerPoints, "yangluo-port", "阳逻港", "Yangluo Port", "port", geo.StatusExpansion, orb.Point{114.56, 30.67}),
+		feature(LayerPoints, "xin-yangluo", "新阳逻码头", "New Yangluo Wharf", "port", geo.StatusPlanned, orb.Point{114.57, 30.68}),
+	)
+	ds.Targets = []geo.PlanTarget{
+		{ID: "t-port", Group: "交通", Metric: "集装箱吞吐量", Value: "300万标箱", Year: 2025, Feature: "yangluo-port", Layer: LayerPoints},
+		{ID: "t-gdp", Group: "经济", Metric: "GDP", Value: "2.5万亿元", Year: 2025},
+	}
+	return ds
+}
+
+func ptr(f float64) *float64 { return &f }
