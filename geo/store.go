@@ -79,8 +79,6 @@ type Store interface {
 	Search(ctx context.Context, q SearchQuery) ([]Feature, error)
 	// Targets lists the plan-wide targets.
 	Targets(ctx context.Context) ([]PlanTarget, error)
-	// Targets lists the plan-wide targets.
-	Targets(ctx context.Context) ([]PlanTarget, error)
 	// Ping reports whether the store can answer.
 	Ping(ctx context.Context) error
 	// Close releases resources.

@@ -178,7 +178,9 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 	}
 }
 
-func equalIDs(a, b []string) bool { return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b)) }
+func equalIDs(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b))
+}
 
 func testFeature(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
 	for _, want := range ds.Features {
@@ -266,7 +268,7 @@ func testSearch(ctx context.Context, t *testing.T, s geo.Store) {
 		{" YANGLUO port ", 10, []string{"yangluo-port"}},
 		{"阳逻", 2, []string{"yangluo", "yangluo-port"}},
 		{"光谷副城区", 10, []string{"guanggu-area"}}, // the plan's own spelling
-		{"Ｙａｎｇｌｕｏ", 1, []string{"yangluo"}},      // full-width letters fold
+		{"Ｙａｎｇｌｕｏ", 1, []string{"yangluo"}},     // full-width letters fold
 		{"no such place", 10, nil},
 	}
 	for _, c := range cases {
