@@ -1,0 +1,156 @@
+// Command planmap serves the spatial plan of Wuhan's 14th Five-Year Plan and
+// 2035 Vision as OGC API – Features, vector tiles and a web map.
+//
+//	planmap [serve] [--addr :8080] [--data DIR]   serve (the default)
+//	planmap check [DIR]                            validate a dataset
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"planmap/data"
+	"planmap/geo"
+	"planmap/geo/memstore"
+	"planmap/web"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stderr)
+	case "check":
+		err = check(args, stdout)
+	case "help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "planmap: unknown command %q\n", cmd)
+		usage(stderr)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "planmap:", err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: planmap <command> [flags]
+
+commands:
+  serve   serve the plan over HTTP (the default)
+  check   validate a dataset directory and list every problem
+
+Run 'planmap <command> --help' for the flags of a command.
+`)
+}
+
+// env returns the environment variable or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// dataset loads the dataset from dir, or the embedded one when dir is empty.
+func dataset(dir string) (*data.Dataset, error) {
+	if dir == "" {
+		return data.Load(data.Embedded())
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("dataset %q is not a directory", dir)
+	}
+	return data.Load(data.Dir(dir))
+}
+
+func check(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: planmap check [DIR]  (default: the embedded dataset)") }
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ds, err := dataset(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %d layers, %d features, %d targets\n", len(ds.Layers), len(ds.Features), len(ds.Targets))
+	return nil
+}
+
+func serve(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", env("PLANMAP_ADDR", ":8080"), "listen address (env PLANMAP_ADDR)")
+	dir := fs.String("data", env("PLANMAP_DATA", ""), "dataset directory instead of the embedded one (env PLANMAP_DATA)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ds, err := dataset(*dir)
+	if err != nil {
+		return err
+	}
+	var store geo.Store = memstore.New(ds)
+	defer store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: web.New(store, web.Options{Log: log}),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", "embedded",
+		"layers", len(ds.Layers), "features", len(ds.Features))
+	return serveUntilSignal(srv, ln, log)
+}
+
+// displayAddr is an address a person can open in a browser.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// serveUntilSignal serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+func serveUntilSignal(srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb/geojson"
+
+	"planmap/geo"
+)
+
+// Conformance classes planmap implements.
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+// Link is a web link as OGC API uses it.
+type Link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	base := baseURL(r) + "/ogc"
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{
+		"title":       s.opts.Title,
+		"description": "The spatial elements of Wuhan's 14th Five-Year Plan and 2035 Vision, as OGC API – Features. 武汉市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要的空间要素。",
+		"links": []Link{
+			{base, "self", typeJSON, "This document"},
+			{base + "/api", "service-desc", typeOpenAPI, "The API definition (OpenAPI 3.0)"},
+			{baseURL(r) + "/", "service-doc", typeHTML, "The web map"},
+			{base + "/conformance", "conformance", typeJSON, "Conformance classes"},
+			{base + "/collections", "data", typeJSON, "The plan's layers"},
+		},
+	})
+}
+
+func (s *Server) conformance(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": conformance})
+}
+
+// collectionJSON describes one layer as an OGC collection.
+func collectionJSON(base string, l geo.Layer) map[string]any {
+	href := base + "/collections/" + l.ID
+	c := map[string]any{
+		"id":          l.ID,
+		"title":       l.TitleZH + " " + l.TitleEN,
+		"description": l.DescriptionEN,
+		"itemType":    "feature",
+		"crs":         []string{crs84},
+		"links": []Link{
+			{href, "self", typeJSON, l.TitleEN},
+			{href + "/items", "items", typeGeoJSON, l.TitleEN + " (GeoJSON)"},
+		},
+		"extent": extentJSON(l),
+		// planmap's own metadata, for the web map and curious clients.
+		"title_zh": l.TitleZH, "title_en": l.TitleEN,
+		"description_zh": l.DescriptionZH, "description_en": l.DescriptionEN,
+		"theme": l.Theme, "geometry_type": l.GeometryType, "base": l.Base,
+		"order": l.Order, "style": l.Style, "feature_count": l.Count,
+	}
+	return c
+}
+
+func extentJSON(l geo.Layer) map[string]any {
+	e := map[string]any{}
+	if l.Count > 0 && !l.Bounds.IsZero() {
+		b := l.Bounds
+		e["spatial"] = map[string]any{"bbox": [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, "crs": crs84}
+	}
+	if !l.Updated.IsZero() {
+		e["temporal"] = map[string]any{"interval": [][]any{{l.Updated.UTC().Format(time.RFC3339), nil}}}
+	}
+	return e
+}
+
+func (s *Server) collections(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	layers, err := s.store.Layers(r.Context())
+	if err != nil {
+		return err
+	}
+	base := baseURL(r) + "/ogc"
+	cs := make([]map[string]any, len(layers))
+	for i, l := range layers {
+		cs[i] = collectionJSON(base, l)
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{
+		"links":       []Link{{base + "/collections", "self", typeJSON, "Collections"}},
+		"collections": cs,
+	})
+}
+
+// layer finds the collection named in the path.
+func (s *Server) layer(r *http.Request) (geo.Layer, error) {
+	id := mux.Vars(r)["collection"]
+	layers, err := s.store.Layers(r.Context())
+	if err != nil {
+		return geo.Layer{}, err
+	}
+	for _, l := range layers {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return geo.Layer{}, errNotFound(fmt.Sprintf("no collection %q; see /ogc/collections", clip(id)))
+}
+
+func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	l, err := s.layer(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, collectionJSON(baseURL(r)+"/ogc", l))
+}
+
+// itemParams are the query parameters /items accepts.
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "datetime"}, geo.Filterable...)
+
+// featureCollection is the GeoJSON page OGC API returns.
+type featureCollection struct {
+	Type           string             `json:"type"`
+	Features       []*geojson.Feature `json:"features"`
+	Links          []Link             `json:"links"`
+	NumberMatched  int                `json:"numberMatched"`
+	NumberReturned int                `json:"numberReturned"`
+	TimeStamp      string             `json:"timeStamp"`
+}
+
+func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
+	p, err := readParams(r.URL.Query(), itemParams...)
+	if err != nil {
+		return err
+	}
+	q, err := itemQuery(p)
+	if err != nil {
+		return err
+	}
+	l, err := s.layer(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.Features(r.Context(), l.ID, q)
+	if err != nil {
+		return err
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]*geojson.Feature, len(page.Features)),
+		NumberMatched: page.Matched, NumberReturned: len(page.Features),
+		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
+	for i, f := range page.Features {
+		fc.Features[i] = f.GeoJSON()
+	}
+	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched)
+	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
+}
+
+func itemQuery(p params) (geo.Query, error) {
+	q := geo.Query{Props: map[string]string{}}
+	var err error
+	if q.Limit, err = p.integer("limit", DefaultLimit, 1, MaxLimit, true); err != nil {
+		return q, err
+	}
+	if q.Offset, err = p.integer("offset", 0, 0, MaxOffset, false); err != nil {
+		return q, err
+	}
+	if p.has("bbox") {
+		if q.BBox, err = parseBBox(p.get("bbox")); err != nil {
+			return q, err
+		}
+	}
+	if p.has("datetime") {
+		if q.Time, err = parseDatetime(p.get("datetime")); err != nil {
+			return q, err
+		}
+	}
+	for _, name := range geo.Filterable {
+		if p.has(name) {
+			v := p.get(name)
+			if v == "" || len(v) > MaxValueLen {
+				return q, errBadParam(fmt.Sprintf("%s must be a non-empty value of at most %d bytes", name, MaxValueLen))
+			}
+			q.Props[name] = v
+		}
+	}
+	return q, nil
+}
+
+// pageLinks gives self, alternate and, where they exist, next and prev pages.
+func pageLinks(href string, orig url.Values, q geo.Query, matched int) []Link {
+	at := func(offset int) string {
+		v := url.Values{}
+		for k, vs := range orig {
+			v[k] = vs
+		}
+		v.Set("limit", strconv.Itoa(q.Limit))
+		v.Set("offset", strconv.Itoa(offset))
+		return href + "?" + v.Encode()
+	}
+	links := []Link{{at(q.Offset), "self", typeGeoJSON, "This page"}}
+	if q.Offset+q.Limit < matched {
+		links = append(links, Link{at(q.Offset + q.Limit), "next", typeGeoJSON, "Next page"})
+	}
+	if q.Offset > 0 {
+		links = append(links, Link{at(max(0, q.Offset-q.Limit)), "prev", typeGeoJSON, "Previous page"})
+	}
+	return links
+}
+
+func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	l, err := s.layer(r)
+	if err != nil {
+		return err
+	}
+	id := mux.Vars(r)["feature"]
+	f, err := s.store.Feature(r.Context(), l.ID, id)
+	if err != nil {
+		if err == geo.ErrNotFound {
+			return errNotFound(fmt.Sprintf("no feature %q in collection %q", clip(id), l.ID))
+		}
+		return err
+	}
+	base := baseURL(r) + "/ogc/collections/" + l.ID
+	links := []Link{
+		{base + "/items/" + url.PathEscape(f.ID), "self", typeGeoJSON, "This feature"},
+		{baseURL(r) + "/#feature=" + url.QueryEscape(f.ID), "alternate", typeHTML, "On the web map"},
+		{base, "collection", typeJSON, l.TitleEN},
+	}
+	return writeJSON(w, r, http.StatusOK, typeGeoJSON, featureJSON(f, links))
+}
+
+// featureJSON is a GeoJSON feature with OGC links; geometry is null when unknown.
+func featureJSON(f geo.Feature, links []Link) map[string]any {
+	var g any
+	if f.Geometry != nil {
+		g = geojson.NewGeometry(f.Geometry)
+	}
+	return map[string]any{"type": "Feature", "id": f.ID, "geometry": g, "properties": f.Properties(), "links": links}
+}

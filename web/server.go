@@ -1,0 +1,174 @@
+// Package web is planmap's HTTP face: OGC API – Features, nearby, search,
+// targets and health, over any geo.Store.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"planmap/geo"
+)
+
+// Media types served.
+const (
+	typeJSON    = "application/json"
+	typeGeoJSON = "application/geo+json"
+	typeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	typeHTML    = "text/html"
+)
+
+// Options tune the server.
+type Options struct {
+	Title   string
+	Timeout time.Duration // per-request deadline passed to the store
+	Log     *slog.Logger
+}
+
+// Server serves a store over HTTP.
+type Server struct {
+	store  geo.Store
+	opts   Options
+	router *mux.Router
+}
+
+// New builds the HTTP handler for a store.
+func New(store geo.Store, opts Options) *Server {
+	if opts.Title == "" {
+		opts.Title = "planmap — 武汉市“十四五”规划和2035年远景目标 空间要素"
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	s := &Server{store: store, opts: opts, router: mux.NewRouter()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	r := s.router
+	r.StrictSlash(false)
+	get := func(path string, h func(http.ResponseWriter, *http.Request) error) {
+		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
+	}
+	get("/ogc", s.landing)
+	get("/ogc/", s.landing)
+	get("/ogc/conformance", s.conformance)
+	get("/ogc/api", s.openapi)
+	get("/ogc/collections", s.collections)
+	get("/ogc/collections/{collection}", s.collection)
+	get("/ogc/collections/{collection}/items", s.items)
+	get("/ogc/collections/{collection}/items/{feature}", s.item)
+	get("/api/nearby", s.nearby)
+	get("/api/search", s.search)
+	get("/api/targets", s.targets)
+	get("/healthz", s.healthz)
+	get("/readyz", s.readyz)
+	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errNotFound("no resource at " + r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", "GET, HEAD")
+		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method + " is not allowed here; use GET"}
+	})
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	s.router.ServeHTTP(w, r)
+}
+
+// handle turns a handler that returns an error into an http.Handler that
+// answers errors as JSON and never leaks internals.
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.Timeout)
+		defer cancel()
+		defer func() {
+			if v := recover(); v != nil {
+				s.opts.Log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.writeError(w, r, errors.New("panic"))
+			}
+		}()
+		if err := h(w, r.WithContext(ctx)); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// apiError is an error with its HTTP status and OGC exception code.
+type apiError struct {
+	Status int
+	Code   string
+	Desc   string
+}
+
+func (e *apiError) Error() string { return e.Desc }
+
+func errBadParam(format string) *apiError {
+	return &apiError{http.StatusBadRequest, "InvalidParameterValue", format}
+}
+
+func errNotFound(desc string) *apiError {
+	return &apiError{http.StatusNotFound, "NotFound", desc}
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+	case errors.Is(err, geo.ErrNotFound):
+		ae = errNotFound("not found")
+	case errors.Is(err, geo.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		w.Header().Set("Retry-After", "5")
+		ae = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", "the data store is unavailable or too slow; try again shortly"}
+	case errors.Is(err, context.Canceled):
+		return // the client went away
+	default:
+		s.opts.Log.Error("request failed", "path", r.URL.Path, "err", err)
+		ae = &apiError{http.StatusInternalServerError, "InternalError", "internal error"}
+	}
+	w.Header().Del("ETag")
+	writeJSON(w, r, ae.Status, typeJSON, map[string]any{"code": ae.Code, "description": ae.Desc,
+		"status": ae.Status, "title": http.StatusText(ae.Status), "detail": ae.Desc}) // OGC and RFC 9457 members
+}
+
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(b)
+	}
+	return nil
+}
+
+// baseURL is the scheme and host the client used, honouring a proxy's
+// X-Forwarded-Proto and X-Forwarded-Host when they are well formed.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, " \"'<>\\/\r\n\t,") {
+		host = h
+	}
+	return scheme + "://" + host
+}
