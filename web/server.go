@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	get("/api/targets", s.targets)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
+	s.staticRoutes(r) // the web map: / and /static/… (web/static.go)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no resource at " + r.URL.Path)
 	})

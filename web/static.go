@@ -1,0 +1,108 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+)
+
+// The web map: index.html, app.js, style.css, icons and the vendored
+// MapLibre GL JS (see README, "Updating MapLibre"), all in the binary so the
+// page needs nothing from outside the server.
+//
+//go:embed static
+var staticFiles embed.FS
+
+// staticTypes are the content types of the files the web map uses; a file
+// with another extension is not served.
+var staticTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".mjs":  "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".json": "application/json",
+	".txt":  "text/plain; charset=utf-8",
+	"":      "text/plain; charset=utf-8", // VERSION
+}
+
+// asset is one embedded file, ready to serve.
+type asset struct {
+	body  []byte
+	ctype string
+	etag  string
+	cache string
+}
+
+// assets maps URL paths (/static/…, and / for index.html) to files.
+var assets = loadAssets()
+
+func loadAssets() map[string]asset {
+	out := map[string]asset{}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ctype, ok := staticTypes[path.Ext(p)]
+		if !ok {
+			return nil
+		}
+		b, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		a := asset{body: b, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`,
+			// The app's own files are revalidated on every load (a 304 when unchanged);
+			// the vendored library changes only with a planmap release.
+			cache: "no-cache"}
+		if strings.HasPrefix(p, "static/vendor/") {
+			a.cache = "public, max-age=86400"
+		}
+		out["/"+p] = a
+		return nil
+	})
+	if err != nil {
+		panic("web: reading embedded static files: " + err.Error())
+	}
+	out["/"] = out["/static/index.html"]
+	return out
+}
+
+// staticRoutes serves the web map at / and its files under /static/.
+func (s *Server) staticRoutes(r *mux.Router) {
+	r.Handle("/", http.HandlerFunc(serveAsset)).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix("/static/").Handler(http.HandlerFunc(serveAsset)).Methods(http.MethodGet, http.MethodHead)
+}
+
+func serveAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := assets[r.URL.Path]
+	if !ok {
+		w.Header().Set("Content-Type", typeJSON)
+		w.WriteHeader(http.StatusNotFound)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write([]byte(`{"code":"NotFound","description":"no web map file at this path"}`))
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("Cache-Control", a.cache)
+	h.Set("ETag", a.etag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if a.ctype == staticTypes[".html"] {
+		// The page loads nothing from elsewhere; say so to the browser too.
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "+
+			"worker-src 'self' blob:; child-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'")
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+}

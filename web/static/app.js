@@ -1,0 +1,679 @@
+// planmap's web map: the plan's layers from planmap's own vector tiles,
+// a layer panel, feature details, search, "near me" and the plan's targets.
+// Everything it loads comes from this server; nothing from the internet.
+import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
+import {drawIcon, hatchPattern} from '/static/icons.js';
+
+// ---------------------------------------------------------------- strings
+
+const I18N = {
+    zh: {
+        title: '武汉“十四五”规划空间要素',
+        searchPlaceholder: '搜索地名，如 阳逻港 / Yangluo',
+        layers: '图层', near: '附近', targets: '目标', targetsTitle: '规划目标',
+        statusFilter: '规划状态', legend: '图例',
+        nearHint: '在地图上点击一个位置，或使用您的位置。',
+        useLocation: '使用我的位置', radius: '半径',
+        nearCount: (n, r) => `半径 ${r} 内有 ${n} 个规划要素`,
+        nearNone: '半径内没有规划要素',
+        locating: '正在定位…', locateFailed: '无法获取位置',
+        noResults: '没有找到', kind: '类型', status: '状态', district: '行政区',
+        planSection: '规划章节', planQuote: '规划原文', planLine: '行', targetsOf: '目标',
+        accuracy: '位置精度', source: '来源', permalink: '链接', copyLink: '复制链接', copied: '已复制',
+        showOnMap: '在地图上显示', features: '个', year: '年',
+        legendExisting: '现状', legendPlanned: '规划 / 在建', legendApprox: '示意位置（精度有限）',
+        legendHatch: '蓄滞洪区', otherLang: 'English', loadFailed: '加载失败：',
+        status_existing: '现状', status_under_construction: '在建', status_planned: '规划',
+        status_expansion: '扩建', status_upgrade: '改造提升',
+        accuracy_surveyed: '实测位置（来自测量数据）',
+        accuracy_approximate: '大致位置：根据描述放置，误差约数公里',
+        accuracy_schematic: '示意范围：表达规划意图，不是边界',
+        accuracy_district: '仅知所在行政区：标在行政区内，并非实际位置',
+        accuracy_unknown: '位置未知：规划未给出位置',
+    },
+    en: {
+        title: "Wuhan's 14th Five-Year Plan on the map",
+        searchPlaceholder: 'Search a place, e.g. Yangluo / 阳逻港',
+        layers: 'Layers', near: 'Near me', targets: 'Targets', targetsTitle: 'Plan targets',
+        statusFilter: 'Status', legend: 'Legend',
+        nearHint: 'Click a point on the map, or use your location.',
+        useLocation: 'Use my location', radius: 'Radius',
+        nearCount: (n, r) => `${n} plan elements within ${r}`,
+        nearNone: 'No plan elements within the radius',
+        locating: 'Locating…', locateFailed: 'Could not get your location',
+        noResults: 'Nothing found', kind: 'Kind', status: 'Status', district: 'District',
+        planSection: 'Plan section', planQuote: "The plan's words", planLine: 'line', targetsOf: 'Targets',
+        accuracy: 'Location accuracy', source: 'Source', permalink: 'Link', copyLink: 'Copy link', copied: 'Copied',
+        showOnMap: 'Show on map', features: '', year: '',
+        legendExisting: 'Existing', legendPlanned: 'Planned / under construction',
+        legendApprox: 'Schematic position (approximate)', legendHatch: 'Flood-storage basin',
+        otherLang: '中文', loadFailed: 'Failed to load: ',
+        status_existing: 'Existing', status_under_construction: 'Under construction', status_planned: 'Planned',
+        status_expansion: 'Expansion', status_upgrade: 'Upgrade',
+        accuracy_surveyed: 'Surveyed: from measured data',
+        accuracy_approximate: 'Approximate: placed from a description, good to a few km',
+        accuracy_schematic: 'Schematic: a drawn shape showing intent, not a boundary',
+        accuracy_district: 'District only: placed in its district, not at its real position',
+        accuracy_unknown: 'Unknown: the plan gives no position',
+    },
+};
+const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
+const APPROX = ['schematic', 'district']; // accuracies drawn as "approximate"
+const FONT = ['Noto Sans CJK SC Regular', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
+// Used when the tiles do not name their sources (data/SOURCES.md has the details).
+const ATTRIBUTION = 'Plan data: 武汉市“十四五”规划纲要 · MetroMan (MIT) · Wikidata (CC0) · Natural Earth · ' +
+    'DataV GeoAtlas (no open licence) · © OpenStreetMap contributors (ODbL)';
+
+let lang = 'zh';
+const t = (key, ...args) => {
+    const v = I18N[lang][key] ?? I18N.zh[key] ?? key;
+    return typeof v === 'function' ? v(...args) : v;
+};
+const $ = (sel) => document.querySelector(sel);
+const el = (tag, props = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+        if (k === 'class') e.className = v;
+        else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+        else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+    }
+    e.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+    return e;
+};
+const nameOf = (p) => (lang === 'en' ? p.name_en || p.name_zh : p.name_zh || p.name_en) || p.id;
+const titleOf = (l) => (lang === 'en' ? l.title_en : l.title_zh);
+const km = (m) => (m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(m < 10000 ? 1 : 0)} km`);
+
+async function getJSON(url) {
+    const r = await fetch(url, {headers: {Accept: 'application/json'}});
+    if (!r.ok) throw new Error(`${url}: ${r.status}`);
+    return r.json();
+}
+
+// ---------------------------------------------------------------- URL hash
+// MapLibre keeps the view in #map=zoom/lat/lon; we add lang= and feature=layer/id.
+
+function hashParams() {
+    return new URLSearchParams(location.hash.slice(1));
+}
+function setHashParam(key, value) {
+    const p = hashParams();
+    if (value) p.set(key, value); else p.delete(key);
+    history.replaceState(history.state, '', '#' + p.toString().replaceAll('%2F', '/'));
+}
+
+// ---------------------------------------------------------------- the style
+// One MapLibre layer set per planmap layer; ids are "<layer>:<part>" and each
+// carries metadata {"planmap:layer": id} so the panel can toggle them together.
+
+const state = {layers: [], byId: {}, tiles: null, selected: null, near: null, nearMode: false,
+    styleLoaded: false, pendingState: {}};
+
+// setMapState sets a global-state property of the style (language, statuses),
+// once the style has loaded.
+function setMapState(key, value) {
+    if (state.styleLoaded) window.map.setGlobalStateProperty(key, value);
+    else state.pendingState[key] = value;
+}
+
+// src returns where a planmap layer's features come from: the vector tiles,
+// or, on a server without tiles, the layer's GeoJSON from the OGC API.
+function src(id) {
+    return state.tiles ? {source: 'plan', 'source-layer': id} : {source: `gj:${id}`};
+}
+
+const statusFilter = ['in', ['get', 'status'], ['global-state', 'statuses']];
+const approx = ['in', ['get', 'accuracy'], ['literal', APPROX]];
+const label = ['case', ['==', ['global-state', 'lang'], 'en'],
+    ['coalesce', ['get', 'name_en'], ['get', 'name_zh']],
+    ['coalesce', ['get', 'name_zh'], ['get', 'name_en']]];
+const dashedIfPlanned = ['match', ['get', 'status'],
+    'planned', ['literal', [2, 1.5]], 'under_construction', ['literal', [4, 1.5]], ['literal', [1, 0]]];
+
+// role names what a layer is, so that it can be drawn as a planner expects.
+function role(l) {
+    const s = `${l.id} ${l.style?.icon ?? ''}`;
+    if (l.id === 'districts') return 'districts';
+    if (l.id === 'water' || (l.base && /water|river|lake/.test(s))) return 'water';
+    if (/sub-?cent|subcity/.test(s)) return 'subcentre';
+    if (/flood|storage|detention/.test(s)) return 'flood';
+    if (l.theme === 'ecology' || /green|wedge|corridor/.test(s)) return 'green';
+    if (/metro/.test(s) && l.geometry_type === 'LineString') return 'metro';
+    return l.geometry_type === 'Point' ? 'point' : l.geometry_type === 'LineString' ? 'line' : 'area';
+}
+
+// icon names the symbol of a point layer.
+function iconOf(l) {
+    const s = `${l.style?.icon ?? ''} ${l.id}`;
+    for (const k of ['metro', 'airport', 'port', 'rail', 'pump']) if (s.includes(k)) return k;
+    if (/station/.test(s)) return 'rail';
+    return 'dot';
+}
+
+function layersFor(l) {
+    const id = l.id;
+    const color = l.style?.color || '#555';
+    const meta = {'planmap:layer': id};
+    const base = {...src(id), metadata: meta};
+    if (l.style?.minzoom) base.minzoom = l.style.minzoom;
+    const filt = (f) => (l.base ? f : f ? ['all', statusFilter, f] : statusFilter);
+    const out = [];
+    const add = (part, spec) => {
+        const filter = filt(spec.filter);
+        const layer = {id: `${id}:${part}`, ...base, ...spec};
+        if (filter) layer.filter = filter; else delete layer.filter;
+        out.push(layer);
+    };
+    const labels = (extra = {}) => add('label', {
+        type: 'symbol',
+        layout: {'text-field': label, 'text-font': FONT, 'text-size': 12, 'text-max-width': 8, ...extra.layout},
+        paint: {'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, ...extra.paint},
+        ...(extra.minzoom ? {minzoom: extra.minzoom} : {}),
+    });
+    switch (role(l)) {
+    case 'districts':
+        add('fill', {type: 'fill', paint: {'fill-color': '#f7f4ee'}});
+        add('line', {type: 'line', paint: {'line-color': '#9a948a', 'line-width': 0.8, 'line-dasharray': [3, 2]}});
+        labels({layout: {'text-size': 13, 'text-letter-spacing': 0.2}, paint: {'text-color': '#8a8478'}});
+        break;
+    case 'water':
+        add('fill', {type: 'fill', paint: {'fill-color': '#b9d7ea'}});
+        labels({layout: {'text-size': 11}, paint: {'text-color': '#3d6f94'}, minzoom: 10});
+        break;
+    case 'subcentre':
+        add('fill', {type: 'fill', paint: {'fill-color': color, 'fill-opacity': ['case', approx, 0.14, 0.24]}});
+        add('line', {type: 'line', paint: {'line-color': color, 'line-width': 2,
+            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        labels({layout: {'text-size': 14}, paint: {'text-color': '#8a3d12'}});
+        break;
+    case 'green':
+        add('fill', {type: 'fill', paint: {'fill-color': '#5aae61', 'fill-opacity': ['case', approx, 0.22, 0.35]}});
+        add('line', {type: 'line', paint: {'line-color': '#2e7d32', 'line-width': 1.2,
+            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        labels({paint: {'text-color': '#1b5e20'}, minzoom: 9});
+        break;
+    case 'flood':
+        add('fill', {type: 'fill', paint: {'fill-pattern': 'hatch-blue', 'fill-opacity': ['case', approx, 0.6, 1]}});
+        add('line', {type: 'line', paint: {'line-color': '#1f6fb4', 'line-width': 1.5,
+            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        labels({paint: {'text-color': '#1f5f9a'}, minzoom: 9});
+        break;
+    case 'metro':
+    case 'line': {
+        const c = role(l) === 'metro' ? ['coalesce', ['get', 'color'], color] : color;
+        // A soft, wide band under schematic lines says "roughly here".
+        add('approx', {type: 'line', filter: approx,
+            paint: {'line-color': c, 'line-width': 10, 'line-opacity': 0.18, 'line-blur': 4}});
+        add('casing', {type: 'line', layout: {'line-join': 'round'},
+            paint: {'line-color': '#fff', 'line-width': 5}});
+        add('line', {type: 'line', layout: {'line-join': 'round'},
+            paint: {'line-color': c, 'line-width': 3, 'line-dasharray': dashedIfPlanned}});
+        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 10});
+        break;
+    }
+    case 'point': {
+        const icon = iconOf(l);
+        // A blurred halo under points whose position is only schematic or district-level.
+        add('approx', {type: 'circle', filter: approx,
+            paint: {'circle-radius': 18, 'circle-color': color, 'circle-opacity': 0.18, 'circle-blur': 0.7}});
+        add('icon', {type: 'symbol', layout: {
+            'icon-image': ['match', ['get', 'status'], ['planned', 'under_construction'],
+                `${icon}:${id}:open`, `${icon}:${id}`],
+            'icon-size': icon === 'metro' ? 0.75 : 1, 'icon-allow-overlap': true,
+            'text-field': label, 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.3],
+            'text-anchor': 'top', 'text-optional': true, 'text-max-width': 8,
+        }, paint: {'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.5}});
+        break;
+    }
+    default:
+        add('fill', {type: 'fill', paint: {'fill-color': color, 'fill-opacity': ['case', approx, 0.12, 0.22]}});
+        add('line', {type: 'line', paint: {'line-color': color, 'line-width': 1.2,
+            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        labels({minzoom: 10});
+    }
+    return out;
+}
+
+function buildStyle() {
+    const sources = {
+        hl: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
+        circle: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
+    };
+    if (state.tiles) {
+        const tj = state.tiles;
+        sources.plan = {type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14,
+            attribution: tj.attribution || ATTRIBUTION, promoteId: 'id'};
+        if (tj.bounds) sources.plan.bounds = tj.bounds;
+    } else {
+        // Filled in by loadGeoJSON: the feature id goes into the properties, as in the tiles.
+        for (const l of state.layers) {
+            sources[`gj:${l.id}`] = {type: 'geojson', data: {type: 'FeatureCollection', features: []},
+                attribution: ATTRIBUTION};
+        }
+    }
+    const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (a.order - b.order));
+    // Areas first, then lines, then points, so nothing hides a symbol.
+    const rank = {Polygon: 0, LineString: 1, Point: 2};
+    ordered.sort((a, b) => (b.base - a.base) || (rank[a.geometry_type] - rank[b.geometry_type]) || (a.order - b.order));
+    const layers = [{id: 'background', type: 'background', paint: {'background-color': '#eef2f3'}}];
+    const labelLayers = [];
+    for (const l of ordered) {
+        for (const sl of layersFor(l)) (sl.type === 'symbol' && !sl.id.endsWith(':icon') ? labelLayers : layers).push(sl);
+    }
+    layers.push(
+        {id: 'near-circle', type: 'fill', source: 'circle', paint: {'fill-color': '#ff6f00', 'fill-opacity': 0.06}},
+        {id: 'near-circle-line', type: 'line', source: 'circle',
+            paint: {'line-color': '#ff6f00', 'line-width': 1.5, 'line-dasharray': [2, 2]}},
+        {id: 'hl-fill', type: 'fill', source: 'hl', filter: ['==', ['geometry-type'], 'Polygon'],
+            paint: {'fill-color': '#ffb300', 'fill-opacity': 0.25}},
+        {id: 'hl-line', type: 'line', source: 'hl', filter: ['!=', ['geometry-type'], 'Point'],
+            paint: {'line-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'], 'line-width': 4, 'line-opacity': 0.8}},
+        {id: 'hl-point', type: 'circle', source: 'hl', filter: ['==', ['geometry-type'], 'Point'],
+            paint: {'circle-radius': 13, 'circle-color': 'rgba(0,0,0,0)',
+                'circle-stroke-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'], 'circle-stroke-width': 3}},
+    );
+    layers.push(...labelLayers);
+    return {
+        version: 8,
+        // No "glyphs": MapLibre draws every label with the browser's own fonts.
+        state: {lang: {default: lang}, statuses: {default: STATUSES}},
+        sources, layers,
+    };
+}
+
+function addImages(map) {
+    map.addImage('hatch-blue', hatchPattern('#1f6fb4'), {pixelRatio: 2});
+    for (const l of state.layers) {
+        if (l.geometry_type !== 'Point' || l.base) continue;
+        const icon = iconOf(l), color = l.style?.color || '#555';
+        map.addImage(`${icon}:${l.id}`, drawIcon(icon, color, false), {pixelRatio: 2});
+        map.addImage(`${icon}:${l.id}:open`, drawIcon(icon, color, true), {pixelRatio: 2});
+    }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+    lang = hashParams().get('lang') === 'en' ? 'en' : 'zh';
+    const [cols, tiles] = await Promise.all([
+        getJSON('/ogc/collections'),
+        // The tiles are optional: without them the map draws the OGC API's GeoJSON.
+        fetch('/tiles/plan.json').then((r) => (r.ok ? r.json() : null)).catch(() => null),
+    ]);
+    state.layers = cols.collections.map((c) => ({...c, order: c.order ?? 0, style: c.style ?? {}}));
+    state.byId = Object.fromEntries(state.layers.map((l) => [l.id, l]));
+    state.tiles = tiles;
+    if (!tiles) console.info('planmap: no vector tiles on this server; drawing the layers from /ogc GeoJSON');
+
+    const center = tiles?.center ? [tiles.center[0], tiles.center[1]] : [114.33, 30.6];
+    const map = new maplibregl.Map({
+        container: 'map', style: buildStyle(), center, zoom: tiles?.center?.[2] ?? 9.5,
+        minZoom: 6, maxZoom: 18, hash: 'map', attributionControl: false,
+        localIdeographFontFamily: FONT.slice(1).map((f) => `'${f}'`).join(', '),
+        maxBounds: [[111.5, 28.5], [117.5, 32.5]],
+    });
+    window.map = map; // for the browser tests and the curious
+    map.once('style.load', () => {
+        state.styleLoaded = true;
+        for (const [k, v] of Object.entries(state.pendingState)) map.setGlobalStateProperty(k, v);
+    });
+    map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'bottom-right');
+    map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
+    map.addControl(new maplibregl.AttributionControl({compact: window.innerWidth < 700}), 'bottom-right');
+    addImages(map);
+    if (!tiles) map.once('style.load', () => loadGeoJSON(map));
+    map.on('styleimagemissing', (e) => console.warn('missing image', e.id));
+
+    buildLayerPanel(); buildStatusFilter(); buildLegend(); applyLang();
+    wireUI(map);
+    map.on('load', () => {
+        const fid = hashParams().get('feature');
+        if (fid) openFeature(fid, {fly: true});
+        document.body.dataset.ready = 'true';
+    });
+}
+
+// loadGeoJSON fills the per-layer GeoJSON sources of a server without tiles.
+async function loadGeoJSON(map) {
+    await Promise.all(state.layers.map(async (l) => {
+        const fc = await getJSON(`/ogc/collections/${l.id}/items?limit=10000`);
+        for (const f of fc.features) f.properties.id = f.id;
+        map.getSource(`gj:${l.id}`).setData(fc);
+    }));
+}
+
+// ---------------------------------------------------------------- layer panel
+
+function styleLayersOf(id) {
+    return window.map.getStyle().layers.filter((l) => l.metadata?.['planmap:layer'] === id).map((l) => l.id);
+}
+
+function setLayerVisible(id, on) {
+    for (const sl of styleLayersOf(id)) window.map.setLayoutProperty(sl, 'visibility', on ? 'visible' : 'none');
+}
+
+function buildLayerPanel() {
+    const box = $('#layer-list');
+    box.replaceChildren();
+    const themes = [...new Set(state.layers.map((l) => l.theme))];
+    for (const th of themes) {
+        const group = el('fieldset', {class: 'theme', 'data-theme': th}, el('legend', {'data-theme-title': th}));
+        for (const l of state.layers.filter((x) => x.theme === th).sort((a, b) => a.order - b.order)) {
+            const cb = el('input', {type: 'checkbox', checked: true, 'data-layer': l.id,
+                onchange: (e) => setLayerVisible(l.id, e.target.checked)});
+            group.append(el('label', {class: 'layer'}, cb, swatch(l),
+                el('span', {class: 'name', 'data-layer-title': l.id}),
+                el('span', {class: 'count'}, String(l.feature_count ?? ''))));
+        }
+        box.append(group);
+    }
+}
+
+function swatch(l) {
+    const color = l.style?.color || '#555';
+    const s = el('span', {class: `swatch ${role(l)}`, 'aria-hidden': 'true'});
+    if (l.geometry_type === 'Point' && !l.base) {
+        const img = drawIcon(iconOf(l), color, false);
+        const c = document.createElement('canvas');
+        c.width = img.width; c.height = img.height;
+        c.getContext('2d').putImageData(img, 0, 0);
+        s.style.backgroundImage = `url(${c.toDataURL()})`;
+    } else {
+        s.style.setProperty('--c', role(l) === 'green' ? '#5aae61' : role(l) === 'water' ? '#b9d7ea' : color);
+    }
+    return s;
+}
+
+function buildStatusFilter() {
+    const box = $('#statuses');
+    for (const s of STATUSES) {
+        box.append(el('label', {class: 'status'}, el('input', {type: 'checkbox', checked: true, value: s,
+            onchange: () => {
+                const on = [...box.querySelectorAll('input:checked')].map((i) => i.value);
+                setMapState('statuses', on);
+            }}), el('span', {'data-i18n': `status_${s}`})));
+    }
+}
+
+function buildLegend() {
+    const line = (cls) => el('span', {class: `swatch ${cls}`, 'aria-hidden': 'true'});
+    $('#legend-body').replaceChildren(
+        el('div', {}, line('legend-solid'), el('span', {'data-i18n': 'legendExisting'})),
+        el('div', {}, line('legend-dashed'), el('span', {'data-i18n': 'legendPlanned'})),
+        el('div', {}, line('legend-approx'), el('span', {'data-i18n': 'legendApprox'})),
+        el('div', {}, line('flood'), el('span', {'data-i18n': 'legendHatch'})),
+    );
+}
+
+// ---------------------------------------------------------------- language
+
+function applyLang() {
+    document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+    document.title = `${t('title')} · planmap`;
+    for (const e of document.querySelectorAll('[data-i18n]')) e.textContent = t(e.dataset.i18n);
+    for (const e of document.querySelectorAll('[data-i18n-placeholder]')) e.placeholder = t(e.dataset.i18nPlaceholder);
+    for (const e of document.querySelectorAll('[data-layer-title]')) e.textContent = titleOf(state.byId[e.dataset.layerTitle]);
+    for (const e of document.querySelectorAll('[data-theme-title]')) e.textContent = themeTitle(e.dataset.themeTitle);
+    const b = $('#lang');
+    b.textContent = t('otherLang');
+    b.lang = lang === 'en' ? 'zh-CN' : 'en';
+    if (window.map) setMapState('lang', lang);
+}
+
+const THEMES = {
+    base: ['底图', 'Base map'], structure: ['空间结构', 'Spatial structure'], transport: ['综合交通', 'Transport'],
+    water: ['水安全', 'Water'], ecology: ['生态', 'Ecology'], energy: ['能源', 'Energy'],
+    utilities: ['市政设施', 'Urban utilities'], innovation: ['科技创新与产业', 'Innovation and industry'],
+    services: ['公共服务', 'Public services'], commerce: ['商贸物流', 'Commerce and logistics'],
+};
+const themeTitle = (id) => (THEMES[id] ? THEMES[id][lang === 'en' ? 1 : 0] : id);
+
+function setLang(l) {
+    lang = l;
+    setHashParam('lang', l === 'en' ? 'en' : null);
+    applyLang();
+    // Panels built from data are rebuilt in the new language.
+    if (state.selected) renderFeature(state.selected);
+    if (state.near) renderNear();
+    if (state.targets) renderTargets();
+}
+
+// ---------------------------------------------------------------- panels
+
+function showTab(name) {
+    for (const b of document.querySelectorAll('#tabs [data-tab]')) b.setAttribute('aria-pressed', String(b.dataset.tab === name));
+    for (const s of document.querySelectorAll('#side .tab')) s.hidden = s.id !== `tab-${name}`;
+    $('#side').hidden = false;
+    state.nearMode = name === 'near';
+    window.map.getCanvas().style.cursor = state.nearMode ? 'crosshair' : '';
+    if (name === 'targets' && !state.targets) loadTargets();
+}
+
+function wireUI(map) {
+    for (const b of document.querySelectorAll('#tabs [data-tab]')) {
+        b.addEventListener('click', () => {
+            const open = b.getAttribute('aria-pressed') === 'true' && !$('#side').hidden;
+            if (open) { $('#side').hidden = true; b.setAttribute('aria-pressed', 'false'); state.nearMode = false; }
+            else showTab(b.dataset.tab);
+        });
+    }
+    for (const b of document.querySelectorAll('[data-close]')) {
+        b.addEventListener('click', () => {
+            $(`#${b.dataset.close}`).hidden = true;
+            if (b.dataset.close === 'feature') closeFeature();
+        });
+    }
+    $('#lang').addEventListener('click', () => setLang(lang === 'en' ? 'zh' : 'en'));
+    wireSearch();
+    wireNear(map);
+
+    const interactive = () => map.getStyle().layers
+        .filter((l) => l.metadata?.['planmap:layer'] && !state.byId[l.metadata['planmap:layer']]?.base)
+        .map((l) => l.id);
+    map.on('click', (e) => {
+        if (state.nearMode) { nearAt(e.lngLat.lng, e.lngLat.lat); return; }
+        const p = e.point, box = [[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]];
+        const hits = map.queryRenderedFeatures(box, {layers: interactive()});
+        // Prefer points over lines over areas: the smaller thing is what was aimed at.
+        const rank = {Point: 0, LineString: 1, MultiLineString: 1, Polygon: 2, MultiPolygon: 2};
+        hits.sort((a, b) => rank[a.geometry.type] - rank[b.geometry.type]);
+        const f = hits[0];
+        if (f) openFeature(`${f.properties.layer || f.layer.metadata['planmap:layer']}/${f.properties.id ?? f.id}`);
+    });
+    map.on('mousemove', (e) => {
+        if (state.nearMode) return;
+        const p = e.point;
+        const n = map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], {layers: interactive()}).length;
+        map.getCanvas().style.cursor = n ? 'pointer' : '';
+    });
+}
+
+// ---------------------------------------------------------------- feature panel
+
+async function openFeature(ref, {fly = true} = {}) {
+    const [layer, id] = ref.split('/');
+    let f;
+    try {
+        f = await getJSON(`/ogc/collections/${encodeURIComponent(layer)}/items/${encodeURIComponent(id)}`);
+    } catch (err) {
+        console.warn('planmap: cannot open feature', ref, err.message);
+        return;
+    }
+    f.properties.id = f.id;
+    state.selected = f;
+    setHashParam('feature', `${layer}/${id}`);
+    renderFeature(f);
+    highlight();
+    if (fly && f.geometry) flyTo(f.geometry);
+}
+
+function closeFeature() {
+    state.selected = null;
+    setHashParam('feature', null);
+    highlight();
+}
+
+function flyTo(geom) {
+    const map = window.map;
+    if (geom.type === 'Point') {
+        map.flyTo({center: geom.coordinates, zoom: Math.max(map.getZoom(), 13), essential: true});
+        return;
+    }
+    const b = new maplibregl.LngLatBounds();
+    const walk = (c) => (typeof c[0] === 'number' ? b.extend(c) : c.forEach(walk));
+    walk(geom.coordinates);
+    map.fitBounds(b, {padding: 60, maxZoom: 14, essential: true});
+}
+
+function renderFeature(f) {
+    const p = f.properties, layer = state.byId[p.layer];
+    const other = lang === 'en' ? p.name_zh : p.name_en;
+    const link = `${location.origin}/#feature=${p.layer}/${f.id}${lang === 'en' ? '&lang=en' : ''}`;
+    const row = (k, v) => (v ? [el('dt', {}, t(k)), el('dd', {}, v)] : []);
+    const targets = (p.targets || []).map((x) =>
+        el('li', {}, `${x.metric}: ${x.text || [x.value, x.unit].filter(Boolean).join(' ')}`, x.year ? ` (${x.year})` : ''));
+    const section = [p.plan_section, p.plan_line ? `${t('planLine')} ${p.plan_line}` : null].filter(Boolean).join(' · ');
+    $('#feature-body').replaceChildren(
+        el('p', {class: 'layer-name'}, layer ? titleOf(layer) : p.layer),
+        el('h2', {id: 'feature-name'}, nameOf({...p, id: f.id})),
+        other ? el('p', {class: 'other-name', lang: lang === 'en' ? 'zh-CN' : 'en'}, other) : null,
+        el('dl', {},
+            row('kind', p.kind),
+            row('status', el('span', {class: `status-badge ${p.status}`}, t(`status_${p.status}`))),
+            row('district', p.district),
+            row('planSection', section),
+        ),
+        p.plan_quote ? el('blockquote', {lang: 'zh-CN'}, p.plan_quote) : null,
+        targets.length ? [el('h3', {}, t('targetsOf')), el('ul', {class: 'targets'}, targets)] : null,
+        el('p', {class: `accuracy ${p.accuracy}`}, el('strong', {}, `${t('accuracy')}: `), t(`accuracy_${p.accuracy}`)),
+        p.source ? el('p', {class: 'source'}, `${t('source')}: ${p.source}`) : null,
+        el('p', {class: 'permalink'}, el('a', {href: link, id: 'permalink'}, t('permalink')), ' ',
+            el('button', {type: 'button', onclick: (e) => {
+                navigator.clipboard?.writeText(link).then(() => { e.target.textContent = t('copied'); });
+            }}, t('copyLink'))),
+    );
+    $('#feature').hidden = false;
+}
+
+// ---------------------------------------------------------------- highlight
+
+function highlight() {
+    const feats = [];
+    for (const f of state.near?.features ?? []) feats.push({...f, properties: {selected: false}});
+    if (state.selected?.geometry) feats.push({...state.selected, properties: {selected: true}});
+    window.map.getSource('hl')?.setData({type: 'FeatureCollection', features: feats});
+}
+
+// ---------------------------------------------------------------- search
+
+function wireSearch() {
+    const input = $('#q'), list = $('#results');
+    let timer, seq = 0;
+    const run = async () => {
+        const q = input.value.trim();
+        if (!q) { list.hidden = true; return; }
+        const mine = ++seq;
+        let fc;
+        try { fc = await getJSON(`/api/search?q=${encodeURIComponent(q)}&limit=10`); } catch { return; }
+        if (mine !== seq) return; // a newer query is on its way
+        list.replaceChildren(...(fc.features.length ? fc.features.map((f) => el('li', {},
+            el('button', {type: 'button', 'data-feature': `${f.properties.layer}/${f.id}`, onclick: () => {
+                list.hidden = true;
+                openFeature(`${f.properties.layer}/${f.id}`);
+            }}, el('span', {class: 'name'}, nameOf({...f.properties, id: f.id})),
+            el('span', {class: 'meta'}, titleOf(state.byId[f.properties.layer] ?? {}) ?? '')))) :
+            [el('li', {class: 'none'}, t('noResults'))]));
+        list.hidden = false;
+    };
+    input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+    $('#search').addEventListener('submit', (e) => {
+        e.preventDefault();
+        clearTimeout(timer);
+        run().then(() => list.querySelector('button')?.focus());
+    });
+    input.addEventListener('keydown', (e) => { if (e.key === 'Escape') list.hidden = true; });
+}
+
+// ---------------------------------------------------------------- near me
+
+function wireNear() {
+    const r = $('#radius');
+    r.addEventListener('input', () => {
+        $('#radius-out').value = km(+r.value);
+        if (state.near) nearAt(state.near.lon, state.near.lat);
+    });
+    $('#locate').addEventListener('click', () => {
+        $('#near-summary').textContent = t('locating');
+        navigator.geolocation.getCurrentPosition(
+            (pos) => nearAt(pos.coords.longitude, pos.coords.latitude, {fit: true}),
+            () => { $('#near-summary').textContent = t('locateFailed'); },
+            {enableHighAccuracy: true, timeout: 10000});
+    });
+}
+
+async function nearAt(lon, lat, {fit = false} = {}) {
+    const radius = +$('#radius').value;
+    const layers = state.layers.filter((l) => !l.base).map((l) => l.id).join(',');
+    const fc = await getJSON(`/api/nearby?lon=${lon}&lat=${lat}&radius=${radius}&limit=100&layers=${layers}`);
+    state.near = {lon, lat, radius, features: fc.features};
+    window.map.getSource('circle').setData(circle(lon, lat, radius));
+    renderNear();
+    highlight();
+    if (fit) {
+        const d = radius / 111320;
+        window.map.fitBounds([[lon - d / Math.cos(lat * Math.PI / 180), lat - d],
+            [lon + d / Math.cos(lat * Math.PI / 180), lat + d]], {padding: 40});
+    }
+}
+
+function renderNear() {
+    const {features, radius} = state.near;
+    $('#near-summary').textContent = features.length ? t('nearCount', features.length, km(radius)) : t('nearNone');
+    $('#near-list').replaceChildren(...features.map((f) => el('li', {},
+        el('button', {type: 'button', 'data-feature': `${f.properties.layer}/${f.id}`,
+            onclick: () => openFeature(`${f.properties.layer}/${f.id}`)},
+        el('span', {class: 'name'}, nameOf({...f.properties, id: f.id})),
+        el('span', {class: 'meta'}, titleOf(state.byId[f.properties.layer] ?? {}) ?? ''),
+        el('span', {class: 'dist', 'data-m': f.properties.distance_m}, km(f.properties.distance_m))))));
+}
+
+// circle is a polygon of the points radius metres from the centre (spherical earth).
+function circle(lon, lat, radius) {
+    const R = 6371008.8, d = radius / R, φ1 = lat * Math.PI / 180, λ1 = lon * Math.PI / 180, ring = [];
+    for (let i = 0; i <= 64; i++) {
+        const θ = (i / 64) * 2 * Math.PI;
+        const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
+        const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
+        ring.push([λ2 * 180 / Math.PI, φ2 * 180 / Math.PI]);
+    }
+    return {type: 'Feature', properties: {}, geometry: {type: 'Polygon', coordinates: [ring]}};
+}
+
+// ---------------------------------------------------------------- targets
+
+async function loadTargets() {
+    try {
+        state.targets = (await getJSON('/api/targets')).targets;
+    } catch (err) {
+        $('#target-list').textContent = t('loadFailed') + err.message;
+        return;
+    }
+    renderTargets();
+}
+
+function renderTargets() {
+    const groups = Map.groupBy(state.targets, (x) => x.group || '');
+    $('#target-list').replaceChildren(...[...groups].map(([g, items]) => el('section', {class: 'target-group'},
+        g ? el('h3', {lang: 'zh-CN'}, g) : null,
+        el('ul', {class: 'list'}, items.map((x) => el('li', {class: 'target', 'data-target': x.id},
+            el('span', {class: 'metric', lang: 'zh-CN'}, x.metric),
+            el('span', {class: 'value'}, x.value, x.year ? el('small', {}, ` ${x.year}${t('year')}`) : null),
+            x.plan_quote ? el('q', {lang: 'zh-CN'}, x.plan_quote) : null,
+            x.feature ? el('button', {type: 'button', class: 'show', 'data-feature': `${x.layer}/${x.feature}`,
+                onclick: () => openFeature(`${x.layer}/${x.feature}`)}, t('showOnMap')) : null))))));
+}
+
+start().catch((err) => {
+    console.error('planmap: the map failed to start:', err);
+    document.body.append(el('p', {class: 'fatal'}, t('loadFailed') + err.message));
+});
