@@ -1,0 +1,241 @@
+// Browser tests of planmap's web map, in headless Chromium (Debian's
+// `chromium`) driven by playwright-core:  node --test web/browser/
+//
+// They build and start the real server, open the page, and fail on any
+// console error, failed request or request to a host other than the server.
+// PLANMAP_WEB_TEST_DATA=DIR serves a dataset directory instead of the
+// embedded one (web/browser/testdata/plan is a small schematic fixture).
+import {test, describe, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync, mkdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, dirname, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import net from 'node:net';
+import {chromium} from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.PLANMAP_CHROMIUM || '/usr/bin/chromium';
+const GUANGGU = {longitude: 114.398, latitude: 30.505}; // 光谷广场
+const haveChromium = existsSync(CHROMIUM);
+// In CI a missing browser is a failure, not a skip.
+const skip = !haveChromium && process.env.CI !== 'true' ? `no ${CHROMIUM}; apt-get install chromium` : false;
+
+let tmp, server, base, context, page;
+const problems = []; // console errors, failed and outside requests
+
+function freePort() {
+    return new Promise((ok, fail) => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => {
+            const {port} = s.address();
+            s.close(() => ok(port));
+        }).on('error', fail);
+    });
+}
+
+async function waitReady(url, ms = 30000) {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+        try {
+            if ((await fetch(url)).ok) return;
+        } catch { /* not listening yet */ }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${url} not ready after ${ms} ms`);
+}
+
+// idle resolves when the map has drawn everything it is waiting for.
+const idle = () => page.evaluate(() => new Promise((res) => {
+    window.map.once('idle', () => res());
+    window.map.triggerRepaint();
+}));
+
+// rendered lists the planmap layers with features drawn on screen.
+const rendered = () => page.evaluate(() => {
+    const byLayer = {};
+    for (const f of window.map.queryRenderedFeatures()) {
+        const l = f.layer.metadata?.['planmap:layer'];
+        if (l) byLayer[l] = (byLayer[l] || 0) + 1;
+    }
+    return byLayer;
+});
+
+describe('web map', {skip}, () => {
+    before(async () => {
+        if (!haveChromium) throw new Error(`${CHROMIUM} is missing (CI=true): apt-get install chromium`);
+        tmp = mkdtempSync(join(tmpdir(), 'planmap-browser-'));
+        const bin = join(tmp, 'planmap');
+        execFileSync('go', ['build', '-o', bin, './cmd/planmap'], {cwd: root, stdio: 'inherit'});
+        const port = await freePort();
+        base = `http://127.0.0.1:${port}`;
+        const args = ['serve', '--addr', `127.0.0.1:${port}`];
+        if (process.env.PLANMAP_WEB_TEST_DATA) args.push('--data', resolve(root, process.env.PLANMAP_WEB_TEST_DATA));
+        server = spawn(bin, args, {stdio: ['ignore', 'inherit', 'inherit']});
+        await waitReady(`${base}/readyz`);
+
+        mkdirSync(join(tmp, 'profile'));
+        context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+            executablePath: CHROMIUM,
+            headless: true,
+            args: ['--headless=new', '--no-sandbox', '--use-gl=swiftshader', '--enable-unsafe-swiftshader',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                '--no-first-run', '--disable-quic'],
+            viewport: {width: 1280, height: 800},
+            geolocation: GUANGGU, permissions: ['geolocation'],
+            locale: 'zh-CN',
+        });
+        page = context.pages()[0] ?? await context.newPage();
+        const host = new URL(base).host;
+        page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+        page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        context.on('request', (r) => {
+            const u = new URL(r.url());
+            if (/^https?:$/.test(u.protocol) && u.host !== host) problems.push(`outside request: ${r.url()}`);
+        });
+        context.on('requestfailed', (r) => problems.push(`failed request: ${r.url()} ${r.failure()?.errorText}`));
+        context.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+        await page.goto(`${base}/`);
+        await page.waitForFunction(() => window.map?.loaded() && document.body.dataset.ready === 'true',
+            null, {timeout: 60000});
+        await idle();
+    });
+
+    after(async () => {
+        await context?.close();
+        server?.kill('SIGTERM');
+        if (tmp) rmSync(tmp, {recursive: true, force: true});
+    });
+
+    test('the page loads with no console errors and no failed or outside requests', async () => {
+        assert.ok(await page.evaluate(() => !!document.querySelector('#map canvas')), 'no map canvas');
+        assert.deepEqual(problems, []);
+    });
+
+    test('the map draws from planmap\'s vector tiles', async () => {
+        const src = await page.evaluate(() => window.map.getSource('plan')?.type);
+        assert.equal(src, 'vector', 'the style has no "plan" vector source: the server offers no /tiles/plan.json');
+    });
+
+    test('the map renders plan features from several layers', async () => {
+        const byLayer = await rendered();
+        const plan = await page.evaluate(() => Object.fromEntries(
+            (window.map.getStyle().layers || []).map((l) => [l.metadata?.['planmap:layer'], 1])));
+        const layers = Object.keys(byLayer);
+        assert.ok(layers.length >= 4, `only ${layers.join(', ')} rendered`);
+        for (const id of ['districts', 'metro-lines', 'sub-centres']) {
+            assert.ok(plan[id], `the style has no layer for ${id}`);
+            assert.ok(byLayer[id] > 0, `no ${id} rendered (rendered: ${layers.join(', ')})`);
+        }
+        // The labels render as characters: the screenshot shows them (see README).
+        await page.screenshot({path: join(root, 'docs', 'screenshot.png')});
+    });
+
+    test('turning a layer off hides its features, and on shows them again', async () => {
+        const box = page.locator('input[data-layer="metro-lines"]');
+        assert.ok((await rendered())['metro-lines'] > 0);
+        await box.uncheck();
+        await idle();
+        assert.equal((await rendered())['metro-lines'], undefined, 'metro lines still drawn after turning them off');
+        await box.check();
+        await idle();
+        assert.ok((await rendered())['metro-lines'] > 0, 'metro lines not drawn after turning them on');
+    });
+
+    test('clicking a pump station opens its panel with its name', async () => {
+        // Centre the map on a pump station, then click where it is drawn.
+        const f = await page.evaluate(async () => {
+            const fs = window.map.queryRenderedFeatures().filter((x) => x.layer.metadata?.['planmap:layer'] === 'pump-stations');
+            if (!fs.length) return null;
+            window.map.jumpTo({center: fs[0].geometry.coordinates, zoom: 13});
+            return {name: fs[0].properties.name_zh, center: fs[0].geometry.coordinates};
+        });
+        assert.ok(f, 'no pump station rendered');
+        await idle();
+        const pt = await page.evaluate((c) => window.map.project(c), f.center);
+        const canvas = await page.locator('#map canvas').boundingBox();
+        await page.mouse.click(canvas.x + pt.x, canvas.y + pt.y);
+        await page.locator('#feature').waitFor({state: 'visible'});
+        assert.equal(await page.locator('#feature-name').textContent(), f.name);
+        assert.match(await page.locator('#feature').textContent(), /位置精度/);
+        assert.match(new URL(page.url()).hash, /feature=pump-stations\//, 'the URL does not name the feature');
+    });
+
+    test('searching 阳逻 finds 阳逻港 and flies to it', async () => {
+        await page.locator('#q').fill('阳逻');
+        const hit = page.locator('#results button', {hasText: '阳逻港'}).first();
+        await hit.waitFor({state: 'visible'});
+        await hit.click();
+        await page.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '阳逻港');
+        await page.waitForFunction(() => !window.map.isMoving(), null, {timeout: 10000});
+        const c = await page.evaluate(() => window.map.getCenter().toArray());
+        const f = await (await fetch(`${base}/api/search?q=${encodeURIComponent('阳逻港')}&limit=1`)).json();
+        const [lon, lat] = f.features[0].geometry.coordinates;
+        assert.ok(Math.abs(c[0] - lon) < 0.01 && Math.abs(c[1] - lat) < 0.01, `map centred at ${c}, not on 阳逻港`);
+    });
+
+    test('the permalink opens the map on the feature', async () => {
+        const href = await page.locator('#permalink').getAttribute('href');
+        const p2 = await context.newPage();
+        await p2.goto(href);
+        await p2.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '阳逻港',
+            null, {timeout: 30000});
+        await p2.close();
+    });
+
+    test('near me at 光谷 lists plan elements sorted by distance and highlights them', async () => {
+        await page.locator('#tabs [data-tab="near"]').click();
+        await page.locator('#locate').click();
+        await page.locator('#near-list li').first().waitFor({state: 'visible'});
+        const d = await page.locator('#near-list .dist').evaluateAll((es) => es.map((e) => +e.dataset.m));
+        const radius = +(await page.locator('#radius').inputValue());
+        assert.ok(d.length > 0);
+        assert.deepEqual(d, [...d].sort((a, b) => a - b), 'not sorted by distance');
+        assert.ok(d.every((m) => m <= radius), `an element is beyond ${radius} m`);
+        await idle();
+        const hl = await page.evaluate(() => window.map.queryRenderedFeatures({layers: ['hl-point', 'hl-line', 'hl-fill']}).length);
+        assert.ok(hl > 0, 'nothing highlighted on the map');
+        const c = await page.evaluate(() => window.map.getCenter().toArray());
+        assert.ok(Math.abs(c[0] - GUANGGU.longitude) < 0.02 && Math.abs(c[1] - GUANGGU.latitude) < 0.02, 'map not at 光谷');
+    });
+
+    test('the targets panel lists the plan\'s targets, linked to their features', async () => {
+        await page.locator('#tabs [data-tab="targets"]').click();
+        await page.locator('#target-list .target').first().waitFor({state: 'visible'});
+        const n = await page.locator('#target-list .target').count();
+        const api = await (await fetch(`${base}/api/targets`)).json();
+        assert.equal(n, api.targets.length);
+        const linked = api.targets.find((x) => x.feature);
+        assert.ok(linked, 'no target is linked to a feature');
+        await page.locator(`#target-list [data-feature="${linked.layer}/${linked.feature}"]`).click();
+        await page.waitForFunction((id) => location.hash.includes(`feature=${id}`), `${linked.layer}/${linked.feature}`);
+    });
+
+    test('switching language changes the page and the map labels', async () => {
+        await page.evaluate(() => window.map.jumpTo({center: [114.33, 30.6], zoom: 10}));
+        await idle();
+        const labels = () => page.evaluate(() => window.map.queryRenderedFeatures()
+            .filter((f) => f.layer.type === 'symbol' && f.properties.name_en && f.properties.name_zh)
+            .map((f) => {
+                const tf = f.layer.layout['text-field'];
+                const text = typeof tf === 'string' ? tf : tf.sections.map((s) => s.text).join('');
+                return {text, zh: f.properties.name_zh, en: f.properties.name_en};
+            }));
+        const before = await labels();
+        assert.ok(before.length > 0, 'no labels rendered');
+        assert.ok(before.every((l) => l.text === l.zh), 'labels are not in Chinese');
+        await page.locator('#lang').click();
+        await idle();
+        const after = await labels();
+        assert.ok(after.length > 0 && after.every((l) => l.text === l.en), 'labels did not switch to English');
+        assert.equal(await page.locator('#tabs [data-tab="layers"]').textContent(), 'Layers');
+        assert.match(new URL(page.url()).hash, /lang=en/);
+        await page.locator('#lang').click();
+        await idle();
+        assert.equal(await page.locator('#tabs [data-tab="layers"]').textContent(), '图层');
+    });
+
+    test('no console errors or failed or outside requests happened at all', () => {
+        assert.deepEqual(problems, []);
+    });
+});
