@@ -5,6 +5,7 @@ go 1.26.8
 require github.com/paulmach/orb v0.14.0
 
 require (
+	github.com/goccy/go-json v0.12.0 // indirect
 	github.com/gorilla/mux v1.8.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/tidwall/geoindex v1.7.0 // indirect

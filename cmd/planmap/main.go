@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"planmap/data"
+	"planmap/data/synth"
 	"planmap/geo"
 	"planmap/geo/memstore"
 	"planmap/web"
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serve(args, stderr)
 	case "check":
 		err = check(args, stdout)
+	case "gen":
+		err = gen(args, stdout)
 	case "help":
 		usage(stdout)
 		return 0
@@ -65,6 +68,7 @@ func usage(w io.Writer) {
 commands:
   serve   serve the plan over HTTP (the default)
   check   validate a dataset directory and list every problem
+  gen     write a synthetic dataset over the Wuhan extent (benchmarks)
 
 Run 'planmap <command> --help' for the flags of a command.
 `)
@@ -95,11 +99,44 @@ func check(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ds, err := dataset(fs.Arg(0))
+	fsys := data.Embedded()
+	if dir := fs.Arg(0); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("dataset %q is not a directory", dir)
+		}
+		fsys = data.Dir(dir)
+	}
+	n := 0
+	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil })
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ok: %d layers, %d features, %d targets\n", len(ds.Layers), len(ds.Features), len(ds.Targets))
+	fmt.Fprintf(stdout, "ok: %d layers, %d features, %d targets\n", len(ds.Layers), n, len(ds.Targets))
+	return nil
+}
+
+func gen(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: planmap gen [--points N] [--lines N] [--polygons N] [--seed N] DIR")
+		fs.PrintDefaults()
+	}
+	var n synth.Sizes
+	fs.IntVar(&n.Points, "points", 500000, "random points")
+	fs.IntVar(&n.Lines, "lines", 50000, "short random lines")
+	fs.IntVar(&n.Polygons, "polygons", 0, "small rectangles")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || n.Points < 0 || n.Lines < 0 || n.Polygons < 0 {
+		fs.Usage()
+		return fmt.Errorf("gen needs one output directory and non-negative sizes")
+	}
+	if err := synth.Write(fs.Arg(0), n, *seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d points, %d lines, %d polygons to %s\n", n.Points, n.Lines, n.Polygons, fs.Arg(0))
 	return nil
 }
 
