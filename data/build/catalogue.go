@@ -100,25 +100,43 @@ var places = map[string]place{
 	"eco-donghu-zone-moshan": {wd: "Q58089387", km: 1.5},
 
 	// district-level placements for elements without a site
-	"zone-caidian-eco-new-city":        {district: "蔡甸区", why: "蔡甸 named in the plan"},
-	"zone-caidian-industrial-new-city": {district: "蔡甸区", why: "蔡甸 named in the plan"},
-	"belt-caidian-songyang":            {district: "蔡甸区", why: "蔡甸 named in the plan"},
-	"platform-hubei-tech-market":       {district: "洪山区", why: "location note: 洪山区 融创智谷"},
-	"reservoir-meidian":                {district: "黄陂区", why: "location note: 黄陂北部山区"},
-	"sluice-longkou":                   {district: "新洲区", why: "location note: possibly 新洲 阳逻 龙口 (not confirmed)"},
-	"energy-hankou-west-gas-chp":       {district: "东西湖区", why: "location note: 东西湖区"},
-	"energy-des-jiangxia":              {district: "江夏区", why: "江夏区 named in the plan"},
-	"energy-des-changjiang-xinqu":      {area: "subcity-changjiang-xinqu", why: "长江新区 named in the plan"},
-	"energy-des-wuhan-etdz":            {area: "subcity-chegu", why: "武汉经济技术开发区 named in the plan"},
-	"lng-hannan-base":                  {district: "汉南区", why: "汉南 named in the plan"},
-	"lng-xinzhou-base":                 {district: "新洲区", why: "新洲 named in the plan"},
-	"waste-qianzishan":                 {district: "蔡甸区", why: "location note: 千子山 蔡甸区"},
-	"waste-qianzishan-medical":         {district: "蔡甸区", why: "location note: 千子山 蔡甸区"},
-	"waste-xinghuo-expansion":          {district: "青山区", why: "location note: 青山区星火村"},
-	"wtp-liangzihu-emergency":          {district: "江夏区", why: "location note: 江夏东部梁子湖畔"},
-	"health-tcm-hanyang":               {district: "汉阳区", why: "汉阳院区 named in the plan"},
-	"utility-tunnel-junshan-avenue":    {area: "subcity-chegu", why: "军山大道 lies in the 经开区 (车谷)"},
-	"logistics-cold-chain-base":        {district: "东西湖区", why: "general knowledge: Wuhan's national backbone cold-chain base is in 东西湖"},
+	"zone-caidian-eco-new-city":               {district: "蔡甸区", why: "蔡甸 named in the plan"},
+	"zone-caidian-industrial-new-city":        {district: "蔡甸区", why: "蔡甸 named in the plan"},
+	"belt-caidian-songyang":                   {district: "蔡甸区", why: "蔡甸 named in the plan"},
+	"platform-hubei-tech-market":              {district: "洪山区", why: "location note: 洪山区 融创智谷"},
+	"reservoir-meidian":                       {district: "黄陂区", why: "location note: 黄陂北部山区"},
+	"sluice-longkou":                          {district: "新洲区", why: "location note: possibly 新洲 阳逻 龙口 (not confirmed)"},
+	"energy-hankou-west-gas-chp":              {district: "东西湖区", why: "location note: 东西湖区"},
+	"energy-des-jiangxia":                     {district: "江夏区", why: "江夏区 named in the plan"},
+	"energy-des-changjiang-xinqu":             {area: "subcity-changjiang-xinqu", why: "长江新区 named in the plan"},
+	"energy-des-wuhan-etdz":                   {area: "subcity-chegu", why: "武汉经济技术开发区 named in the plan"},
+	"lng-hannan-base":                         {district: "汉南区", why: "汉南 named in the plan"},
+	"lng-xinzhou-base":                        {district: "新洲区", why: "新洲 named in the plan"},
+	"waste-qianzishan":                        {district: "蔡甸区", why: "location note: 千子山 蔡甸区"},
+	"waste-qianzishan-medical":                {district: "蔡甸区", why: "location note: 千子山 蔡甸区"},
+	"waste-xinghuo-expansion":                 {district: "青山区", why: "location note: 青山区星火村"},
+	"wtp-liangzihu-emergency":                 {district: "江夏区", why: "location note: 江夏东部梁子湖畔"},
+	"health-tcm-hanyang":                      {district: "汉阳区", why: "汉阳院区 named in the plan"},
+	"utility-tunnel-junshan-avenue":           {area: "subcity-chegu", why: "军山大道 lies in the 经开区 (车谷)"},
+	"logistics-cold-chain-base":               {district: "东西湖区", why: "general knowledge: Wuhan's national backbone cold-chain base is in 东西湖"},
+	"eco-donghu-village-belt":                 {area: "eco-donghu-green-heart", why: "the 一带 of the East Lake green heart; extent not specified"},
+	"platform-national-tech-transfer-central": {district: "洪山区", why: "run by 湖北技术交易所 (catalogue note), whose 技术交易大市场 is in 洪山区 融创智谷; own site not found"},
+	"platform-cas-tech-transfer":              {area: "innov-cas-wuhan-branch", why: "assumed at the CAS Wuhan branch (小洪山); own site not found"},
+	"utility-tunnel-bandao-1st-road":          {area: "zone-sino-french-peninsula-town", why: "assumed: 半岛一路 of the 中法半岛小镇 (蔡甸); road not identified"},
+	"water-source-one-lake-five-reservoirs":   {district: "江夏区", why: "the 一湖 is 梁子湖 (江夏); the five reservoirs are not named"},
+	"agri-modern-demo-zone":                   {districts: []string{"江岸区", "江汉区", "硚口区", "汉阳区", "武昌区", "青山区", "洪山区", "东西湖区", "汉南区", "蔡甸区", "江夏区", "黄陂区", "新洲区"}, accuracy: geo.AccuracyDistrict, why: "a city-wide designation: drawn as the whole city"},
+
+	// direction corridors and networks
+	"rail-hsr-wuhan-hangzhou": {via: []string{"wd:Q584376", "120.15,30.27"}, why: "direction corridor toward 杭州; no in-city alignment, drawn to the map edge"},
+	"rail-hsr-wuhan-shenzhen": {via: []string{"wd:Q584376", "114.06,22.54"}, why: "direction corridor toward 深圳; no in-city alignment, drawn to the map edge"},
+	"rail-hsr-wuhan-qingdao":  {via: []string{"wd:Q584376", "120.38,36.07"}, why: "direction corridor toward 青岛; no in-city alignment, drawn to the map edge"},
+	"rail-super-mi-network": {rays: [][]string{
+		{"wd:Q584376", "120.15,30.27"}, {"wd:Q584376", "114.06,22.54"}, {"wd:Q584376", "120.38,36.07"},
+		{"wd:Q1010546", "106.63,26.65"}, {"wd:Q584376", "117.23,31.82"}, {"wd:Q1010546", "111.29,30.69"},
+		{"wd:Q584376", "116.40,39.90"}, {"wd:Q5959771", "113.26,23.13"}, {"wd:Q1010546", "108.94,34.34"},
+		{"wd:Q584376", "115.86,28.68"}}, why: "directions only: the four corridors the plan names (杭州, 深圳, 青岛, 贵阳), the 沿江 line (合肥, 宜昌) and the existing 京广, 西武 and 武九 axes (general knowledge); not all twelve are identified"},
+	"road-expressway-network": {why: "the rings only (内环, 二环, 三环, 四环, 外环, 城市圈环线 as schematic ellipses); the 24 radials are not drawn"},
+	"road-new-2nd-ring":       {ring: [2]float64{7.5, 6.5}, why: "alignment not found: drawn as the second ring road (general knowledge)"},
 }
 
 // aggregate rows stand for un-named members of a programme: no single place.
@@ -259,6 +277,13 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 		f.Extra["network"] = "plan"
 		f.Extra["color"] = "#7F6CAC"
 		setDistrict(anchor)
+	case r.ID == "road-expressway-network":
+		var ml orb.MultiLineString
+		for _, rr := range [][2]float64{{4, 3.5}, {7.5, 6.5}, {13, 11}, {21, 20}, {29, 26}, {70, 62}} {
+			ml = append(ml, orb.LineString(ellipse(cityCentre, rr[0], rr[1], 0, 64)))
+		}
+		f.Geometry, f.Accuracy = ml, geo.AccuracySchematic
+		f.Source = note("schematic rings around the city centre (general knowledge of their extent)")
 	case pl.districts != nil:
 		var mp orb.MultiPolygon
 		for _, n := range pl.districts {
@@ -269,6 +294,9 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 			mp = append(mp, d.geom...)
 		}
 		f.Geometry, f.Accuracy = mp, geo.AccuracySchematic
+		if pl.accuracy != "" {
+			f.Accuracy = pl.accuracy
+		}
 		f.Source = note(srcDataV)
 		f.District = pl.districts[0]
 	case pl.river != "":
@@ -321,6 +349,9 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 		f.Source = note("placed at the label point of " + d.name + " (DataV); only the district is known")
 	case pl.area != "":
 		a := b.byID[pl.area]
+		if !a.HasCoord {
+			return f, fmt.Errorf("area %s has no anchor", a.ID)
+		}
 		p := orb.Point{a.Lon, a.Lat}
 		f.Geometry = b.shapeAt(r.Geom, layer, p, 1.5, 3)
 		f.Accuracy = geo.AccuracyDistrict
