@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"planmap/data/synth"
 	"planmap/geo"
 	"planmap/geo/memstore"
+	"planmap/tiles"
 	"planmap/web"
 )
 
@@ -78,6 +80,14 @@ Run 'planmap <command> --help' for the flags of a command.
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt returns the environment variable as an integer, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
 	}
 	return def
 }
@@ -144,6 +154,9 @@ func serve(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", env("PLANMAP_ADDR", ":8080"), "listen address (env PLANMAP_ADDR)")
 	dir := fs.String("data", env("PLANMAP_DATA", ""), "dataset directory instead of the embedded one (env PLANMAP_DATA)")
+	cacheMB := fs.Int("tile-cache-mb", envInt("PLANMAP_TILE_CACHE_MB", 256), "in-memory tile cache in MB, 0 to disable (env PLANMAP_TILE_CACHE_MB)")
+	buffer := fs.Int("tile-buffer", envInt("PLANMAP_TILE_BUFFER", tiles.DefaultBuffer), "MVT buffer in tile units of 4096 (env PLANMAP_TILE_BUFFER)")
+	cacheControl := fs.String("tile-cache-control", env("PLANMAP_TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles (env PLANMAP_TILE_CACHE_CONTROL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -158,7 +171,9 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: web.New(store, web.Options{Log: log}),
+	opts := web.Options{Log: log, Attribution: data.Attribution(), TileCacheBytes: int64(*cacheMB) << 20,
+		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer}}
+	srv := &http.Server{Handler: web.New(store, opts),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", "embedded",
