@@ -168,4 +168,3 @@ func (v *versioned) Tile(ctx context.Context, req geo.TileRequest) ([]byte, erro
 }
 
 func boundAt(p orb.Point) orb.Bound { return orb.Bound{Min: p, Max: p} }
-
