@@ -34,6 +34,8 @@ type Options struct {
 	Tiles            tiles.Options // MVT encoding: buffer, caps
 	TileCacheBytes   int64         // in-memory tile cache size; 0 disables it
 	TileCacheControl string        // Cache-Control of tiles
+	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
+	AccessLog        bool          // log every request
 }
 
 // Server serves a store over HTTP.
@@ -43,6 +45,8 @@ type Server struct {
 	router     *mux.Router
 	cache      *tiles.Cache
 	tileFormat string // encoder settings, part of every tile's ETag
+	metrics    *metrics
+	handler    http.Handler
 }
 
 // New builds the HTTP handler for a store.
@@ -61,7 +65,9 @@ func New(store geo.Store, opts Options) *Server {
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
 		tileFormat: fmt.Sprintf("%+v", opts.Tiles)}
+	s.metrics = s.newMetrics()
 	s.routes()
+	s.handler = s.observe(s.router)
 	return s
 }
 
@@ -87,6 +93,7 @@ func (s *Server) routes() {
 	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
+	r.Handle("/metrics", s.metricsHandler()).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no resource at " + r.URL.Path)
 	})
@@ -98,8 +105,7 @@ func (s *Server) routes() {
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	s.router.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // handle turns a handler that returns an error into an http.Handler that

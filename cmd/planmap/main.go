@@ -92,6 +92,25 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// envDuration returns the environment variable as a duration, or def.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// logger makes the structured logger in the format asked for.
+func logger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, got %q", format)
+}
+
 // dataset loads the dataset from dir, or the embedded one when dir is empty.
 func dataset(dir string) (*data.Dataset, error) {
 	if dir == "" {
@@ -157,10 +176,17 @@ func serve(args []string, stderr io.Writer) error {
 	cacheMB := fs.Int("tile-cache-mb", envInt("PLANMAP_TILE_CACHE_MB", 256), "in-memory tile cache in MB, 0 to disable (env PLANMAP_TILE_CACHE_MB)")
 	buffer := fs.Int("tile-buffer", envInt("PLANMAP_TILE_BUFFER", tiles.DefaultBuffer), "MVT buffer in tile units of 4096 (env PLANMAP_TILE_BUFFER)")
 	cacheControl := fs.String("tile-cache-control", env("PLANMAP_TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles (env PLANMAP_TILE_CACHE_CONTROL)")
+	cors := fs.String("cors-origin", env("PLANMAP_CORS_ORIGIN", "*"), `Access-Control-Allow-Origin, "" for no CORS (env PLANMAP_CORS_ORIGIN)`)
+	accessLog := fs.Bool("access-log", env("PLANMAP_ACCESS_LOG", "false") == "true", "log every request (env PLANMAP_ACCESS_LOG=true)")
+	logFormat := fs.String("log-format", env("PLANMAP_LOG_FORMAT", "text"), "log format: text or json (env PLANMAP_LOG_FORMAT)")
+	timeout := fs.Duration("timeout", envDuration("PLANMAP_TIMEOUT", 10*time.Second), "deadline of one request, passed to the store (env PLANMAP_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := logger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
 	ds, err := dataset(*dir)
 	if err != nil {
 		return err
@@ -172,7 +198,8 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	opts := web.Options{Log: log, Attribution: data.Attribution(), TileCacheBytes: int64(*cacheMB) << 20,
-		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer}}
+		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
+		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
 	srv := &http.Server{Handler: web.New(store, opts),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
