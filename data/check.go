@@ -16,39 +16,62 @@ var geometryTypes = map[string][]string{
 	"Polygon":    {"Polygon", "MultiPolygon"},
 }
 
-// Check validates a dataset as a whole: layer metadata, unique ids, every
-// feature, one geometry type per layer, and target links.
+// Check validates a dataset held in memory as a whole: layer metadata, unique
+// ids, every feature, one geometry type per layer, and target links.
 func Check(ds *Dataset) []geo.Problem {
-	var probs []geo.Problem
-	layers := map[string]geo.Layer{}
-	for _, l := range ds.Layers {
-		if p := checkLayer(l, layers); p != "" {
-			probs = append(probs, geo.Problem{File: "layers.json", Msg: fmt.Sprintf("layer %q: %s", l.ID, p)})
-		}
-		layers[l.ID] = l
-	}
-	seen := map[string]string{}
+	c := newChecker(ds.Layers)
 	for _, f := range ds.Features {
-		file := LayerFile(f.Layer)
-		for _, p := range geo.Validate(f) {
-			p.File = file
-			probs = append(probs, p)
+		c.feature(f)
+	}
+	c.targets(ds.Targets)
+	return c.probs
+}
+
+// checker validates features one at a time, remembering only their ids.
+type checker struct {
+	layers map[string]geo.Layer
+	seen   map[string]string // feature id → file
+	probs  []geo.Problem
+}
+
+func newChecker(layers []geo.Layer) *checker {
+	c := &checker{layers: map[string]geo.Layer{}, seen: map[string]string{}}
+	for _, l := range layers {
+		if p := checkLayer(l, c.layers); p != "" {
+			c.add(geo.Problem{File: "layers.json", Msg: fmt.Sprintf("layer %q: %s", l.ID, p)})
 		}
-		if prev, dup := seen[f.ID]; dup {
-			probs = append(probs, geo.Problem{File: file, Feature: f.ID, Msg: "id already used in " + prev})
-		}
-		seen[f.ID] = file
-		if want, got := layers[f.Layer].GeometryType, orb.Geometry(f.Geometry); got != nil && !typeFits(want, got.GeoJSONType()) {
-			probs = append(probs, geo.Problem{File: file, Feature: f.ID,
-				Msg: fmt.Sprintf("geometry is %s but layer %q holds %s", got.GeoJSONType(), f.Layer, want)})
+		c.layers[l.ID] = l
+	}
+	return c
+}
+
+func (c *checker) add(p ...geo.Problem) { c.probs = append(c.probs, p...) }
+
+// feature checks one feature and reports whether it is valid.
+func (c *checker) feature(f geo.Feature) bool {
+	before := len(c.probs)
+	file := LayerFile(f.Layer)
+	for _, p := range geo.Validate(f) {
+		p.File = file
+		c.add(p)
+	}
+	if prev, dup := c.seen[f.ID]; dup {
+		c.add(geo.Problem{File: file, Feature: f.ID, Msg: "id already used in " + prev})
+	}
+	c.seen[f.ID] = file
+	if want, got := c.layers[f.Layer].GeometryType, orb.Geometry(f.Geometry); got != nil && !typeFits(want, got.GeoJSONType()) {
+		c.add(geo.Problem{File: file, Feature: f.ID,
+			Msg: fmt.Sprintf("geometry is %s but layer %q holds %s", got.GeoJSONType(), f.Layer, want)})
+	}
+	return len(c.probs) == before
+}
+
+func (c *checker) targets(ts []geo.PlanTarget) {
+	for _, t := range ts {
+		if t.Feature != "" && c.seen[t.Feature] == "" {
+			c.add(geo.Problem{File: "targets.json", Msg: fmt.Sprintf("target %q links to unknown feature %q", t.ID, t.Feature)})
 		}
 	}
-	for _, t := range ds.Targets {
-		if t.Feature != "" && seen[t.Feature] == "" {
-			probs = append(probs, geo.Problem{File: "targets.json", Msg: fmt.Sprintf("target %q links to unknown feature %q", t.ID, t.Feature)})
-		}
-	}
-	return probs
 }
 
 func checkLayer(l geo.Layer, before map[string]geo.Layer) string {

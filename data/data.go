@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"planmap/geo"
 )
@@ -57,33 +56,49 @@ func (e *Invalid) Error() string {
 // Load reads a dataset and checks it; any problem gives an *Invalid error
 // naming each file and feature, so nothing half-valid is ever served or stored.
 func Load(fsys fs.FS) (*Dataset, error) {
-	ds, probs := read(fsys)
-	if ds != nil {
-		probs = append(probs, Check(ds)...)
+	var feats []geo.Feature
+	ds, err := Scan(fsys, func(f geo.Feature) error {
+		feats = append(feats, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if len(probs) > 0 {
-		return nil, &Invalid{Problems: probs}
-	}
+	ds.Features = feats
 	return ds, nil
 }
 
-func read(fsys fs.FS) (*Dataset, []geo.Problem) {
+// Scan reads a dataset's layers and targets and streams every feature, layer
+// by layer, through the checks and then to fn, holding none of them: a loader
+// writes as it reads. It reads to the end and reports every problem as an
+// *Invalid; fn's own error stops the scan.
+func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
 	ds := &Dataset{}
 	if err := readJSON(fsys, "layers.json", &ds.Layers); err != nil {
-		return nil, []geo.Problem{{File: "layers.json", Msg: err.Error()}}
+		return nil, &Invalid{[]geo.Problem{{File: "layers.json", Msg: err.Error()}}}
 	}
-	var probs []geo.Problem
+	c := newChecker(ds.Layers)
 	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
+		c.add(geo.Problem{File: "targets.json", Msg: err.Error()})
 	}
 	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
+	var fnErr error
 	for _, l := range ds.Layers {
 		file := LayerFile(l.ID)
-		fs, p := readLayer(fsys, file, l.ID)
-		probs = append(probs, p...)
-		ds.Features = append(ds.Features, fs...)
+		c.add(eachFeature(fsys, file, l.ID, func(f geo.Feature) {
+			if c.feature(f) && fnErr == nil {
+				fnErr = fn(f)
+			}
+		})...)
+		if fnErr != nil {
+			return nil, fnErr
+		}
 	}
-	return ds, probs
+	c.targets(ds.Targets)
+	if len(c.probs) > 0 {
+		return nil, &Invalid{Problems: c.probs}
+	}
+	return ds, nil
 }
 
 // LayerFile is the path of a layer's GeoJSON file inside a dataset.
@@ -98,29 +113,6 @@ func readJSON(fsys fs.FS, name string, v any) error {
 		return fmt.Errorf("not valid JSON: %v", err)
 	}
 	return nil
-}
-
-func readLayer(fsys fs.FS, file, layer string) ([]geo.Feature, []geo.Problem) {
-	b, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return nil, []geo.Problem{{File: file, Msg: "cannot read: " + err.Error()}}
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		return nil, []geo.Problem{{File: file, Msg: "not a GeoJSON FeatureCollection: " + err.Error()}}
-	}
-	var out []geo.Feature
-	var probs []geo.Problem
-	for i, gf := range fc.Features {
-		f, err := geo.FromGeoJSON(layer, gf)
-		if err != nil {
-			probs = append(probs, geo.Problem{File: file, Feature: fmt.Sprint("#", i), Msg: err.Error()})
-			continue
-		}
-		f.Geometry = clean(f.Geometry)
-		out = append(out, f)
-	}
-	return out, probs
 }
 
 // clean drops repeated consecutive points, which sources often carry and

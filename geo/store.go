@@ -77,6 +77,11 @@ type Store interface {
 	Nearby(ctx context.Context, q NearbyQuery) ([]Near, error)
 	// Search ranks name matches: exact, then prefix, then substring.
 	Search(ctx context.Context, q SearchQuery) ([]Feature, error)
+	// Tile builds one vector tile (MVT bytes, not compressed); nil when empty.
+	Tile(ctx context.Context, req TileRequest) ([]byte, error)
+	// Version names the data's current state; it changes whenever any feature
+	// does, so caches keyed by it never serve stale tiles.
+	Version(ctx context.Context) (string, error)
 	// Targets lists the plan-wide targets.
 	Targets(ctx context.Context) ([]PlanTarget, error)
 	// Ping reports whether the store can answer.

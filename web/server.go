@@ -6,14 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"planmap/geo"
+	"planmap/tiles"
 )
 
 // Media types served.
@@ -26,16 +27,26 @@ const (
 
 // Options tune the server.
 type Options struct {
-	Title   string
-	Timeout time.Duration // per-request deadline passed to the store
-	Log     *slog.Logger
+	Title            string
+	Timeout          time.Duration // per-request deadline passed to the store
+	Log              *slog.Logger
+	Attribution      string        // data credits shown by maps (TileJSON)
+	Tiles            tiles.Options // MVT encoding: buffer, caps
+	TileCacheBytes   int64         // in-memory tile cache size; 0 disables it
+	TileCacheControl string        // Cache-Control of tiles
+	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
+	AccessLog        bool          // log every request
 }
 
 // Server serves a store over HTTP.
 type Server struct {
-	store  geo.Store
-	opts   Options
-	router *mux.Router
+	store      geo.Store
+	opts       Options
+	router     *mux.Router
+	cache      *tiles.Cache
+	tileFormat string // encoder settings, part of every tile's ETag
+	metrics    *metrics
+	handler    http.Handler
 }
 
 // New builds the HTTP handler for a store.
@@ -49,8 +60,14 @@ func New(store geo.Store, opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	s := &Server{store: store, opts: opts, router: mux.NewRouter()}
+	if opts.TileCacheControl == "" {
+		opts.TileCacheControl = "public, max-age=300"
+	}
+	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
+		tileFormat: fmt.Sprintf("%+v", opts.Tiles)}
+	s.metrics = s.newMetrics()
 	s.routes()
+	s.handler = s.observe(s.router)
 	return s
 }
 
@@ -71,8 +88,12 @@ func (s *Server) routes() {
 	get("/api/nearby", s.nearby)
 	get("/api/search", s.search)
 	get("/api/targets", s.targets)
+	get("/tiles", s.tileList)
+	get("/tiles/{tileset:[a-z0-9-]+}.json", s.tileJSON)
+	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
+	r.Handle("/metrics", s.metricsHandler()).Methods(http.MethodGet)
 	s.staticRoutes(r) // the web map: / and /static/… (web/static.go)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no resource at " + r.URL.Path)
@@ -85,8 +106,7 @@ func (s *Server) routes() {
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	s.router.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // handle turns a handler that returns an error into an http.Handler that
@@ -157,19 +177,6 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType s
 	return nil
 }
 
-// baseURL is the scheme and host the client used, honouring a proxy's
-// X-Forwarded-Proto and X-Forwarded-Host when they are well formed.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	host := r.Host
-	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, " \"'<>\\/\r\n\t,") {
-		host = h
-	}
-	return scheme + "://" + host
-}
+// baseURL is the scheme, host and path prefix the client used, as a proxy
+// reports them; links built on it work behind any reverse proxy.
+func baseURL(r *http.Request) string { return tiles.BaseURL(r) }

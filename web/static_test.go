@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+func fetchStatic(t *testing.T, url string, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -52,7 +52,7 @@ func wantType(path string) string {
 
 func TestWebMapPage(t *testing.T) {
 	srv := fixtureServer(t)
-	res, body := get(t, srv.URL+"/")
+	res, body := fetchStatic(t, srv.URL+"/")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("/: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -66,7 +66,7 @@ func TestWebMapPage(t *testing.T) {
 		t.Errorf("/ has CSP %q; want default-src 'self'", csp)
 	}
 	// A second load with the ETag costs a 304.
-	res2, _ := get(t, srv.URL+"/", "If-None-Match", res.Header.Get("ETag"))
+	res2, _ := fetchStatic(t, srv.URL+"/", "If-None-Match", res.Header.Get("ETag"))
 	if res2.StatusCode != http.StatusNotModified {
 		t.Errorf("/ with If-None-Match: %d, want 304", res2.StatusCode)
 	}
@@ -76,7 +76,7 @@ func TestWebMapPage(t *testing.T) {
 // is served with its content type, and none lies outside the server.
 func TestWebMapAssets(t *testing.T) {
 	srv := fixtureServer(t)
-	_, index := get(t, srv.URL+"/")
+	_, index := fetchStatic(t, srv.URL+"/")
 	var refs []string
 	for _, m := range attrURL.FindAllStringSubmatch(index, -1) {
 		if !strings.HasPrefix(m[1], "data:") {
@@ -84,7 +84,7 @@ func TestWebMapAssets(t *testing.T) {
 		}
 	}
 	for _, js := range []string{"/static/app.js", "/static/icons.js"} {
-		_, body := get(t, srv.URL+js)
+		_, body := fetchStatic(t, srv.URL+js)
 		for _, m := range importURL.FindAllStringSubmatch(body, -1) {
 			refs = append(refs, m[1])
 		}
@@ -102,7 +102,7 @@ func TestWebMapAssets(t *testing.T) {
 			t.Errorf("the page loads %q, not a file of this server", ref)
 			continue
 		}
-		res, body := get(t, srv.URL+ref)
+		res, body := fetchStatic(t, srv.URL+ref)
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("%s: status %d", ref, res.StatusCode)
 			continue
@@ -118,12 +118,12 @@ func TestWebMapAssets(t *testing.T) {
 		}
 	}
 	for _, p := range ownFiles {
-		_, body := get(t, srv.URL+p)
+		_, body := fetchStatic(t, srv.URL+p)
 		if m := outside.FindString(body); m != "" {
 			t.Errorf("%s names an outside URL %q: the map must work with no network", p, m)
 		}
 	}
-	if res, _ := get(t, srv.URL+"/static/nothing.js"); res.StatusCode != http.StatusNotFound {
+	if res, _ := fetchStatic(t, srv.URL+"/static/nothing.js"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("/static/nothing.js: %d, want 404", res.StatusCode)
 	}
 }

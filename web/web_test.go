@@ -25,7 +25,7 @@ import (
 
 func newServer(t *testing.T, store geo.Store) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(web.New(store, web.Options{}))
+	srv := httptest.NewServer(web.New(store, web.Options{TileCacheBytes: 1 << 20, CORSOrigin: "*"}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -16,12 +16,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"planmap/data"
+	"planmap/data/synth"
 	"planmap/geo"
 	"planmap/geo/memstore"
+	"planmap/tiles"
 	"planmap/web"
 )
 
@@ -41,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serve(args, stderr)
 	case "check":
 		err = check(args, stdout)
+	case "gen":
+		err = gen(args, stdout)
 	case "help":
 		usage(stdout)
 		return 0
@@ -65,6 +70,7 @@ func usage(w io.Writer) {
 commands:
   serve   serve the plan over HTTP (the default)
   check   validate a dataset directory and list every problem
+  gen     write a synthetic dataset over the Wuhan extent (benchmarks)
 
 Run 'planmap <command> --help' for the flags of a command.
 `)
@@ -76,6 +82,33 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt returns the environment variable as an integer, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+// envDuration returns the environment variable as a duration, or def.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// logger makes the structured logger in the format asked for.
+func logger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, got %q", format)
 }
 
 // dataset loads the dataset from dir, or the embedded one when dir is empty.
@@ -95,11 +128,44 @@ func check(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ds, err := dataset(fs.Arg(0))
+	fsys := data.Embedded()
+	if dir := fs.Arg(0); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("dataset %q is not a directory", dir)
+		}
+		fsys = data.Dir(dir)
+	}
+	n := 0
+	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil })
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ok: %d layers, %d features, %d targets\n", len(ds.Layers), len(ds.Features), len(ds.Targets))
+	fmt.Fprintf(stdout, "ok: %d layers, %d features, %d targets\n", len(ds.Layers), n, len(ds.Targets))
+	return nil
+}
+
+func gen(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: planmap gen [--points N] [--lines N] [--polygons N] [--seed N] DIR")
+		fs.PrintDefaults()
+	}
+	var n synth.Sizes
+	fs.IntVar(&n.Points, "points", 500000, "random points")
+	fs.IntVar(&n.Lines, "lines", 50000, "short random lines")
+	fs.IntVar(&n.Polygons, "polygons", 0, "small rectangles")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || n.Points < 0 || n.Lines < 0 || n.Polygons < 0 {
+		fs.Usage()
+		return fmt.Errorf("gen needs one output directory and non-negative sizes")
+	}
+	if err := synth.Write(fs.Arg(0), n, *seed); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d points, %d lines, %d polygons to %s\n", n.Points, n.Lines, n.Polygons, fs.Arg(0))
 	return nil
 }
 
@@ -107,10 +173,20 @@ func serve(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", env("PLANMAP_ADDR", ":8080"), "listen address (env PLANMAP_ADDR)")
 	dir := fs.String("data", env("PLANMAP_DATA", ""), "dataset directory instead of the embedded one (env PLANMAP_DATA)")
+	cacheMB := fs.Int("tile-cache-mb", envInt("PLANMAP_TILE_CACHE_MB", 256), "in-memory tile cache in MB, 0 to disable (env PLANMAP_TILE_CACHE_MB)")
+	buffer := fs.Int("tile-buffer", envInt("PLANMAP_TILE_BUFFER", tiles.DefaultBuffer), "MVT buffer in tile units of 4096 (env PLANMAP_TILE_BUFFER)")
+	cacheControl := fs.String("tile-cache-control", env("PLANMAP_TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles (env PLANMAP_TILE_CACHE_CONTROL)")
+	cors := fs.String("cors-origin", env("PLANMAP_CORS_ORIGIN", "*"), `Access-Control-Allow-Origin, "" for no CORS (env PLANMAP_CORS_ORIGIN)`)
+	accessLog := fs.Bool("access-log", env("PLANMAP_ACCESS_LOG", "false") == "true", "log every request (env PLANMAP_ACCESS_LOG=true)")
+	logFormat := fs.String("log-format", env("PLANMAP_LOG_FORMAT", "text"), "log format: text or json (env PLANMAP_LOG_FORMAT)")
+	timeout := fs.Duration("timeout", envDuration("PLANMAP_TIMEOUT", 10*time.Second), "deadline of one request, passed to the store (env PLANMAP_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := logger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
 	ds, err := dataset(*dir)
 	if err != nil {
 		return err
@@ -121,7 +197,10 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: web.New(store, web.Options{Log: log}),
+	opts := web.Options{Log: log, Attribution: data.Attribution(), TileCacheBytes: int64(*cacheMB) << 20,
+		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
+		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
+	srv := &http.Server{Handler: web.New(store, opts),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", "embedded",

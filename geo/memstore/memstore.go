@@ -5,6 +5,8 @@ package memstore
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
@@ -15,6 +17,7 @@ import (
 
 	"planmap/data"
 	"planmap/geo"
+	"planmap/tiles"
 )
 
 // Store holds a dataset in memory.
@@ -23,9 +26,16 @@ type Store struct {
 	layers   []geo.Layer
 	byLayer  map[string][]*geo.Feature // sorted by id
 	byID     map[string]*geo.Feature
-	index    rtree.RTreeG[*geo.Feature]
+	index    map[string]*rtree.RTreeG[*entry] // one tree per layer
 	targets  []geo.PlanTarget
 	layerIdx map[string]int
+	version  string
+}
+
+// entry is a feature with what tiles need of it, worked out once.
+type entry struct {
+	*geo.Feature
+	tile tiles.Feature
 }
 
 var _ geo.Store = (*Store)(nil)
@@ -35,6 +45,7 @@ func New(ds *data.Dataset) *Store {
 	s := &Store{
 		byLayer:  map[string][]*geo.Feature{},
 		byID:     map[string]*geo.Feature{},
+		index:    map[string]*rtree.RTreeG[*entry]{},
 		layerIdx: map[string]int{},
 		targets:  slices.Clone(ds.Targets),
 	}
@@ -51,7 +62,20 @@ func New(ds *data.Dataset) *Store {
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
 		s.byLayer[id] = fs
 	}
+	s.version = version(ds.Features)
 	return s
+}
+
+// version hashes every feature's id and update time: the embedded data only
+// changes with a restart, and then its version says so.
+func version(fs []geo.Feature) string {
+	h := fnv.New64a()
+	for _, f := range fs {
+		h.Write([]byte(f.ID))
+		b, _ := f.Updated.MarshalBinary()
+		h.Write(b)
+	}
+	return fmt.Sprintf("mem-%x", h.Sum64())
 }
 
 func (s *Store) add(f *geo.Feature) {
@@ -75,7 +99,13 @@ func (s *Store) add(f *geo.Feature) {
 	} else {
 		l.Bounds = l.Bounds.Union(b)
 	}
-	s.index.Insert(b.Min, b.Max, f)
+	tree := s.index[f.Layer]
+	if tree == nil {
+		tree = &rtree.RTreeG[*entry]{}
+		s.index[f.Layer] = tree
+	}
+	e := &entry{Feature: f, tile: tiles.Feature{ID: geo.TileFeatureID(f.ID), Geometry: f.Geometry, Properties: geo.TileProps(*f)}}
+	tree.Insert(b.Min, b.Max, e)
 }
 
 // Layers lists the layers in display order.
@@ -94,12 +124,7 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	}
 	var candidates []*geo.Feature
 	if q.BBox != nil {
-		s.index.Search(q.BBox.Min, q.BBox.Max, func(min, max [2]float64, f *geo.Feature) bool {
-			if f.Layer == layer {
-				candidates = append(candidates, f)
-			}
-			return true
-		})
+		s.search(layer, *q.BBox, func(e *entry) { candidates = append(candidates, e.Feature) })
 		sort.Slice(candidates, func(i, j int) bool { return candidates[i].ID < candidates[j].ID })
 	} else {
 		candidates = s.byLayer[layer]
@@ -149,21 +174,74 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 	defer s.mu.RUnlock()
 	box := radiusBound(q.Center, q.Radius)
 	var out []geo.Near
-	s.index.Search(box.Min, box.Max, func(min, max [2]float64, f *geo.Feature) bool {
-		if len(q.Layers) > 0 && !slices.Contains(q.Layers, f.Layer) {
-			return true
+	for layer := range s.index {
+		if len(q.Layers) > 0 && !slices.Contains(q.Layers, layer) {
+			continue
 		}
-		if d := geo.DistanceTo(q.Center, f.Geometry); d <= q.Radius {
-			out = append(out, geo.Near{Feature: *f, DistanceM: d})
-		}
-		return true
-	})
+		s.search(layer, box, func(e *entry) {
+			if d := geo.DistanceTo(q.Center, e.Geometry); d <= q.Radius {
+				out = append(out, geo.Near{Feature: *e.Feature, DistanceM: d})
+			}
+		})
+	}
 	geo.SortNear(out)
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
 	return out, nil
 }
+
+// search calls fn for each feature of a layer whose bound meets b.
+func (s *Store) search(layer string, b orb.Bound, fn func(*entry)) {
+	tree := s.index[layer]
+	if tree == nil {
+		return
+	}
+	tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *entry) bool {
+		fn(e)
+		return true
+	})
+}
+
+// Tile encodes one vector tile in Go.
+func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b := bufferedBound(req.Tile, req.Options)
+	layers := make([]tiles.Layer, 0, len(req.Layers))
+	for _, l := range req.Layers {
+		if int(req.Tile.Z) < l.MinZoom {
+			continue
+		}
+		tl := tiles.Layer{Name: l.ID}
+		s.search(l.ID, b, func(e *entry) { tl.Features = append(tl.Features, e.tile) })
+		if len(tl.Features) > 0 {
+			layers = append(layers, tl)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return tiles.Encode(req.Tile, layers, req.Options)
+}
+
+// bufferedBound is the tile's lon/lat bound grown by the encoder's buffer.
+func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
+	b := t.Bound()
+	extent, buffer := float64(o.Extent), float64(o.Buffer)
+	if extent == 0 {
+		extent = tiles.DefaultExtent
+	}
+	if buffer == 0 {
+		buffer = tiles.DefaultBuffer
+	}
+	dx := (b.Max[0] - b.Min[0]) * buffer / extent
+	dy := (b.Max[1] - b.Min[1]) * buffer / extent
+	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
+}
+
+// Version names the loaded dataset.
+func (s *Store) Version(ctx context.Context) (string, error) { return s.version, nil }
 
 // radiusBound is a lon/lat box that surely holds every point within r metres
 // of c (degrees per metre taken generously, at the box's far latitude).

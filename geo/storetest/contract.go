@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Nearby", func(t *testing.T) { testNearby(ctx, t, s, ds) })
 	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s) })
 	t.Run("Targets", func(t *testing.T) { testTargets(ctx, t, s, ds) })
+	t.Run("Tiles", func(t *testing.T) { testTiles(ctx, t, s) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(ctx, t, s) })
 }
 

@@ -1,0 +1,54 @@
+package tiles
+
+import (
+	"regexp"
+	"testing"
+)
+
+func TestETag(t *testing.T) {
+	a, b := ETag([]byte("tile a")), ETag([]byte("tile b"))
+	if a == b || a != ETag([]byte("tile a")) {
+		t.Fatal("ETag must be a function of the bytes")
+	}
+	if !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(a) {
+		t.Fatalf("not a strong quoted tag: %s", a)
+	}
+	if ETag(nil) != ETag([]byte{}) {
+		t.Fatal("empty tile tag")
+	}
+}
+
+func TestNoneMatch(t *testing.T) {
+	tag := `"0123456789abcdef0123456789abcdef"`
+	cases := []struct {
+		header string
+		want   bool
+	}{
+		{tag, true},
+		{"W/" + tag, true}, // weak comparison for If-None-Match
+		{`"other", ` + tag, true},
+		{`"other",W/` + tag + ` , "x"`, true},
+		{`  *  `, true},
+		{"", false},
+		{`"other"`, false},
+		{`"0123456789abcdef0123456789abcdeF"`, false}, // opaque tags compare byte for byte
+		{`0123456789abcdef0123456789abcdef`, false},   // unquoted is malformed
+		{`"a,b", ` + tag, true},                       // comma inside a tag
+		{`"a,b"`, false},
+		{`"unterminated`, false},
+		{`"x" junk ` + tag, false},
+		{`W/`, false},
+		{`,,, ` + tag, true},
+	}
+	for _, c := range cases {
+		if got := NoneMatch(c.header, tag); got != c.want {
+			t.Errorf("NoneMatch(%q) = %v, want %v", c.header, got, c.want)
+		}
+	}
+	if !NoneMatch(tag, "W/"+tag) {
+		t.Error("our own weak tag should match too")
+	}
+	if NoneMatch(tag, "") {
+		t.Error("no current tag matches nothing")
+	}
+}

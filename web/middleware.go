@@ -1,0 +1,191 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus instruments, on a registry of its own
+// so that several servers (tests) never collide.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// PoolStats is what a store with a connection pool reports for /metrics.
+type PoolStats struct {
+	Total, Idle, InUse, Max int32
+	Acquires, Waits         int64
+}
+
+// pooled is implemented by stores that hold a connection pool.
+type pooled interface{ PoolStats() PoolStats }
+
+func (s *Server) newMetrics() *metrics {
+	m := &metrics{registry: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "planmap_http_requests_total", Help: "HTTP requests by route and status code.",
+	}, []string{"route", "code"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "planmap_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route"})
+	cache := func(name, help string, kind prometheus.ValueType, v func() float64) prometheus.Collector {
+		return newFunc(prometheus.NewDesc(name, help, nil, nil), kind, v)
+	}
+	m.registry.MustRegister(m.requests, m.latency,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		cache("planmap_tile_cache_hits_total", "Tiles served from the cache.", prometheus.CounterValue,
+			func() float64 { return float64(s.cache.Stats().Hits) }),
+		cache("planmap_tile_cache_misses_total", "Tiles built because the cache lacked them.", prometheus.CounterValue,
+			func() float64 { return float64(s.cache.Stats().Misses) }),
+		cache("planmap_tile_cache_bytes", "Bytes held by the tile cache.", prometheus.GaugeValue,
+			func() float64 { return float64(s.cache.Stats().Bytes) }),
+		cache("planmap_tile_cache_entries", "Tiles held by the tile cache.", prometheus.GaugeValue,
+			func() float64 { return float64(s.cache.Stats().Entries) }),
+	)
+	if p, ok := s.store.(pooled); ok {
+		m.registry.MustRegister(
+			cache("planmap_db_pool_connections", "Open database connections.", prometheus.GaugeValue,
+				func() float64 { return float64(p.PoolStats().Total) }),
+			cache("planmap_db_pool_idle_connections", "Idle database connections.", prometheus.GaugeValue,
+				func() float64 { return float64(p.PoolStats().Idle) }),
+			cache("planmap_db_pool_in_use_connections", "Database connections in use.", prometheus.GaugeValue,
+				func() float64 { return float64(p.PoolStats().InUse) }),
+			cache("planmap_db_pool_max_connections", "Most database connections allowed.", prometheus.GaugeValue,
+				func() float64 { return float64(p.PoolStats().Max) }),
+			cache("planmap_db_pool_acquires_total", "Connections acquired from the pool.", prometheus.CounterValue,
+				func() float64 { return float64(p.PoolStats().Acquires) }),
+			cache("planmap_db_pool_waits_total", "Acquires that had to wait for a connection.", prometheus.CounterValue,
+				func() float64 { return float64(p.PoolStats().Waits) }),
+		)
+	}
+	return m
+}
+
+// funcCollector reports one value read at scrape time.
+type funcCollector struct {
+	desc *prometheus.Desc
+	kind prometheus.ValueType
+	v    func() float64
+}
+
+func newFunc(d *prometheus.Desc, kind prometheus.ValueType, v func() float64) prometheus.Collector {
+	return &funcCollector{d, kind, v}
+}
+
+func (c *funcCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *funcCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(c.desc, c.kind, c.v())
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// observe wraps the router: a request id, CORS, metrics by route and a log line.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		s.cors(w, r)
+		rec := &recorder{ResponseWriter: w}
+		if r.Method == http.MethodOptions {
+			rec.WriteHeader(http.StatusNoContent)
+		} else {
+			next.ServeHTTP(rec, r)
+		}
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		route := routeName(r, s.router)
+		d := time.Since(start)
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+		if s.opts.AccessLog {
+			s.opts.Log.Info("request", "id", id, "method", r.Method, "route", route, "path", r.URL.Path,
+				"status", rec.status, "bytes", rec.bytes, "ms", float64(d.Microseconds())/1000)
+		}
+	})
+}
+
+// routeName is the matched route's template, so metrics stay few whatever the URLs.
+func routeName(r *http.Request, router *mux.Router) string {
+	var m mux.RouteMatch
+	if router.Match(r, &m) && m.Route != nil {
+		if t, err := m.Route.GetPathTemplate(); err == nil {
+			return t
+		}
+	}
+	return "other"
+}
+
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
+	if s.opts.CORSOrigin == "" {
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", s.opts.CORSOrigin)
+	if s.opts.CORSOrigin != "*" {
+		h.Add("Vary", "Origin")
+	}
+	if r.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Accept, If-None-Match, Range, Content-Type")
+		h.Set("Access-Control-Max-Age", "86400")
+	}
+	h.Set("Access-Control-Expose-Headers", "ETag, Content-Crs, X-Request-Id")
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
