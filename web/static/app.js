@@ -106,7 +106,8 @@ function setHashParam(key, value) {
 // One MapLibre layer set per planmap layer; ids are "<layer>:<part>" and each
 // carries metadata {"planmap:layer": id} so the panel can toggle them together.
 
-const state = {layers: [], byId: {}, tiles: null, selected: null, near: null, nearMode: false,
+const state = {layers: [], byId: {}, tiles: null, visible: new Set(), defaultVisible: new Set(),
+    selected: null, near: null, nearMode: false,
     styleLoaded: false, pendingState: {}};
 
 // setMapState sets a global-state property of the style (language, statuses),
@@ -132,21 +133,34 @@ const dashedIfPlanned = ['match', ['get', 'status'],
 
 // role names what a layer is, so that it can be drawn as a planner expects.
 function role(l) {
-    const s = `${l.id} ${l.style?.icon ?? ''}`;
-    if (l.id === 'districts') return 'districts';
-    if (l.id === 'water' || (l.base && /water|river|lake/.test(s))) return 'water';
-    if (/sub-?cent|subcity/.test(s)) return 'subcentre';
-    if (/flood|storage|detention/.test(s)) return 'flood';
-    if (l.theme === 'ecology' || /green|wedge|corridor/.test(s)) return 'green';
-    if (/metro/.test(s) && l.geometry_type === 'LineString') return 'metro';
-    return l.geometry_type === 'Point' ? 'point' : l.geometry_type === 'LineString' ? 'line' : 'area';
+    const id = l.id, g = l.geometry_type;
+    if (id === 'districts') return 'districts';
+    if (g === 'Polygon') {
+        if (l.base && /water|river|lake/.test(id)) return 'water';
+        if (/sub-?cent|subcity/.test(id)) return 'subcentre';
+        if (/flood-storage|storage-basin|detention/.test(id)) return 'flood';
+        if (l.theme === 'ecology' || /green|wedge|park|wetland/.test(id)) return 'green';
+        return 'area';
+    }
+    if (g === 'LineString') {
+        if (l.base && /river|water/.test(id)) return 'river';
+        if (/metro/.test(id)) return 'metro';
+        if (l.theme === 'ecology' || /green/.test(id)) return 'greenline';
+        return 'line';
+    }
+    if (l.base) return 'lake';
+    return 'point';
 }
 
-// icon names the symbol of a point layer.
+// iconOf names the symbol of a point layer (icons.js draws it).
 function iconOf(l) {
     const s = `${l.style?.icon ?? ''} ${l.id}`;
-    for (const k of ['metro', 'airport', 'port', 'rail', 'pump']) if (s.includes(k)) return k;
-    if (/station/.test(s)) return 'rail';
+    if (/pump/.test(l.id)) return 'pump';
+    if (/metro/.test(s)) return 'metro';
+    if (/airport/.test(s)) return 'airport';
+    if (/harbor|port/.test(s)) return 'port';
+    if (/rail|station/.test(s)) return 'rail';
+    for (const k of ['dam', 'hospital', 'industry', 'water']) if (s.includes(k)) return k;
     return 'dot';
 }
 
@@ -160,7 +174,8 @@ function layersFor(l) {
     const out = [];
     const add = (part, spec) => {
         const filter = filt(spec.filter);
-        const layer = {id: `${id}:${part}`, ...base, ...spec};
+        const layer = {id: `${id}:${part}`, ...base, ...spec,
+            layout: {...spec.layout, visibility: state.visible.has(id) ? 'visible' : 'none'}};
         if (filter) layer.filter = filter; else delete layer.filter;
         out.push(layer);
     };
@@ -168,8 +183,23 @@ function layersFor(l) {
         type: 'symbol',
         layout: {'text-field': label, 'text-font': FONT, 'text-size': 12, 'text-max-width': 8, ...extra.layout},
         paint: {'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, ...extra.paint},
-        ...(extra.minzoom ? {minzoom: extra.minzoom} : {}),
+        ...(extra.minzoom && extra.minzoom > (base.minzoom ?? 0) ? {minzoom: extra.minzoom} : {}),
     });
+    // Outlines are dashed where the layer says so or the feature's shape is only schematic.
+    const outlineDash = l.style?.dashed ? ['literal', [3, 2]] : ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]];
+    const area = (fill, opacity, line, width = 1.2) => {
+        add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['case', approx, opacity * 0.6, opacity]}});
+        add('line', {type: 'line', paint: {'line-color': line, 'line-width': width, 'line-dasharray': outlineDash}});
+    };
+    const lines = (c, width, dash) => {
+        // A soft, wide band under schematic lines says "roughly here".
+        add('approx', {type: 'line', filter: approx,
+            paint: {'line-color': c, 'line-width': width * 3.5, 'line-opacity': 0.16, 'line-blur': 4}});
+        add('casing', {type: 'line', layout: {'line-join': 'round'},
+            paint: {'line-color': '#fff', 'line-width': width + 2, 'line-opacity': 0.8}});
+        add('line', {type: 'line', layout: {'line-join': 'round'},
+            paint: {'line-color': c, 'line-width': width, 'line-dasharray': dash}});
+    };
     switch (role(l)) {
     case 'districts':
         add('fill', {type: 'fill', paint: {'fill-color': '#f7f4ee'}});
@@ -180,55 +210,59 @@ function layersFor(l) {
         add('fill', {type: 'fill', paint: {'fill-color': '#b9d7ea'}});
         labels({layout: {'text-size': 11}, paint: {'text-color': '#3d6f94'}, minzoom: 10});
         break;
+    case 'river':
+        add('line', {type: 'line', layout: {'line-join': 'round', 'line-cap': 'round'}, paint: {'line-color': '#a9cde6',
+            'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 7, 2, 10, 6, 13, 24, 16, 80]}});
+        labels({layout: {'symbol-placement': 'line', 'text-size': 12, 'symbol-spacing': 400},
+            paint: {'text-color': '#3d6f94'}});
+        break;
+    case 'lake':
+        add('dot', {type: 'circle', paint: {'circle-color': '#a9cde6', 'circle-radius':
+            ['interpolate', ['linear'], ['zoom'], 9, 5, 13, 14], 'circle-stroke-color': '#7fb0d3', 'circle-stroke-width': 1}});
+        labels({layout: {'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top'}, paint: {'text-color': '#3d6f94'}});
+        break;
     case 'subcentre':
-        add('fill', {type: 'fill', paint: {'fill-color': color, 'fill-opacity': ['case', approx, 0.14, 0.24]}});
-        add('line', {type: 'line', paint: {'line-color': color, 'line-width': 2,
-            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        area(color, 0.24, color, 2);
         labels({layout: {'text-size': 14}, paint: {'text-color': '#8a3d12'}});
         break;
     case 'green':
-        add('fill', {type: 'fill', paint: {'fill-color': '#5aae61', 'fill-opacity': ['case', approx, 0.22, 0.35]}});
-        add('line', {type: 'line', paint: {'line-color': '#2e7d32', 'line-width': 1.2,
-            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
-        labels({paint: {'text-color': '#1b5e20'}, minzoom: 9});
+        area(color, 0.3, '#2e7d32');
+        labels({paint: {'text-color': '#1b5e20'}, minzoom: 10});
         break;
     case 'flood':
-        add('fill', {type: 'fill', paint: {'fill-pattern': 'hatch-blue', 'fill-opacity': ['case', approx, 0.6, 1]}});
-        add('line', {type: 'line', paint: {'line-color': '#1f6fb4', 'line-width': 1.5,
-            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        add('fill', {type: 'fill', paint: {'fill-pattern': 'hatch-blue', 'fill-opacity': ['case', approx, 0.7, 1]}});
+        add('line', {type: 'line', paint: {'line-color': '#1f6fb4', 'line-width': 1.5, 'line-dasharray': outlineDash}});
         labels({paint: {'text-color': '#1f5f9a'}, minzoom: 9});
         break;
     case 'metro':
-    case 'line': {
-        const c = role(l) === 'metro' ? ['coalesce', ['get', 'color'], color] : color;
-        // A soft, wide band under schematic lines says "roughly here".
-        add('approx', {type: 'line', filter: approx,
-            paint: {'line-color': c, 'line-width': 10, 'line-opacity': 0.18, 'line-blur': 4}});
-        add('casing', {type: 'line', layout: {'line-join': 'round'},
-            paint: {'line-color': '#fff', 'line-width': 5}});
-        add('line', {type: 'line', layout: {'line-join': 'round'},
-            paint: {'line-color': c, 'line-width': 3, 'line-dasharray': dashedIfPlanned}});
-        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 10});
+        // Official line colours; lines not yet open are dashed.
+        lines(['coalesce', ['get', 'color'], color], 3, dashedIfPlanned);
+        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 11});
         break;
-    }
+    case 'greenline':
+        lines(color, 2, l.style?.dashed ? ['literal', [3, 2]] : dashedIfPlanned);
+        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, paint: {'text-color': '#1b5e20'}, minzoom: 11});
+        break;
+    case 'line':
+        lines(color, 2, l.style?.dashed ? ['literal', [3, 2]] : dashedIfPlanned);
+        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 11});
+        break;
     case 'point': {
         const icon = iconOf(l);
         // A blurred halo under points whose position is only schematic or district-level.
         add('approx', {type: 'circle', filter: approx,
-            paint: {'circle-radius': 18, 'circle-color': color, 'circle-opacity': 0.18, 'circle-blur': 0.7}});
+            paint: {'circle-radius': 18, 'circle-color': color, 'circle-opacity': 0.2, 'circle-blur': 0.7}});
         add('icon', {type: 'symbol', layout: {
             'icon-image': ['match', ['get', 'status'], ['planned', 'under_construction'],
                 `${icon}:${id}:open`, `${icon}:${id}`],
-            'icon-size': icon === 'metro' ? 0.75 : 1, 'icon-allow-overlap': true,
-            'text-field': label, 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.3],
+            'icon-size': icon === 'metro' ? 0.7 : 0.9, 'icon-allow-overlap': true,
+            'text-field': label, 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.2],
             'text-anchor': 'top', 'text-optional': true, 'text-max-width': 8,
         }, paint: {'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.5}});
         break;
     }
     default:
-        add('fill', {type: 'fill', paint: {'fill-color': color, 'fill-opacity': ['case', approx, 0.12, 0.22]}});
-        add('line', {type: 'line', paint: {'line-color': color, 'line-width': 1.2,
-            'line-dasharray': ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]]}});
+        area(color, 0.16, color);
         labels({minzoom: 10});
     }
     return out;
@@ -303,11 +337,13 @@ async function start() {
     state.layers = cols.collections.map((c) => ({...c, order: c.order ?? 0, style: c.style ?? {}}));
     state.byId = Object.fromEntries(state.layers.map((l) => [l.id, l]));
     state.tiles = tiles;
+    state.visible = initialVisible();
+    state.defaultVisible = overview();
     if (!tiles) console.info('planmap: no vector tiles on this server; drawing the layers from /ogc GeoJSON');
 
-    const center = tiles?.center ? [tiles.center[0], tiles.center[1]] : [114.33, 30.6];
+    const center = [114.34, 30.58]; // the main city, right of the panel
     const map = new maplibregl.Map({
-        container: 'map', style: buildStyle(), center, zoom: tiles?.center?.[2] ?? 9.5,
+        container: 'map', style: buildStyle(), center, zoom: 10,
         minZoom: 6, maxZoom: 18, hash: 'map', attributionControl: false,
         localIdeographFontFamily: FONT.slice(1).map((f) => `'${f}'`).join(', '),
         maxBounds: [[111.5, 28.5], [117.5, 32.5]],
@@ -348,8 +384,42 @@ function styleLayersOf(id) {
     return window.map.getStyle().layers.filter((l) => l.metadata?.['planmap:layer'] === id).map((l) => l.id);
 }
 
+// The layers shown on first load: the base map and the plan's backbone. The
+// rest are a click away in the panel; #layers=… in the URL overrides this.
+const OVERVIEW = ['main-city', 'sub-centres', 'metro-lines', 'metro-stations', 'railway-stations', 'airports',
+    'ports', 'port-areas', 'pump-stations', 'flood-storage-basins', 'ecological-framework', 'east-lake-green-heart'];
+
+function overview() {
+    const on = state.layers.filter((l) => l.base || OVERVIEW.includes(l.id));
+    // A dataset with none of the overview layers shows everything.
+    return new Set((on.some((l) => !l.base) ? on : state.layers).map((l) => l.id));
+}
+
+function initialVisible() {
+    const fromHash = hashParams().get('layers');
+    return fromHash === null ? overview() : new Set(fromHash.split(',').filter((id) => state.byId[id]));
+}
+
 function setLayerVisible(id, on) {
+    if (on) state.visible.add(id); else state.visible.delete(id);
     for (const sl of styleLayersOf(id)) window.map.setLayoutProperty(sl, 'visibility', on ? 'visible' : 'none');
+    const box = document.querySelector(`input[data-layer="${id}"]`);
+    if (box) box.checked = on;
+    syncThemeBoxes();
+    // The URL names the visible layers only when they differ from the overview.
+    const d = state.defaultVisible;
+    const same = d.size === state.visible.size && [...d].every((x) => state.visible.has(x));
+    setHashParam('layers', same ? null : [...state.visible].join(','));
+}
+
+function syncThemeBoxes() {
+    for (const box of document.querySelectorAll('input[data-theme]')) {
+        const ids = state.layers.filter((l) => l.theme === box.dataset.theme).map((l) => l.id);
+        const n = ids.filter((id) => state.visible.has(id)).length;
+        box.checked = n === ids.length;
+        box.indeterminate = n > 0 && n < ids.length;
+        box.closest('details').querySelector('.on').textContent = `${n}/${ids.length}`;
+    }
 }
 
 function buildLayerPanel() {
@@ -357,9 +427,14 @@ function buildLayerPanel() {
     box.replaceChildren();
     const themes = [...new Set(state.layers.map((l) => l.theme))];
     for (const th of themes) {
-        const group = el('fieldset', {class: 'theme', 'data-theme': th}, el('legend', {'data-theme-title': th}));
-        for (const l of state.layers.filter((x) => x.theme === th).sort((a, b) => a.order - b.order)) {
-            const cb = el('input', {type: 'checkbox', checked: true, 'data-layer': l.id,
+        const members = state.layers.filter((x) => x.theme === th).sort((a, b) => a.order - b.order);
+        const themeBox = el('input', {type: 'checkbox', 'data-theme': th, 'aria-label': th,
+            onchange: (e) => members.forEach((l) => setLayerVisible(l.id, e.target.checked))});
+        const group = el('details', {class: 'theme', open: members.some((l) => state.visible.has(l.id))},
+            el('summary', {}, themeBox, el('span', {class: 'theme-title', 'data-theme-title': th}),
+                el('span', {class: 'on'})));
+        for (const l of members) {
+            const cb = el('input', {type: 'checkbox', checked: state.visible.has(l.id), 'data-layer': l.id,
                 onchange: (e) => setLayerVisible(l.id, e.target.checked)});
             group.append(el('label', {class: 'layer'}, cb, swatch(l),
                 el('span', {class: 'name', 'data-layer-title': l.id}),
@@ -367,6 +442,7 @@ function buildLayerPanel() {
         }
         box.append(group);
     }
+    syncThemeBoxes();
 }
 
 function swatch(l) {
@@ -613,9 +689,10 @@ function wireNear() {
 
 async function nearAt(lon, lat, {fit = false} = {}) {
     const radius = +$('#radius').value;
-    const layers = state.layers.filter((l) => !l.base).map((l) => l.id).join(',');
-    const fc = await getJSON(`/api/nearby?lon=${lon}&lat=${lat}&radius=${radius}&limit=100&layers=${layers}`);
-    state.near = {lon, lat, radius, features: fc.features};
+    // All layers are asked for (a list of 80 ids is too long for the API); the base map is left out here.
+    const fc = await getJSON(`/api/nearby?lon=${lon}&lat=${lat}&radius=${radius}&limit=300`);
+    const features = fc.features.filter((f) => !state.byId[f.properties.layer]?.base).slice(0, 100);
+    state.near = {lon, lat, radius, features};
     window.map.getSource('circle').setData(circle(lon, lat, radius));
     renderNear();
     highlight();

@@ -49,6 +49,26 @@ const GLYPHS = {
         g.beginPath(); g.moveTo(18.5, 19); g.lineTo(18.5, 6); g.moveTo(15.8, 8.7); g.lineTo(18.5, 6); g.lineTo(21.2, 8.7);
         g.stroke();
     },
+    water(g) { // a drop
+        g.beginPath();
+        g.moveTo(12, 4); g.bezierCurveTo(12, 4, 6, 11.5, 6, 15);
+        g.arc(12, 15, 6, Math.PI, 0, true); g.bezierCurveTo(18, 11.5, 12, 4, 12, 4); g.fill();
+    },
+    dam(g) { // a sluice gate across a channel
+        g.fillRect(4, 6, 16, 3);
+        g.fillRect(6, 9, 3, 10); g.fillRect(15, 9, 3, 10);
+        g.lineWidth = 1.6;
+        g.beginPath(); g.moveTo(9, 14); g.quadraticCurveTo(12, 12, 15, 14); g.moveTo(9, 17); g.quadraticCurveTo(12, 15, 15, 17);
+        g.stroke();
+    },
+    hospital(g) { // a cross
+        g.fillRect(9.5, 5, 5, 14); g.fillRect(5, 9.5, 14, 5);
+    },
+    industry(g) { // a saw-tooth factory with a chimney
+        g.beginPath();
+        g.moveTo(4, 19); g.lineTo(4, 11); g.lineTo(8.5, 14); g.lineTo(8.5, 11); g.lineTo(13, 14); g.lineTo(13, 5);
+        g.lineTo(16, 5); g.lineTo(16, 11); g.lineTo(20, 11); g.lineTo(20, 19); g.closePath(); g.fill();
+    },
     dot(g) {
         g.beginPath(); g.arc(12, 12, 4.5, 0, 2 * Math.PI); g.fill();
     },
