@@ -298,10 +298,13 @@ function buildStyle() {
         {id: 'near-circle', type: 'fill', source: 'circle', paint: {'fill-color': '#ff6f00', 'fill-opacity': 0.06}},
         {id: 'near-circle-line', type: 'line', source: 'circle',
             paint: {'line-color': '#ff6f00', 'line-width': 1.5, 'line-dasharray': [2, 2]}},
-        {id: 'hl-fill', type: 'fill', source: 'hl', filter: ['==', ['geometry-type'], 'Polygon'],
-            paint: {'fill-color': '#ffb300', 'fill-opacity': 0.25}},
+        // Highlights: the selected feature in red, filled; the near-me results outlined in orange.
+        {id: 'hl-fill', type: 'fill', source: 'hl', filter: ['all', ['==', ['geometry-type'], 'Polygon'], ['get', 'selected']],
+            paint: {'fill-color': '#d50000', 'fill-opacity': 0.12}},
         {id: 'hl-line', type: 'line', source: 'hl', filter: ['!=', ['geometry-type'], 'Point'],
-            paint: {'line-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'], 'line-width': 4, 'line-opacity': 0.8}},
+            paint: {'line-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'],
+                'line-width': ['case', ['get', 'selected'], 4, ['==', ['geometry-type'], 'Polygon'], 1.5, 4],
+                'line-opacity': 0.8}},
         {id: 'hl-point', type: 'circle', source: 'hl', filter: ['==', ['geometry-type'], 'Point'],
             paint: {'circle-radius': 13, 'circle-color': 'rgba(0,0,0,0)',
                 'circle-stroke-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'], 'circle-stroke-width': 3}},
@@ -361,6 +364,12 @@ async function start() {
     map.on('styleimagemissing', (e) => console.warn('missing image', e.id));
 
     buildLayerPanel(); buildStatusFilter(); buildLegend(); applyLang();
+    // On a phone the map comes first: panels open from the tabs, the attribution from its (i).
+    if (window.innerWidth < 700) {
+        $('#side').hidden = true;
+        $('#tabs [data-tab="layers"]').setAttribute('aria-pressed', 'false');
+        map.once('load', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
+    }
     wireUI(map);
     map.on('load', () => {
         const fid = hashParams().get('feature');
@@ -609,7 +618,7 @@ function renderFeature(f) {
     const targets = (p.targets || []).map((x) =>
         el('li', {}, `${x.metric}: ${x.text || [x.value, x.unit].filter(Boolean).join(' ')}`, x.year ? ` (${x.year})` : ''));
     const section = [p.plan_section, p.plan_line ? `${t('planLine')} ${p.plan_line}` : null].filter(Boolean).join(' · ');
-    $('#feature-body').replaceChildren(
+    $('#feature-body').replaceChildren(...[
         el('p', {class: 'layer-name'}, layer ? titleOf(layer) : p.layer),
         el('h2', {id: 'feature-name'}, nameOf({...p, id: f.id})),
         other ? el('p', {class: 'other-name', lang: lang === 'en' ? 'zh-CN' : 'en'}, other) : null,
@@ -627,7 +636,7 @@ function renderFeature(f) {
             el('button', {type: 'button', onclick: (e) => {
                 navigator.clipboard?.writeText(link).then(() => { e.target.textContent = t('copied'); });
             }}, t('copyLink'))),
-    );
+    ].flat().filter(Boolean));
     $('#feature').hidden = false;
 }
 
