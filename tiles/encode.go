@@ -11,8 +11,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 )
 
 // Feature is one thing to draw, in WGS84 longitude/latitude.
@@ -119,7 +117,7 @@ const (
 // call; the simplify/thin/marshal stage may run several times against it.
 type prepFeature struct {
 	id    uint64
-	props geojson.Properties
+	props map[string]any
 	kind  uint8
 	pt    orb.Point
 	mp    orb.MultiPoint
@@ -171,7 +169,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		if int(t.Z) < l.MinZoom {
 			continue
 		}
-		pl := prepLayer{name: l.Name}
+		pl := prepLayer{name: l.Name, feats: make([]prepFeature, 0, len(l.Features))}
 		for i := range l.Features {
 			pl.feats = e.prepare(pl.feats, &l.Features[i])
 		}
@@ -252,6 +250,7 @@ type encoder struct {
 	segs  []segment
 	cells []int32
 	arena []orb.Point
+	w     tileWriter
 	dirty bool // a polygon in the current layer failed validation
 }
 
@@ -288,7 +287,7 @@ func (e *encoder) prepare(dst []prepFeature, f *Feature) []prepFeature {
 	if f.Geometry == nil {
 		return dst
 	}
-	pf := prepFeature{id: f.ID, props: cleanProps(f.Properties)}
+	pf := prepFeature{id: f.ID, props: f.Properties}
 	switch g := f.Geometry.(type) {
 	case orb.Point:
 		if !e.geoBox.Contains(g) {
@@ -454,23 +453,6 @@ func boundWithin(b, box orb.Bound) bool {
 	return b.Min[0] >= box.Min[0] && b.Min[1] >= box.Min[1] && b.Max[0] <= box.Max[0] && b.Max[1] <= box.Max[1]
 }
 
-// cleanProps drops nil values: MVT has no null, and orb would write the
-// string "null" instead. The map is copied only when it has to change.
-func cleanProps(p map[string]any) geojson.Properties {
-	for _, v := range p {
-		if v == nil {
-			q := make(geojson.Properties, len(p))
-			for k, v := range p {
-				if v != nil {
-					q[k] = v
-				}
-			}
-			return q
-		}
-	}
-	return geojson.Properties(p)
-}
-
 // build runs simplification, thinning and capping at the given coarsening
 // level and marshals the result; nil means every feature vanished.
 func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, error) {
@@ -494,52 +476,51 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 	// Geometry carved from the arena lives only until Marshal has copied it
 	// into bytes, so the arena is reused from build to build.
 	e.arena = e.arena[:0]
-	out := make(mvt.Layers, 0, len(layers))
+	w := &e.w
+	w.reset()
 	for li := range layers {
 		pl := &layers[li]
 		keep := e.thinPoints(pl.feats, grid)
-		gfs := make([]geojson.Feature, 0, min(len(pl.feats), caps[li]))
 		e.dirty = false
+		w.beginLayer(pl.name)
+		n := 0
 		for i := range pl.feats {
-			if len(gfs) >= caps[li] {
+			if n >= caps[li] {
 				break
 			}
 			pf := &pl.feats[i]
-			if keep != nil && pf.kind == kindPoint && !keep[i] {
-				continue
+			var err error
+			if pf.kind == kindPoint {
+				if keep != nil && !keep[i] {
+					continue
+				}
+				err = w.point(pf.id, pf.props, roundPoint(pf.pt))
+			} else {
+				g := e.finish(pf, tol, lineLimit, areaLimit)
+				if g == nil {
+					continue
+				}
+				err = w.feature(pf.id, pf.props, g)
 			}
-			g := e.finish(pf, tol, lineLimit, areaLimit)
-			if g == nil {
-				continue
+			if err != nil {
+				return nil, fmt.Errorf("tiles: encoding tile %s, layer %s: %w", e.t, pl.name, err)
 			}
-			gf := geojson.Feature{Type: "Feature", Geometry: g, Properties: pf.props}
-			if pf.id != 0 {
-				gf.ID = pf.id
-			}
-			gfs = append(gfs, gf)
+			n++
 		}
-		pl.kept = len(gfs)
-		if len(gfs) == 0 {
+		pl.kept = n
+		if n == 0 {
 			continue
-		}
-		ptrs := make([]*geojson.Feature, len(gfs))
-		for i := range gfs {
-			ptrs[i] = &gfs[i]
 		}
 		version := uint32(2)
 		if e.dirty {
 			version = 1
 		}
-		out = append(out, &mvt.Layer{Name: pl.name, Version: version, Extent: o.Extent, Features: ptrs})
+		w.endLayer(version, o.Extent)
 	}
-	if len(out) == 0 {
+	if len(w.out) == 0 {
 		return nil, nil
 	}
-	data, err := mvt.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: encoding tile %s: %w", e.t, err)
-	}
-	return data, nil
+	return bytes.Clone(w.out), nil // w is reused through the pool
 }
 
 // thinPoints marks which single-point features survive a grid of cell size
