@@ -34,10 +34,12 @@ type Layer struct {
 
 // Options tune the encoder. The zero value gives the defaults noted on each field.
 type Options struct {
-	// Extent is the tile's coordinate range (default 4096, the MVT default).
+	// Extent is the tile's coordinate range (default 4096, the MVT default;
+	// at most MaxExtent).
 	Extent uint32
 	// Buffer is how far, in extent units, geometry overhangs the tile so that
-	// lines and symbols join without seams at tile edges (default 64, as Martin).
+	// lines and symbols join without seams at tile edges (default 64, as
+	// Martin; negative means none).
 	Buffer int
 	// MaxFeatures caps the features kept per layer per tile, in input order
 	// (default 20000): callers order features by importance.
@@ -69,6 +71,9 @@ const (
 	DefaultMaxBytes    = 500 * 1024
 	DefaultPointGrid   = 16
 	DefaultDetailZoom  = 14
+
+	// MaxExtent keeps tile coordinates, buffer included, well inside int32.
+	MaxExtent = 1 << 20
 )
 
 // ErrTileTooLarge is returned when a tile would exceed Options.MaxBytes even
@@ -149,6 +154,9 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		return nil, fmt.Errorf("tiles: invalid tile %s", t)
 	}
 	o = o.withDefaults()
+	if o.Extent > MaxExtent || o.Buffer > int(o.Extent) {
+		return nil, fmt.Errorf("tiles: extent %d / buffer %d out of range", o.Extent, o.Buffer)
+	}
 	for i, l := range layers {
 		if l.Name == "" {
 			return nil, fmt.Errorf("tiles: layer %d has no name", i)
@@ -161,7 +169,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 	}
 
 	e := encoderPool.Get().(*encoder)
-	defer encoderPool.Put(e)
+	defer e.release()
 	e.reset(t, o)
 
 	prepared := make([]prepLayer, 0, len(layers))
@@ -252,6 +260,16 @@ type encoder struct {
 	arena []orb.Point
 	w     tileWriter
 	dirty bool // a polygon in the current layer failed validation
+}
+
+// release returns the encoder to the pool, dropping scratch space that an
+// unusually large tile grew, so the pool does not pin it forever.
+func (e *encoder) release() {
+	const big = 4 << 20 // bytes
+	if cap(e.arena)*16 > big || cap(e.w.out) > big || cap(e.w.layer) > big || cap(e.w.values) > big || cap(e.segs)*64 > big {
+		*e = encoder{}
+	}
+	encoderPool.Put(e)
 }
 
 func (e *encoder) reset(t TileID, o Options) {

@@ -478,3 +478,17 @@ func TestGzip(t *testing.T) {
 		t.Fatalf("not gzip: %x", z[:4])
 	}
 }
+
+func TestEncodeExtent(t *testing.T) {
+	if _, err := Encode(hankou, nil, Options{Extent: MaxExtent + 1}); err == nil {
+		t.Error("huge extent accepted")
+	}
+	layers := []Layer{{Name: "a", Features: []Feature{{ID: 1, Geometry: lerp(hankou, .25, .75)}, {ID: 2, Geometry: lerp(hankou, 1.01, .5)}}}}
+	ls, err := mvt.Unmarshal(must(Encode(hankou, layers, Options{Extent: 512, Buffer: -1})))
+	if err != nil || len(ls) != 1 || ls[0].Extent != 512 || len(ls[0].Features) != 1 {
+		t.Fatalf("extent 512, no buffer: %v %+v", err, ls)
+	}
+	if p := ls[0].Features[0].Geometry.(orb.Point); !near(p, orb.Point{128, 384}, 1.01) {
+		t.Errorf("point at %v, want ≈(128,384)", p)
+	}
+}
