@@ -171,6 +171,28 @@ func checkGeometry(t *testing.T, g orb.Geometry, extent, buffer float64) {
 		}
 	}
 	poly := func(p orb.Polygon) {
+		// Brute force, unlike the encoder's sweep: no two edges properly cross.
+		type edge struct {
+			a, b      orb.Point
+			ring, idx int
+		}
+		var es []edge
+		for ri, r := range p {
+			for i := 0; i+1 < len(r); i++ {
+				es = append(es, edge{r[i], r[i+1], ri, i})
+			}
+		}
+		for i := range es {
+			for j := i + 1; j < len(es); j++ {
+				s, u := es[i], es[j]
+				if s.ring == u.ring && (u.idx-s.idx == 1 || u.idx-s.idx == len(p[s.ring])-2) {
+					continue
+				}
+				if properCross(s.a, s.b, u.a, u.b) {
+					t.Errorf("edges %v–%v and %v–%v cross", s.a, s.b, u.a, u.b)
+				}
+			}
+		}
 		for i, r := range p {
 			line(r)
 			if len(r) < 4 || !r.Closed() {
