@@ -266,7 +266,7 @@ type encoder struct {
 // unusually large tile grew, so the pool does not pin it forever.
 func (e *encoder) release() {
 	const big = 4 << 20 // bytes
-	if cap(e.arena)*16 > big || cap(e.w.out) > big || cap(e.w.layer) > big || cap(e.w.values) > big || cap(e.segs)*64 > big {
+	if cap(e.arena)*16 > big || cap(e.segs)*64 > big {
 		*e = encoder{}
 	}
 	encoderPool.Put(e)
@@ -535,10 +535,7 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 		}
 		w.endLayer(version, o.Extent)
 	}
-	if len(w.out) == 0 {
-		return nil, nil
-	}
-	return bytes.Clone(w.out), nil // w is reused through the pool
+	return w.bytes()
 }
 
 // thinPoints marks which single-point features survive a grid of cell size
