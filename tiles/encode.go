@@ -11,8 +11,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
-	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/paulmach/orb/geojson"
 )
 
 // Feature is one thing to draw, in WGS84 longitude/latitude.
@@ -36,10 +34,12 @@ type Layer struct {
 
 // Options tune the encoder. The zero value gives the defaults noted on each field.
 type Options struct {
-	// Extent is the tile's coordinate range (default 4096, the MVT default).
+	// Extent is the tile's coordinate range (default 4096, the MVT default;
+	// at most MaxExtent).
 	Extent uint32
 	// Buffer is how far, in extent units, geometry overhangs the tile so that
-	// lines and symbols join without seams at tile edges (default 64, as Martin).
+	// lines and symbols join without seams at tile edges (default 64, as
+	// Martin; negative means none).
 	Buffer int
 	// MaxFeatures caps the features kept per layer per tile, in input order
 	// (default 20000): callers order features by importance.
@@ -71,6 +71,9 @@ const (
 	DefaultMaxBytes    = 500 * 1024
 	DefaultPointGrid   = 16
 	DefaultDetailZoom  = 14
+
+	// MaxExtent keeps tile coordinates, buffer included, well inside int32.
+	MaxExtent = 1 << 20
 )
 
 // ErrTileTooLarge is returned when a tile would exceed Options.MaxBytes even
@@ -119,7 +122,7 @@ const (
 // call; the simplify/thin/marshal stage may run several times against it.
 type prepFeature struct {
 	id    uint64
-	props geojson.Properties
+	props map[string]any
 	kind  uint8
 	pt    orb.Point
 	mp    orb.MultiPoint
@@ -151,6 +154,9 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		return nil, fmt.Errorf("tiles: invalid tile %s", t)
 	}
 	o = o.withDefaults()
+	if o.Extent > MaxExtent || o.Buffer > int(o.Extent) {
+		return nil, fmt.Errorf("tiles: extent %d / buffer %d out of range", o.Extent, o.Buffer)
+	}
 	for i, l := range layers {
 		if l.Name == "" {
 			return nil, fmt.Errorf("tiles: layer %d has no name", i)
@@ -163,7 +169,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 	}
 
 	e := encoderPool.Get().(*encoder)
-	defer encoderPool.Put(e)
+	defer e.release()
 	e.reset(t, o)
 
 	prepared := make([]prepLayer, 0, len(layers))
@@ -171,7 +177,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		if int(t.Z) < l.MinZoom {
 			continue
 		}
-		pl := prepLayer{name: l.Name}
+		pl := prepLayer{name: l.Name, feats: make([]prepFeature, 0, len(l.Features))}
 		for i := range l.Features {
 			pl.feats = e.prepare(pl.feats, &l.Features[i])
 		}
@@ -252,7 +258,18 @@ type encoder struct {
 	segs  []segment
 	cells []int32
 	arena []orb.Point
+	w     tileWriter
 	dirty bool // a polygon in the current layer failed validation
+}
+
+// release returns the encoder to the pool, dropping scratch space that an
+// unusually large tile grew, so the pool does not pin it forever.
+func (e *encoder) release() {
+	const big = 4 << 20 // bytes
+	if cap(e.arena)*16 > big || cap(e.segs)*64 > big {
+		*e = encoder{}
+	}
+	encoderPool.Put(e)
 }
 
 func (e *encoder) reset(t TileID, o Options) {
@@ -288,7 +305,7 @@ func (e *encoder) prepare(dst []prepFeature, f *Feature) []prepFeature {
 	if f.Geometry == nil {
 		return dst
 	}
-	pf := prepFeature{id: f.ID, props: cleanProps(f.Properties)}
+	pf := prepFeature{id: f.ID, props: f.Properties}
 	switch g := f.Geometry.(type) {
 	case orb.Point:
 		if !e.geoBox.Contains(g) {
@@ -454,23 +471,6 @@ func boundWithin(b, box orb.Bound) bool {
 	return b.Min[0] >= box.Min[0] && b.Min[1] >= box.Min[1] && b.Max[0] <= box.Max[0] && b.Max[1] <= box.Max[1]
 }
 
-// cleanProps drops nil values: MVT has no null, and orb would write the
-// string "null" instead. The map is copied only when it has to change.
-func cleanProps(p map[string]any) geojson.Properties {
-	for _, v := range p {
-		if v == nil {
-			q := make(geojson.Properties, len(p))
-			for k, v := range p {
-				if v != nil {
-					q[k] = v
-				}
-			}
-			return q
-		}
-	}
-	return geojson.Properties(p)
-}
-
 // build runs simplification, thinning and capping at the given coarsening
 // level and marshals the result; nil means every feature vanished.
 func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, error) {
@@ -494,52 +494,48 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 	// Geometry carved from the arena lives only until Marshal has copied it
 	// into bytes, so the arena is reused from build to build.
 	e.arena = e.arena[:0]
-	out := make(mvt.Layers, 0, len(layers))
+	w := &e.w
+	w.reset()
 	for li := range layers {
 		pl := &layers[li]
 		keep := e.thinPoints(pl.feats, grid)
-		gfs := make([]geojson.Feature, 0, min(len(pl.feats), caps[li]))
 		e.dirty = false
+		w.beginLayer(pl.name)
+		n := 0
 		for i := range pl.feats {
-			if len(gfs) >= caps[li] {
+			if n >= caps[li] {
 				break
 			}
 			pf := &pl.feats[i]
-			if keep != nil && pf.kind == kindPoint && !keep[i] {
-				continue
+			var err error
+			if pf.kind == kindPoint {
+				if keep != nil && !keep[i] {
+					continue
+				}
+				err = w.point(pf.id, pf.props, roundPoint(pf.pt))
+			} else {
+				g := e.finish(pf, tol, lineLimit, areaLimit)
+				if g == nil {
+					continue
+				}
+				err = w.feature(pf.id, pf.props, g)
 			}
-			g := e.finish(pf, tol, lineLimit, areaLimit)
-			if g == nil {
-				continue
+			if err != nil {
+				return nil, fmt.Errorf("tiles: encoding tile %s, layer %s: %w", e.t, pl.name, err)
 			}
-			gf := geojson.Feature{Type: "Feature", Geometry: g, Properties: pf.props}
-			if pf.id != 0 {
-				gf.ID = pf.id
-			}
-			gfs = append(gfs, gf)
+			n++
 		}
-		pl.kept = len(gfs)
-		if len(gfs) == 0 {
+		pl.kept = n
+		if n == 0 {
 			continue
-		}
-		ptrs := make([]*geojson.Feature, len(gfs))
-		for i := range gfs {
-			ptrs[i] = &gfs[i]
 		}
 		version := uint32(2)
 		if e.dirty {
 			version = 1
 		}
-		out = append(out, &mvt.Layer{Name: pl.name, Version: version, Extent: o.Extent, Features: ptrs})
+		w.endLayer(version, o.Extent)
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	data, err := mvt.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: encoding tile %s: %w", e.t, err)
-	}
-	return data, nil
+	return w.bytes()
 }
 
 // thinPoints marks which single-point features survive a grid of cell size

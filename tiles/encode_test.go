@@ -171,6 +171,28 @@ func checkGeometry(t *testing.T, g orb.Geometry, extent, buffer float64) {
 		}
 	}
 	poly := func(p orb.Polygon) {
+		// Brute force, unlike the encoder's sweep: no two edges properly cross.
+		type edge struct {
+			a, b      orb.Point
+			ring, idx int
+		}
+		var es []edge
+		for ri, r := range p {
+			for i := 0; i+1 < len(r); i++ {
+				es = append(es, edge{r[i], r[i+1], ri, i})
+			}
+		}
+		for i := range es {
+			for j := i + 1; j < len(es); j++ {
+				s, u := es[i], es[j]
+				if s.ring == u.ring && (u.idx-s.idx == 1 || u.idx-s.idx == len(p[s.ring])-2) {
+					continue
+				}
+				if properCross(s.a, s.b, u.a, u.b) {
+					t.Errorf("edges %v–%v and %v–%v cross", s.a, s.b, u.a, u.b)
+				}
+			}
+		}
 		for i, r := range p {
 			line(r)
 			if len(r) < 4 || !r.Closed() {
@@ -476,5 +498,19 @@ func TestGzip(t *testing.T) {
 	z := Gzip(in)
 	if len(z) >= len(in) || z[0] != 0x1f || z[1] != 0x8b {
 		t.Fatalf("not gzip: %x", z[:4])
+	}
+}
+
+func TestEncodeExtent(t *testing.T) {
+	if _, err := Encode(hankou, nil, Options{Extent: MaxExtent + 1}); err == nil {
+		t.Error("huge extent accepted")
+	}
+	layers := []Layer{{Name: "a", Features: []Feature{{ID: 1, Geometry: lerp(hankou, .25, .75)}, {ID: 2, Geometry: lerp(hankou, 1.01, .5)}}}}
+	ls, err := mvt.Unmarshal(must(Encode(hankou, layers, Options{Extent: 512, Buffer: -1})))
+	if err != nil || len(ls) != 1 || ls[0].Extent != 512 || len(ls[0].Features) != 1 {
+		t.Fatalf("extent 512, no buffer: %v %+v", err, ls)
+	}
+	if p := ls[0].Features[0].Geometry.(orb.Point); !near(p, orb.Point{128, 384}, 1.01) {
+		t.Errorf("point at %v, want ≈(128,384)", p)
 	}
 }

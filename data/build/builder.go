@@ -49,6 +49,7 @@ type builder struct {
 	features  []geo.Feature
 	targets   []geo.PlanTarget
 	catIDs    map[string]bool
+	places    map[string]place // places plus data/sources/placements.csv
 	log       []string
 }
 
@@ -98,6 +99,13 @@ func newBuilder(src string) (*builder, error) {
 	}
 	if b.rivers["yangtze"] == nil || b.rivers["han"] == nil {
 		return nil, fmt.Errorf("rivers: need Yangtze and Han, have %v", sortedKeys(b.rivers))
+	}
+	b.places = map[string]place{}
+	for id, pl := range places {
+		b.places[id] = pl
+	}
+	if err := b.readPlacements(); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

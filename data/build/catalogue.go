@@ -31,6 +31,9 @@ type place struct {
 	area      string     // only a larger area is known: place at that catalogue element's anchor
 	why       string     // evidence for district/area placements and other notes
 	accuracy  string     // override the accuracy the rule would give
+	band      string     // schematic band along this river inside Wuhan ("yangtze" or "han")
+	bandKm    float64    // half-width of the band in km
+	method    string     // the placements.csv method, if the place comes from there
 }
 
 var places = map[string]place{
@@ -143,7 +146,7 @@ var places = map[string]place{
 var aggregates = map[string]bool{
 	"pump-stations-other-25": true, "waterlogging-35-points": true, "wwtp-other-15": true, "wtp-other-7": true,
 	"grid-world-class-151": true, "fuel-stations-30": true, "ev-charging-network": true, "health-nucleic-acid-bases": true,
-	"pipeline-township-gas": true,
+	"pipeline-township-gas": true, "logistics-rail-freight-network": true,
 }
 
 // polygonKm is the radius of the schematic circle drawn for a polygon
@@ -231,7 +234,10 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 	if f.Kind == "" {
 		return f, fmt.Errorf("no kind for id")
 	}
-	pl := places[r.ID]
+	pl := b.places[r.ID]
+	if pl.method != "" {
+		f.Extra["placement"] = "placements.csv: " + pl.method
+	}
 	anchor := orb.Point{r.Lon, r.Lat}
 	note := func(s string) string {
 		if pl.why != "" {
@@ -299,6 +305,12 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 		}
 		f.Source = note(srcDataV)
 		f.District = pl.districts[0]
+	case pl.band != "":
+		l := b.riverInCity(pl.band)
+		f.Geometry, f.Accuracy = band(l, pl.bandKm), geo.AccuracySchematic
+		f.Source = note(srcNE + fmt.Sprintf("; schematic band of %.1f km either side of the %s centreline inside Wuhan", pl.bandKm,
+			map[string]string{"yangtze": "Yangtze", "han": "Han"}[pl.band]))
+		setDistrict(anchorOf(l))
 	case pl.river != "":
 		f.Geometry = b.rivers[pl.river]
 		f.Accuracy = geo.AccuracyApproximate
@@ -309,7 +321,11 @@ func (b *builder) catalogueFeature(r *row) (geo.Feature, error) {
 	case pl.ring != [2]float64{}:
 		r := ellipse(cityCentre, pl.ring[0], pl.ring[1], 0, 64)
 		f.Geometry, f.Accuracy = orb.LineString(r), geo.AccuracySchematic
-		f.Source = note(fmt.Sprintf("schematic ring of %.0f x %.0f km radius around the city centre (general knowledge of the ring's extent)", pl.ring[0], pl.ring[1]))
+		extent := " (general knowledge of the ring's extent)"
+		if pl.method != "" {
+			extent = ""
+		}
+		f.Source = note(fmt.Sprintf("schematic ring of %.0f x %.0f km radius around the city centre%s", pl.ring[0], pl.ring[1], extent))
 	case pl.annulus != [4]float64{}:
 		outer := ellipse(cityCentre, pl.annulus[0], pl.annulus[1], 0, 64)
 		inner := reversed(ellipse(cityCentre, pl.annulus[2], pl.annulus[3], 0, 64))
