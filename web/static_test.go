@@ -30,7 +30,7 @@ func fetchStatic(t *testing.T, url string, header ...string) (*http.Response, st
 }
 
 // The page's own files (not the vendored library) may name no outside URL.
-var ownFiles = []string{"/", "/static/app.js", "/static/icons.js", "/static/style.css"}
+var ownFiles = []string{"/", "/static/app.js", "/static/icons.js", "/static/labels.js", "/static/style.css"}
 
 var (
 	attrURL   = regexp.MustCompile(`(?:src|href)="([^"]+)"`)
@@ -83,7 +83,7 @@ func TestWebMapAssets(t *testing.T) {
 			refs = append(refs, m[1])
 		}
 	}
-	for _, js := range []string{"/static/app.js", "/static/icons.js"} {
+	for _, js := range []string{"/static/app.js", "/static/icons.js", "/static/labels.js"} {
 		_, body := fetchStatic(t, srv.URL+js)
 		for _, m := range importURL.FindAllStringSubmatch(body, -1) {
 			refs = append(refs, m[1])
@@ -91,7 +91,7 @@ func TestWebMapAssets(t *testing.T) {
 	}
 	// MapLibre starts its workers from the file next to it, and its licence travels with it.
 	refs = append(refs, "/static/vendor/maplibre-gl/maplibre-gl-worker.mjs", "/static/vendor/maplibre-gl/LICENSE.txt")
-	for _, want := range []string{"/static/app.js", "/static/style.css", "/static/icons.js",
+	for _, want := range []string{"/static/app.js", "/static/style.css", "/static/icons.js", "/static/labels.js",
 		"/static/vendor/maplibre-gl/maplibre-gl.mjs", "/static/vendor/maplibre-gl/maplibre-gl.css"} {
 		if !contains(refs, want) {
 			t.Errorf("the page does not load %s (loads %v)", want, refs)

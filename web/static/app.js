@@ -3,6 +3,7 @@
 // Everything it loads comes from this server; nothing from the internet.
 import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
 import {drawIcon, hatchPattern} from '/static/icons.js';
+import {labelPoint} from '/static/labels.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -107,7 +108,7 @@ function setHashParam(key, value) {
 // carries metadata {"planmap:layer": id} so the panel can toggle them together.
 
 const state = {layers: [], byId: {}, tiles: null, visible: new Set(), defaultVisible: new Set(),
-    selected: null, near: null, nearMode: false,
+    labels: new Map(), selected: null, near: null, nearMode: false,
     styleLoaded: false, pendingState: {}};
 
 // setMapState sets a global-state property of the style (language, statuses),
@@ -176,11 +177,14 @@ function layersFor(l) {
         const filter = filt(spec.filter);
         const layer = {id: `${id}:${part}`, ...base, ...spec,
             layout: {...spec.layout, visibility: state.visible.has(id) ? 'visible' : 'none'}};
+        if (layer.source === 'labels') delete layer['source-layer'];
         if (filter) layer.filter = filter; else delete layer.filter;
         out.push(layer);
     };
+    // Areas are labelled once, at a point inside each (labels.js), not once per tile.
+    const labelSrc = l.geometry_type === 'Polygon' ? {source: 'labels', filter: ['==', ['get', 'layer'], id]} : {};
     const labels = (extra = {}) => add('label', {
-        type: 'symbol',
+        type: 'symbol', ...labelSrc,
         layout: {'text-field': label, 'text-font': FONT, 'text-size': 12, 'text-max-width': 8, ...extra.layout},
         paint: {'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, ...extra.paint},
         ...(extra.minzoom && extra.minzoom > (base.minzoom ?? 0) ? {minzoom: extra.minzoom} : {}),
@@ -272,6 +276,7 @@ function buildStyle() {
     const sources = {
         hl: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
         circle: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
+        labels: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
     };
     if (state.tiles) {
         const tj = state.tiles;
@@ -371,9 +376,10 @@ async function start() {
         map.once('load', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
     }
     wireUI(map);
-    map.on('load', () => {
+    map.on('load', async () => {
         const fid = hashParams().get('feature');
         if (fid) openFeature(fid, {fly: true});
+        await loadLabels([...state.visible]);
         document.body.dataset.ready = 'true';
     });
 }
@@ -385,6 +391,27 @@ async function loadGeoJSON(map) {
         for (const f of fc.features) f.properties.id = f.id;
         map.getSource(`gj:${l.id}`).setData(fc);
     }));
+}
+
+// loadLabels fetches the areas of polygon layers once and puts one label
+// point per area into the "labels" source.
+async function loadLabels(ids) {
+    const todo = ids.filter((id) => state.byId[id]?.geometry_type === 'Polygon' && !state.labels.has(id));
+    if (!todo.length) return;
+    for (const id of todo) state.labels.set(id, []);
+    await Promise.all(todo.map(async (id) => {
+        try {
+            const fc = await getJSON(`/ogc/collections/${id}/items?limit=10000`);
+            state.labels.set(id, fc.features.filter((f) => f.geometry).map((f) => ({type: 'Feature',
+                geometry: {type: 'Point', coordinates: labelPoint(f.geometry)},
+                properties: {id: f.id, layer: id, name_zh: f.properties.name_zh, name_en: f.properties.name_en,
+                    kind: f.properties.kind, status: f.properties.status, accuracy: f.properties.accuracy}})));
+        } catch (err) {
+            state.labels.delete(id); // try again next time
+            console.warn('planmap: no labels for', id, err.message);
+        }
+    }));
+    window.map.getSource('labels').setData({type: 'FeatureCollection', features: [...state.labels.values()].flat()});
 }
 
 // ---------------------------------------------------------------- layer panel
@@ -411,6 +438,7 @@ function initialVisible() {
 
 function setLayerVisible(id, on) {
     if (on) state.visible.add(id); else state.visible.delete(id);
+    if (on) loadLabels([id]);
     for (const sl of styleLayersOf(id)) window.map.setLayoutProperty(sl, 'visibility', on ? 'visible' : 'none');
     const box = document.querySelector(`input[data-layer="${id}"]`);
     if (box) box.checked = on;
