@@ -484,16 +484,10 @@ function buildLayerPanel() {
 
 function swatch(l) {
     const color = l.style?.color || '#555';
-    const s = el('span', {class: `swatch ${role(l)}`, 'aria-hidden': 'true'});
-    if (l.geometry_type === 'Point' && !l.base) {
-        const img = drawIcon(iconOf(l), color, false);
-        const c = document.createElement('canvas');
-        c.width = img.width; c.height = img.height;
-        c.getContext('2d').putImageData(img, 0, 0);
-        s.style.backgroundImage = `url(${c.toDataURL()})`;
-    } else {
-        s.style.setProperty('--c', role(l) === 'green' ? '#5aae61' : role(l) === 'water' ? '#b9d7ea' : color);
-    }
+    if (l.geometry_type === 'Point' && !l.base) return badge(color, false, iconOf(l));
+    const r = role(l);
+    const s = el('span', {class: `swatch ${r}${l.style?.dashed ? ' dashed' : ''}`, 'aria-hidden': 'true'});
+    s.style.setProperty('--c', ['water', 'river', 'lake'].includes(r) ? '#a9cde6' : color);
     return s;
 }
 
@@ -508,11 +502,22 @@ function buildStatusFilter() {
     }
 }
 
+// badge is a point symbol as an <img>-like swatch, for the panel and legend.
+function badge(color, open, icon = 'dot') {
+    const img = drawIcon(icon, color, open);
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    c.getContext('2d').putImageData(img, 0, 0);
+    const s = el('span', {class: 'swatch point', 'aria-hidden': 'true'});
+    s.style.backgroundImage = `url(${c.toDataURL()})`;
+    return s;
+}
+
 function buildLegend() {
     const line = (cls) => el('span', {class: `swatch ${cls}`, 'aria-hidden': 'true'});
     $('#legend-body').replaceChildren(
-        el('div', {}, line('legend-solid'), el('span', {'data-i18n': 'legendExisting'})),
-        el('div', {}, line('legend-dashed'), el('span', {'data-i18n': 'legendPlanned'})),
+        el('div', {}, line('legend-solid'), badge('#1565c0', false), el('span', {'data-i18n': 'legendExisting'})),
+        el('div', {}, line('legend-dashed'), badge('#1565c0', true), el('span', {'data-i18n': 'legendPlanned'})),
         el('div', {}, line('legend-approx'), el('span', {'data-i18n': 'legendApprox'})),
         el('div', {}, line('flood'), el('span', {'data-i18n': 'legendHatch'})),
     );
@@ -743,7 +748,10 @@ async function nearAt(lon, lat, {fit = false} = {}) {
 function renderNear() {
     const {features, radius} = state.near;
     $('#near-summary').textContent = features.length ? t('nearCount', features.length, km(radius)) : t('nearNone');
-    $('#near-list').replaceChildren(...features.map((f) => el('li', {},
+    const list = $('#near-list');
+    list.dataset.lon = state.near.lon;
+    list.dataset.lat = state.near.lat;
+    list.replaceChildren(...features.map((f) => el('li', {},
         el('button', {type: 'button', 'data-feature': `${f.properties.layer}/${f.id}`,
             onclick: () => openFeature(`${f.properties.layer}/${f.id}`)},
         el('span', {class: 'name'}, nameOf({...f.properties, id: f.id})),
