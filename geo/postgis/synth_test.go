@@ -44,7 +44,8 @@ func synth(n int, seed uint64) *data.Dataset {
 func synthFeature(r *rand.Rand, i int, l [4]string, base time.Time) geo.Feature {
 	f := geo.Feature{
 		ID: fmt.Sprintf("syn-%07d", i), Layer: l[0],
-		NameZH: fmt.Sprintf("%s%d号", l[3], i), NameEN: fmt.Sprintf("%s %d", l[2], i),
+		// Name numbers are random, so that ranking by name length and by id disagree.
+		NameZH: fmt.Sprintf("%s%d号", l[3], r.IntN(1+i*3)), NameEN: fmt.Sprintf("%s %d", l[2], i),
 		Kind: l[2], Status: geo.Statuses[r.IntN(len(geo.Statuses))],
 		PlanSection: "第二十八节 / 专栏18", PlanLine: 1 + r.IntN(3000), PlanQuote: "加快推进排涝泵站建设",
 		District: synthDistricts[r.IntN(len(synthDistricts))], Accuracy: geo.AccuracyApproximate,
