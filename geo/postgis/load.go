@@ -74,7 +74,7 @@ func load(ctx context.Context, tx pgx.Tx, ds *data.Dataset, progress func(done, 
 		{"layers", func() error { return upsertLayers(ctx, tx, ds.Layers) }},
 		{"copy", func() error { return copyFeatures(ctx, tx, ds.Features, progress) }},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
-		{"write", func() error { return exec(ctx, tx, writeSQL) }},
+		{"write", func() error { return writeFeatures(ctx, tx) }},
 		{"prune", func() error { return pruneLayers(ctx, tx, ds.Layers) }},
 		{"targets", func() error { return replaceTargets(ctx, tx, ds.Targets) }},
 	}
@@ -189,11 +189,7 @@ func jsonOrNull(isNil bool, v any) ([]byte, error) {
 // whole rows (geometry = is exact in PostGIS 3) means unchanged features
 // are never rewritten and get no history.
 const diffSQL = `
-CREATE TEMP TABLE load_staged ON COMMIT DROP AS
-	SELECT id, layer, name_zh, name_en, kind, status, plan_section, plan_line, plan_quote, district,
-	       accuracy, source, updated, targets, extra, search, ST_GeomFromWKB(wkb, 4326) AS geom
-	FROM load_features;
-ANALYZE load_staged;
+ANALYZE load_features;
 CREATE TEMP TABLE load_diff ON COMMIT DROP AS
 	SELECT coalesce(n.id, f.id) AS id, coalesce(n.layer, f.layer) AS layer,
 	       CASE WHEN f.id IS NULL THEN 'insert'
@@ -204,9 +200,9 @@ CREATE TEMP TABLE load_diff ON COMMIT DROP AS
 	                 IS NOT DISTINCT FROM
 	                 (n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line,
 	                  n.plan_quote, n.district, n.accuracy, n.source, n.updated, n.targets, n.extra,
-	                  n.search, n.geom) THEN 'same'
+	                  n.search, ST_GeomFromWKB(n.wkb, 4326)) THEN 'same'
 	            ELSE 'update' END AS op
-	FROM load_staged n FULL JOIN features f ON f.id = n.id;
+	FROM load_features n FULL JOIN features f ON f.id = n.id;
 ANALYZE load_diff`
 
 // writeSQL applies the diff; the history triggers keep the old rows.
@@ -215,15 +211,76 @@ DELETE FROM features f USING load_diff d WHERE d.id = f.id AND d.op = 'remove';
 UPDATE features f SET layer = n.layer, name_zh = n.name_zh, name_en = n.name_en, kind = n.kind,
 	status = n.status, plan_section = n.plan_section, plan_line = n.plan_line, plan_quote = n.plan_quote,
 	district = n.district, accuracy = n.accuracy, source = n.source, updated = n.updated,
-	targets = n.targets, extra = n.extra, search = n.search, geom = n.geom
-FROM load_staged n JOIN load_diff d ON d.id = n.id AND d.op = 'update'
+	targets = n.targets, extra = n.extra, search = n.search, geom = ST_GeomFromWKB(n.wkb, 4326)
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'update'
 WHERE f.id = n.id;
 INSERT INTO features (id, layer, name_zh, name_en, kind, status, plan_section, plan_line, plan_quote,
 	district, accuracy, source, updated, targets, extra, search, geom)
 SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line, n.plan_quote,
-	n.district, n.accuracy, n.source, n.updated, n.targets, n.extra, n.search, n.geom
-FROM load_staged n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'
+	n.district, n.accuracy, n.source, n.updated, n.targets, n.extra, n.search, ST_GeomFromWKB(n.wkb, 4326)
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'
 ORDER BY n.id`
+
+// writeFeatures applies the diff. When it rewrites much of the table (a
+// first load), the secondary indexes are dropped and built again after,
+// which is several times faster than growing them row by row; readers wait
+// for that load's commit.
+func writeFeatures(ctx context.Context, tx pgx.Tx) error {
+	var changed, before int
+	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE op <> 'same'), count(*) FILTER (WHERE op <> 'insert')
+		FROM load_diff`).Scan(&changed, &before)
+	if err != nil {
+		return err
+	}
+	if changed < bulkRows || changed < before/4 {
+		return exec(ctx, tx, writeSQL)
+	}
+	defs, err := dropIndexes(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, writeSQL); err != nil {
+		return err
+	}
+	for _, def := range defs {
+		if err := exec(ctx, tx, def); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkRows is the least number of changed rows worth rebuilding indexes for.
+const bulkRows = 20000
+
+// dropIndexes drops the indexes of features that back no constraint and
+// returns their definitions, as the catalog gives them.
+func dropIndexes(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i WHERE i.indrelid = 'features'::regclass
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`)
+	if err != nil {
+		return nil, err
+	}
+	var names, defs []string
+	var name, def string
+	if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
+		names, defs = append(names, name), append(defs, def)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		// name comes from the catalog, already quoted where it needs to be.
+		if err := exec(ctx, tx, "DROP INDEX "+name); err != nil {
+			return nil, err
+		}
+	}
+	return defs, nil
+}
 
 // pruneLayers drops the layers the dataset no longer has (their features
 // are gone by now).

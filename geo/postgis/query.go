@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -168,14 +169,17 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 	return f, wrap(ctx, err)
 }
 
-// Nearby measures on the geography (WGS84 spheroid): ST_DWithin finds the
-// candidates through the geography index, ST_Distance orders them.
+// Nearby measures on the geography (WGS84 spheroid). A lon/lat box around
+// the circle finds the candidates through the geometry index; ST_DWithin
+// keeps those within the radius and ST_Distance orders them. (A geography
+// index would do the first step too, but costs a second GiST on every load.)
 func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, error) {
 	if q.Limit <= 0 {
 		return nil, nil
 	}
 	w := &where{}
-	w.add("f.geom IS NOT NULL")
+	box := radiusBound(q.Center, q.Radius)
+	w.add("f.geom && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", box.Min[0], box.Min[1], box.Max[0], box.Max[1])
 	pt := len(w.args) + 1
 	w.add("ST_DWithin(f.geom::geography, ST_SetSRID(ST_MakePoint($%d, $%d), 4326)::geography, $%d)",
 		q.Center[0], q.Center[1], q.Radius)
@@ -195,6 +199,15 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 		return n, err
 	})
 	return out, wrap(ctx, err)
+}
+
+// radiusBound is a lon/lat box that surely holds every point within r
+// metres of c: degrees per metre taken generously, at the box's far latitude.
+func radiusBound(c orb.Point, r float64) orb.Bound {
+	dLat := r/110574*1.01 + 1e-9
+	lat := math.Min(89, math.Abs(c[1])+dLat)
+	dLon := r/(111320*math.Cos(lat*math.Pi/180))*1.01 + 1e-9
+	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
 }
 
 // Search ranks name matches as geo.Match does, on the names normalised at
