@@ -97,9 +97,10 @@ func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 }
 
 // begin lifts the statement timeout meant for queries (a load of a big
-// dataset takes longer) and waits for any other load to finish.
+// dataset takes longer), lets the diff's joins and sorts work in memory, and
+// waits for any other load to finish.
 func begin(ctx context.Context, tx pgx.Tx) error {
-	if err := exec(ctx, tx, "SET LOCAL statement_timeout = 0"); err != nil {
+	if err := exec(ctx, tx, "SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'"); err != nil {
 		return err
 	}
 	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)

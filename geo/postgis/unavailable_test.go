@@ -91,3 +91,29 @@ func TestMigrateTwice(t *testing.T) {
 		t.Errorf("schema_migrations: %d rows up to %d, %v; want %d", n, last, err, len(ms))
 	}
 }
+
+func TestOptions(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		opts postgis.Options
+		want string
+	}{
+		{postgis.Options{}, "5s"},
+		{postgis.Options{StatementTimeout: 250 * time.Millisecond, MaxConns: 2}, "250ms"},
+		{postgis.Options{StatementTimeout: -1}, "0"},
+	} {
+		s, err := postgis.Open(ctx, url, c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := s.Pool().QueryRow(ctx, "SHOW statement_timeout").Scan(&got); err != nil || got != c.want {
+			t.Errorf("%+v: statement_timeout = %q, %v; want %q", c.opts, got, err, c.want)
+		}
+		if c.opts.MaxConns > 0 && s.Pool().Config().MaxConns != c.opts.MaxConns {
+			t.Errorf("MaxConns = %d, want %d", s.Pool().Config().MaxConns, c.opts.MaxConns)
+		}
+		s.Close()
+	}
+}
