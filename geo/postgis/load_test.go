@@ -173,3 +173,20 @@ func TestLoadFailsHalfway(t *testing.T) {
 		t.Errorf("the store is unusable after failed loads: %v", err)
 	}
 }
+
+func TestQGISViews(t *testing.T) {
+	s := loaded(t, storetest.Fixture())
+	var points, lines, polygons int
+	var typ string
+	err := s.Pool().QueryRow(context.Background(), `SELECT
+		(SELECT count(*) FROM features_points), (SELECT count(*) FROM features_lines),
+		(SELECT count(*) FROM features_polygons),
+		(SELECT type FROM geometry_columns WHERE f_table_name = 'features_lines')`).Scan(&points, &lines, &polygons, &typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture has 250 grid points, 3 named ones and one without a place.
+	if points != storetest.GridPoints+3 || lines != 2 || polygons != 2 || typ != "MULTILINESTRING" {
+		t.Errorf("views hold %d points, %d lines, %d polygons, lines typed %q", points, lines, polygons, typ)
+	}
+}
