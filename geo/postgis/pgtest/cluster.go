@@ -35,7 +35,13 @@ func newCluster() (*cluster, error) {
 			return nil, err
 		}
 	}
+	c.reapStale()
 	if c.dir, err = os.MkdirTemp("", "planmap-pg-"); err != nil {
+		return nil, err
+	}
+	// The owner's pid lets a later run reap this cluster should this
+	// process die before Main can remove it (a test timeout, a kill).
+	if err := os.WriteFile(filepath.Join(c.dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
 		return nil, err
 	}
 	if err := c.init(); err != nil {
@@ -47,6 +53,24 @@ func newCluster() (*cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// reapStale stops and removes clusters left behind by test processes that
+// are gone.
+func (c *cluster) reapStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "planmap-pg-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		stale := &cluster{bin: c.bin, dir: dir, cred: c.cred, running: true}
+		stale.remove()
+	}
 }
 
 // findBin finds the PostgreSQL server binaries: on PATH, else Debian's
