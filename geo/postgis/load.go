@@ -219,13 +219,12 @@ INSERT INTO features (id, layer, name_zh, name_en, kind, status, plan_section, p
 	district, accuracy, source, updated, targets, extra, search, geom)
 SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line, n.plan_quote,
 	n.district, n.accuracy, n.source, n.updated, n.targets, n.extra, n.search, ST_GeomFromWKB(n.wkb, 4326)
-FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'
-ORDER BY n.id`
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`
 
 // writeFeatures applies the diff. When it rewrites much of the table (a
-// first load), the secondary indexes are dropped and built again after,
-// which is several times faster than growing them row by row; readers wait
-// for that load's commit.
+// first load), the secondary indexes and the foreign key are dropped and made
+// again after, which is several times faster than keeping them up row by
+// row; readers wait for that load's commit.
 func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	var changed, before int
 	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE op <> 'same'), count(*) FILTER (WHERE op <> 'insert')
@@ -236,7 +235,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if changed < bulkRows || changed < before/4 {
 		return exec(ctx, tx, writeSQL)
 	}
-	defs, err := dropIndexes(ctx, tx)
+	restore, err := dropDerived(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -246,8 +245,8 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if err := exec(ctx, tx, writeSQL); err != nil {
 		return err
 	}
-	for _, def := range defs {
-		if err := exec(ctx, tx, def); err != nil {
+	for _, sql := range restore {
+		if err := exec(ctx, tx, sql); err != nil {
 			return err
 		}
 	}
@@ -257,30 +256,38 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 // bulkRows is the least number of changed rows worth rebuilding indexes for.
 const bulkRows = 20000
 
-// dropIndexes drops the indexes of features that back no constraint and
-// returns their definitions, as the catalog gives them.
-func dropIndexes(ctx context.Context, tx pgx.Tx) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-		FROM pg_index i WHERE i.indrelid = 'features'::regclass
-		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`)
+// derivedSQL lists what of features can be dropped and made again from the
+// catalog's own definitions: indexes that back no constraint, and foreign keys.
+const derivedSQL = `
+SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i WHERE i.indrelid = 'features'::regclass
+	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+UNION ALL
+SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),
+	'ALTER TABLE features ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid)
+FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'`
+
+// dropDerived drops the indexes and foreign keys of features and returns the
+// statements that make them again.
+func dropDerived(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, derivedSQL)
 	if err != nil {
 		return nil, err
 	}
-	var names, defs []string
-	var name, def string
-	if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
-		names, defs = append(names, name), append(defs, def)
+	var drops, restore []string
+	var drop, make string
+	if _, err := pgx.ForEachRow(rows, []any{&drop, &make}, func() error {
+		drops, restore = append(drops, drop), append(restore, make)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		// name comes from the catalog, already quoted where it needs to be.
-		if err := exec(ctx, tx, "DROP INDEX "+name); err != nil {
+	for _, sql := range drops {
+		if err := exec(ctx, tx, sql); err != nil {
 			return nil, err
 		}
 	}
-	return defs, nil
+	return restore, nil
 }
 
 // pruneLayers drops the layers the dataset no longer has (their features
