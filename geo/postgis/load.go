@@ -253,8 +253,9 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// bulkRows is the least number of changed rows worth rebuilding indexes for.
-const bulkRows = 20000
+// bulkRows is the least number of changed rows worth rebuilding indexes for
+// (a variable so that tests can take the bulk path with small data).
+var bulkRows = 20000
 
 // derivedSQL lists what of features can be dropped and made again from the
 // catalog's own definitions: indexes that back no constraint, and foreign keys.

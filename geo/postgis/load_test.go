@@ -190,3 +190,59 @@ func TestQGISViews(t *testing.T) {
 		t.Errorf("views hold %d points, %d lines, %d polygons, lines typed %q", points, lines, polygons, typ)
 	}
 }
+
+// schema fingerprints the indexes and constraints of features, which a
+// bulk load drops and makes again.
+func schema(t *testing.T, s *postgis.Store) string {
+	t.Helper()
+	var out string
+	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(E'\n',
+		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'features'),
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
+		 FROM pg_constraint WHERE conrelid = 'features'::regclass))`).Scan(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestBulkLoad(t *testing.T) {
+	const n = 2000
+	s := open(t)
+	want := schema(t, s)
+	if !strings.Contains(want, "FOREIGN KEY") || !strings.Contains(want, "gist") {
+		t.Fatalf("schema fingerprint misses what a bulk load drops:\n%s", want)
+	}
+	defer postgis.SetBulkRows(postgis.SetBulkRows(1000))
+	if sum := mustLoad(t, s, synth(n, 5)); sum.Total().Inserted != n {
+		t.Fatalf("bulk load: %+v", sum.Total())
+	}
+	if got := schema(t, s); got != want {
+		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
+	}
+	before := snapshot(t, s)
+	postgis.SetLoadHook(func(stage string) error {
+		if stage == "write" {
+			return errors.New("injected failure")
+		}
+		return nil
+	})
+	defer postgis.SetLoadHook(nil)
+	if _, err := postgis.Load(context.Background(), s, synth(n, 6), nil); err == nil {
+		t.Fatal("the injected failure did not fail the load")
+	}
+	if snapshot(t, s) != before || schema(t, s) != want {
+		t.Errorf("a failed bulk load changed the database")
+	}
+	postgis.SetLoadHook(nil)
+	if sum := mustLoad(t, s, synth(n, 6)); sum.Total().Updated != n {
+		t.Errorf("bulk update: %+v", sum.Total())
+	}
+	var history int
+	if err := s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM feature_history").Scan(&history); err != nil || history != n {
+		t.Errorf("history holds %d versions, %v; want %d", history, err, n)
+	}
+	if got := schema(t, s); got != want {
+		t.Errorf("after a bulk update the schema differs")
+	}
+}
