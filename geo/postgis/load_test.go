@@ -246,3 +246,22 @@ func TestBulkLoad(t *testing.T) {
 		t.Errorf("after a bulk update the schema differs")
 	}
 }
+
+func TestLoadDropsLayer(t *testing.T) {
+	s := open(t)
+	mustLoad(t, s, storetest.Fixture())
+	next := storetest.Fixture()
+	next.Layers = slices.DeleteFunc(next.Layers, func(l geo.Layer) bool { return l.ID == storetest.LayerLines })
+	next.Features = slices.DeleteFunc(next.Features, func(f geo.Feature) bool { return f.Layer == storetest.LayerLines })
+	sum := mustLoad(t, s, next)
+	if got := sum.Layers[storetest.LayerLines]; got != (postgis.Counts{Removed: 2}) {
+		t.Errorf("lines: %+v, want 2 removed", got)
+	}
+	layers, err := s.Layers(context.Background())
+	if err != nil || len(layers) != 2 {
+		t.Fatalf("layers = %v, %v; want 2", layers, err)
+	}
+	if _, err := s.Features(context.Background(), storetest.LayerLines, geo.Query{Limit: 1}); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("dropped layer: %v, want ErrNotFound", err)
+	}
+}
