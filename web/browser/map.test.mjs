@@ -146,6 +146,26 @@ describe('web map', {skip}, () => {
         assert.ok((await rendered())['metro-lines'] > 0, 'metro lines not drawn after turning them on');
     });
 
+    test('the status filter hides features of an unticked status', async () => {
+        const existing = () => page.evaluate(() => window.map.queryRenderedFeatures()
+            .filter((f) => f.layer.metadata?.['planmap:layer'] && f.properties.status === 'existing' &&
+                !['districts', 'rivers', 'lakes'].includes(f.layer.metadata['planmap:layer'])).length);
+        assert.ok(await existing() > 0, 'no existing plan features drawn');
+        const box = page.locator('#statuses input[value="existing"]');
+        await box.uncheck();
+        await idle();
+        assert.equal(await existing(), 0, 'existing features still drawn with "existing" unticked');
+        await box.check();
+        await idle();
+        assert.ok(await existing() > 0);
+    });
+
+    test('the map credits its data sources', async () => {
+        const tj = await (await fetch(`${base}/tiles/plan.json`)).json();
+        const text = await page.locator('.maplibregl-ctrl-attrib').textContent();
+        assert.ok(tj.attribution && text.includes(tj.attribution.slice(0, 30)), `attribution shown: ${text}`);
+    });
+
     test('clicking a pump station opens its panel with its name', async () => {
         // Centre the map on a pump station, then click where it is drawn.
         const f = await page.evaluate(async () => {
