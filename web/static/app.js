@@ -21,7 +21,7 @@ const I18N = {
         noResults: '没有找到', kind: '类型', status: '状态', district: '行政区',
         planSection: '规划章节', planQuote: '规划原文', planLine: '行', targetsOf: '目标',
         accuracy: '位置精度', source: '来源', permalink: '链接', copyLink: '复制链接', copied: '已复制',
-        showOnMap: '在地图上显示', features: '个', year: '年',
+        showOnMap: '在地图上显示', year: '年',
         legendExisting: '现状', legendPlanned: '规划 / 在建', legendApprox: '示意位置（精度有限）',
         legendHatch: '蓄滞洪区', otherLang: 'English', loadFailed: '加载失败：',
         status_existing: '现状', status_under_construction: '在建', status_planned: '规划',
@@ -45,7 +45,7 @@ const I18N = {
         noResults: 'Nothing found', kind: 'Kind', status: 'Status', district: 'District',
         planSection: 'Plan section', planQuote: "The plan's words", planLine: 'line', targetsOf: 'Targets',
         accuracy: 'Location accuracy', source: 'Source', permalink: 'Link', copyLink: 'Copy link', copied: 'Copied',
-        showOnMap: 'Show on map', features: '', year: '',
+        showOnMap: 'Show on map', year: '',
         legendExisting: 'Existing', legendPlanned: 'Planned / under construction',
         legendApprox: 'Schematic position (approximate)', legendHatch: 'Flood-storage basin',
         otherLang: '中文', loadFailed: 'Failed to load: ',
@@ -290,10 +290,9 @@ function buildStyle() {
                 attribution: ATTRIBUTION};
         }
     }
-    const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (a.order - b.order));
-    // Areas first, then lines, then points, so nothing hides a symbol.
+    // The base map first; then areas, lines and points, so nothing hides a symbol.
     const rank = {Polygon: 0, LineString: 1, Point: 2};
-    ordered.sort((a, b) => (b.base - a.base) || (rank[a.geometry_type] - rank[b.geometry_type]) || (a.order - b.order));
+    const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (rank[a.geometry_type] - rank[b.geometry_type]) || (a.order - b.order));
     const layers = [{id: 'background', type: 'background', paint: {'background-color': '#eef2f3'}}];
     const labelLayers = [];
     for (const l of ordered) {
@@ -710,6 +709,7 @@ function wireSearch() {
         run().then(() => list.querySelector('button')?.focus());
     });
     input.addEventListener('keydown', (e) => { if (e.key === 'Escape') list.hidden = true; });
+    document.addEventListener('click', (e) => { if (!$('#search').contains(e.target)) list.hidden = true; });
 }
 
 // ---------------------------------------------------------------- near me
