@@ -100,7 +100,7 @@ describe('web map', {skip}, () => {
         });
         context.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
         await page.goto(`${base}/`);
-        await page.waitForFunction(() => window.map?.loaded() && document.body.dataset.ready === 'true',
+        await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.map.loaded(),
             null, {timeout: 60000});
         await idle();
     });
