@@ -60,7 +60,7 @@ const I18N = {
 };
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
 const APPROX = ['schematic', 'district']; // accuracies drawn as "approximate"
-const FONT = ['Noto Sans CJK SC Regular', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
+const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
 // Used when the tiles do not name their sources (data/SOURCES.md has the details).
 const ATTRIBUTION = 'Plan data: 武汉市“十四五”规划纲要 · MetroMan (MIT) · Wikidata (CC0) · Natural Earth · ' +
     'DataV GeoAtlas (no open licence) · © OpenStreetMap contributors (ODbL)';
@@ -352,7 +352,7 @@ async function start() {
     const map = new maplibregl.Map({
         container: 'map', style: buildStyle(), center, zoom: 10,
         minZoom: 6, maxZoom: 18, hash: 'map', attributionControl: false,
-        localIdeographFontFamily: FONT.slice(1).map((f) => `'${f}'`).join(', '),
+        localIdeographFontFamily: FONT.map((f) => (f === 'sans-serif' ? f : `'${f}'`)).join(', '),
         maxBounds: [[111.5, 28.5], [117.5, 32.5]],
     });
     window.map = map; // for the browser tests and the curious
