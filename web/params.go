@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -23,6 +24,7 @@ const (
 	DefaultRadius = 3000.0
 	MaxRadius     = 50000.0
 	MaxValueLen   = 200
+	MaxQueryBytes = 16 << 10 // a whole raw query string
 )
 
 // params reads a request's query strictly: each parameter at most once,
@@ -226,4 +228,44 @@ func layerList(p params, known map[string]bool) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// checkRequest refuses what no handler should see: a body on a GET or HEAD
+// (the API reads none, so it is never read and the connection is closed
+// rather than drained) and a query string url.Values would silently
+// truncate — r.URL.Query() drops a pair with a bad escape or a semicolon,
+// which would quietly widen the answer (a dropped bbox returns everything).
+func checkRequest(w http.ResponseWriter, r *http.Request) error {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, 0)
+	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (r.ContentLength != 0 || len(r.TransferEncoding) > 0) {
+		w.Header().Set("Connection", "close")
+		return &apiError{http.StatusRequestEntityTooLarge, "PayloadTooLarge", "this API takes no request body; send parameters in the query string"}
+	}
+	return checkQuery(r.URL.RawQuery)
+}
+
+// checkQuery reports the first malformed pair of a raw query string, naming its parameter.
+func checkQuery(raw string) error {
+	if len(raw) > MaxQueryBytes {
+		return errBadParam(fmt.Sprintf("the query string is %d bytes; at most %d are accepted", len(raw), MaxQueryBytes))
+	}
+	for pair := range strings.SplitSeq(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			return errBadParam(fmt.Sprintf("query parameter name %q has an invalid %%-escape", clip(key)))
+		}
+		if strings.Contains(key, ";") {
+			return errBadParam(fmt.Sprintf("parameter %q: separate parameters with &, not ;", clip(name)))
+		}
+		if _, err := url.QueryUnescape(value); err != nil || strings.Contains(value, ";") {
+			return errBadParam(fmt.Sprintf("parameter %q has an invalid %%-escape or a ';' in its value (write ; as %%3B)", clip(name)))
+		}
+	}
+	return nil
 }

@@ -120,6 +120,10 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 				s.writeError(w, r, errors.New("panic"))
 			}
 		}()
+		if err := checkRequest(w, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if err := h(w, r.WithContext(ctx)); err != nil {
 			s.writeError(w, r, err)
 		}
