@@ -87,12 +87,17 @@ func (p params) integer(name string, def, lo, hi int, clamp bool) (int, error) {
 		return def, nil
 	}
 	s := p.get(name)
+	// Only plain decimal digits with an optional minus: Atoi would also take
+	// "+5", and "-0" is no count a client means.
+	if !allDigits(strings.TrimPrefix(s, "-")) || (s[0] == '-' && strings.Trim(s[1:], "0") == "") {
+		return 0, errBadParam(fmt.Sprintf("%s must be a whole number, got %q", name, clip(s)))
+	}
 	n, err := strconv.Atoi(s)
-	if err != nil || strings.HasPrefix(s, "+") {
-		if allDigits(s) && clamp {
+	if err != nil {
+		if !strings.HasPrefix(s, "-") && clamp {
 			return hi, nil // a huge but well-formed number: clamp it
 		}
-		return 0, errBadParam(fmt.Sprintf("%s must be a whole number, got %q", name, clip(s)))
+		return 0, errBadParam(fmt.Sprintf("%s must be a whole number between %d and %d, got %q", name, lo, hi, clip(s)))
 	}
 	switch {
 	case n < lo:
@@ -153,6 +158,9 @@ func parseBBox(s string) (*orb.Bound, error) {
 		n[i] = f
 	}
 	if len(n) == 6 {
+		if n[2] > n[5] {
+			return nil, errBadParam("bbox minimum height must not exceed its maximum (minLon,minLat,minH,maxLon,maxLat,maxH)")
+		}
 		n = []float64{n[0], n[1], n[3], n[4]}
 	}
 	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
@@ -206,10 +214,19 @@ func parseDatetime(s string) (*geo.TimeRange, error) {
 
 // instant reads a time or a whole day; a day spans its first to last instant.
 func instant(s string) (time.Time, time.Time, error) {
+	// geo.TimeRange reads a zero time as an open end, so the first instant of
+	// year 1 would silently turn a closed end into an open one: refuse it.
+	early := errBadParam(fmt.Sprintf("datetime %q is too early; give an instant after 0001-01-01T00:00:00Z", clip(s)))
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if !t.UTC().After(time.Time{}) {
+			return time.Time{}, time.Time{}, early
+		}
 		return t.UTC(), t.UTC(), nil
 	}
 	if d, err := time.Parse("2006-01-02", s); err == nil {
+		if !d.After(time.Time{}) {
+			return time.Time{}, time.Time{}, early
+		}
 		return d, d.Add(24*time.Hour - time.Nanosecond), nil
 	}
 	return time.Time{}, time.Time{}, errBadParam(fmt.Sprintf("datetime %q is not an RFC 3339 date or time (e.g. 2025-12-31 or 2025-12-31T00:00:00Z)", clip(s)))

@@ -394,6 +394,12 @@ func TestErrors(t *testing.T) {
 		// url.Values would drop these pairs and answer as if bbox were not given.
 		{"/ogc/collections/points/items?bbox=%zz", 400, "bbox"},
 		{"/ogc/collections/points/items?bbox=114,30,115,31;limit=1", 400, "bbox"},
+		{"/ogc/collections/points/items?limit=+5", 400, "limit"},
+		{"/ogc/collections/points/items?offset=-0", 400, "offset"},
+		{"/ogc/collections/points/items?limit=99999999999999999999&offset=99999999999999999999", 400, "offset"},
+		{"/ogc/collections/points/items?bbox=114,30,10,115,31,0", 400, "height"},
+		{"/ogc/collections/points/items?datetime=../0001-01-01T00:00:00Z", 400, "datetime"},
+		{"/ogc/collections/points/items?datetime=0001-01-01T00:00:00Z", 400, "datetime"},
 	}
 	for _, c := range cases {
 		code, h, v := fetch(t, srv.URL+c.path)
