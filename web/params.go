@@ -253,6 +253,14 @@ func layerList(p params, known map[string]bool) ([]string, error) {
 // truncate — r.URL.Query() drops a pair with a bad escape or a semicolon,
 // which would quietly widen the answer (a dropped bbox returns everything).
 func checkRequest(w http.ResponseWriter, r *http.Request) error {
+	if err := checkBody(w, r); err != nil {
+		return err
+	}
+	return checkQuery(r.URL.RawQuery)
+}
+
+// checkBody refuses a GET or HEAD that carries a body, without reading it.
+func checkBody(w http.ResponseWriter, r *http.Request) error {
 	if r.Body != nil && r.Body != http.NoBody {
 		r.Body = http.MaxBytesReader(w, r.Body, 0)
 	}
@@ -260,7 +268,7 @@ func checkRequest(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Connection", "close")
 		return &apiError{http.StatusRequestEntityTooLarge, "PayloadTooLarge", "this API takes no request body; send parameters in the query string"}
 	}
-	return checkQuery(r.URL.RawQuery)
+	return nil
 }
 
 // checkQuery reports the first malformed pair of a raw query string, naming its parameter.

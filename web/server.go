@@ -93,7 +93,7 @@ func (s *Server) routes() {
 	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
-	r.Handle("/metrics", s.metricsHandler()).Methods(http.MethodGet)
+	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no resource at " + r.URL.Path)
 	})
@@ -127,6 +127,17 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 		if err := h(w, r.WithContext(ctx)); err != nil {
 			s.writeError(w, r, err)
 		}
+	})
+}
+
+// noBody refuses a request body for a handler outside handle (/metrics).
+func (s *Server) noBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkBody(w, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }
 
