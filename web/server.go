@@ -95,11 +95,11 @@ func (s *Server) routes() {
 	get("/readyz", s.readyz)
 	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errNotFound("no resource at " + r.URL.Path)
+		return errNotFound("no resource at " + clip(r.URL.Path))
 	})
 	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", "GET, HEAD")
-		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method + " is not allowed here; use GET"}
+		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", clip(r.Method) + " is not allowed here; use GET"}
 	})
 }
 
