@@ -101,6 +101,9 @@ func Check(method, target string, status int, h http.Header, body []byte) string
 		if !utf8.Valid(body) {
 			return fmt.Sprintf("status %d: error body is not UTF-8", status)
 		}
+		if len(body) > 4096 {
+			return fmt.Sprintf("status %d: a %d-byte error body (an unclipped echo of the request?)", status, len(body))
+		}
 	case status >= 300:
 		if loc := h.Get("Location"); status != http.StatusNotModified && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.Contains(loc, `\`)) {
 			return fmt.Sprintf("status %d redirects off the server: Location %q", status, loc)
