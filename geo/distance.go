@@ -59,9 +59,9 @@ func GeodesicDistance(p, q orb.Point) float64 {
 func rad(d float64) float64 { return d * math.Pi / 180 }
 
 // DistanceTo is the geodesic distance in metres from p to the nearest point of
-// g: 0 inside a polygon. The nearest point is found in a local plane scaled
-// at p's latitude, then measured on the ellipsoid; for the radii planmap
-// allows (≤ 50 km) the error is far below a metre.
+// g: 0 inside a polygon. As PostGIS's geography does, the nearest point is
+// found on great-circle edges and then measured on the WGS84 ellipsoid, so
+// long schematic lines measure right too.
 func DistanceTo(p orb.Point, g orb.Geometry) float64 {
 	if g == nil {
 		return math.Inf(1)
@@ -69,23 +69,24 @@ func DistanceTo(p orb.Point, g orb.Geometry) float64 {
 	return GeodesicDistance(p, NearestPoint(p, g))
 }
 
-// NearestPoint returns the point of g nearest to p.
+// NearestPoint returns the point of g nearest to p along great circles.
 func NearestPoint(p orb.Point, g orb.Geometry) orb.Point {
-	kx := math.Cos(rad(p[1])) // local metric: shrink longitude differences
-	best, bestD := p, math.Inf(1)
-	try := func(q orb.Point) {
-		dx, dy := (q[0]-p[0])*kx, q[1]-p[1]
-		if d := dx*dx + dy*dy; d < bestD {
-			best, bestD = q, d
+	pv := unit(p)
+	best, bestCos := p, -2.0 // the largest cosine is the smallest angle
+	try := func(q orb.Point, qv vec) {
+		if c := dot(pv, qv); c > bestCos {
+			best, bestCos = q, c
 		}
 	}
-	var segs func(ls []orb.Point)
-	segs = func(ls []orb.Point) {
-		if len(ls) == 1 {
-			try(ls[0])
-		}
-		for i := 0; i+1 < len(ls); i++ {
-			try(nearestOnSegment(p, ls[i], ls[i+1], kx))
+	segs := func(ls []orb.Point) {
+		for i, q := range ls {
+			if i == 0 || len(ls) == 1 {
+				try(q, unit(q))
+			}
+			if i > 0 {
+				n, nv := nearestOnArc(pv, ls[i-1], q)
+				try(n, nv)
+			}
 		}
 	}
 	switch g := g.(type) {
@@ -93,7 +94,7 @@ func NearestPoint(p orb.Point, g orb.Geometry) orb.Point {
 		return g
 	case orb.MultiPoint:
 		for _, q := range g {
-			try(q)
+			try(q, unit(q))
 		}
 	case orb.LineString:
 		segs(g)
@@ -119,23 +120,56 @@ func NearestPoint(p orb.Point, g orb.Geometry) orb.Point {
 		}
 	case orb.Collection:
 		for _, c := range g {
-			try(NearestPoint(p, c))
+			q := NearestPoint(p, c)
+			try(q, unit(q))
 		}
 	}
 	return best
 }
 
-func nearestOnSegment(p, a, b orb.Point, kx float64) orb.Point {
-	ax, ay := (a[0]-p[0])*kx, a[1]-p[1]
-	bx, by := (b[0]-p[0])*kx, b[1]-p[1]
-	dx, dy := bx-ax, by-ay
-	l2 := dx*dx + dy*dy
-	if l2 == 0 {
-		return a
+// vec is a point on the unit sphere.
+type vec [3]float64
+
+func unit(p orb.Point) vec {
+	sinLat, cosLat := math.Sincos(rad(p[1]))
+	sinLon, cosLon := math.Sincos(rad(p[0]))
+	return vec{cosLat * cosLon, cosLat * sinLon, sinLat}
+}
+
+func (v vec) point() orb.Point {
+	return orb.Point{math.Atan2(v[1], v[0]) * 180 / math.Pi, math.Atan2(v[2], math.Hypot(v[0], v[1])) * 180 / math.Pi}
+}
+
+func dot(a, b vec) float64 { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
+
+func cross(a, b vec) vec {
+	return vec{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+}
+
+func normalize(v vec) (vec, bool) {
+	l := math.Sqrt(dot(v, v))
+	if l < 1e-15 {
+		return v, false
 	}
-	t := -(ax*dx + ay*dy) / l2
-	t = max(0, min(1, t))
-	return orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+	return vec{v[0] / l, v[1] / l, v[2] / l}, true
+}
+
+// nearestOnArc is the point of the great-circle arc a–b nearest to pv.
+func nearestOnArc(pv vec, a, b orb.Point) (orb.Point, vec) {
+	av, bv := unit(a), unit(b)
+	n, ok := normalize(cross(av, bv))
+	if !ok {
+		return a, av // a and b coincide
+	}
+	d := dot(pv, n)
+	c, ok := normalize(vec{pv[0] - d*n[0], pv[1] - d*n[1], pv[2] - d*n[2]})
+	if ok && dot(cross(av, c), n) >= 0 && dot(cross(c, bv), n) >= 0 {
+		return c.point(), c
+	}
+	if dot(pv, av) >= dot(pv, bv) {
+		return a, av
+	}
+	return b, bv
 }
 
 // Intersects reports whether g shares any point with the bound b (planar, lon/lat).

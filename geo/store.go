@@ -90,6 +90,12 @@ type Store interface {
 	Close() error
 }
 
+// PoolStats is what a store with a connection pool reports for /metrics.
+type PoolStats struct {
+	Total, Idle, InUse, Max int32
+	Acquires, Waits         int64
+}
+
 // PropString returns a filterable property of a feature as a string.
 func PropString(f Feature, name string) string {
 	switch name {

@@ -799,3 +799,7 @@ func ringArea(r orb.Ring) float64 {
 	}
 	return s / 2
 }
+
+// Resolved returns the options with every default filled in, for encoders
+// outside this package (a database) that must follow the same rules.
+func Resolved(o Options) Options { return o.withDefaults() }

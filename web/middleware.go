@@ -10,6 +10,8 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"planmap/geo"
 )
 
 // metrics are the server's Prometheus instruments, on a registry of its own
@@ -20,14 +22,8 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-// PoolStats is what a store with a connection pool reports for /metrics.
-type PoolStats struct {
-	Total, Idle, InUse, Max int32
-	Acquires, Waits         int64
-}
-
 // pooled is implemented by stores that hold a connection pool.
-type pooled interface{ PoolStats() PoolStats }
+type pooled interface{ PoolStats() geo.PoolStats }
 
 func (s *Server) newMetrics() *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}

@@ -3,6 +3,9 @@
 //
 //	planmap [serve] [--addr :8080] [--data DIR]   serve (the default)
 //	planmap check [DIR]                            validate a dataset
+//	planmap load [--database-url URL] [DIR]        write a dataset to PostGIS
+//	planmap migrate [--database-url URL]           bring the schema up to date
+//	planmap gen DIR                                write a synthetic dataset
 package main
 
 import (
@@ -46,6 +49,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = check(args, stdout)
 	case "gen":
 		err = gen(args, stdout)
+	case "load":
+		err = load(args, stdout, stderr)
+	case "migrate":
+		err = migrate(args, stdout)
 	case "help":
 		usage(stdout)
 		return 0
@@ -70,6 +77,8 @@ func usage(w io.Writer) {
 commands:
   serve   serve the plan over HTTP (the default)
   check   validate a dataset directory and list every problem
+  load    validate a dataset and write it to PostGIS in one transaction
+  migrate bring the PostGIS schema up to date
   gen     write a synthetic dataset over the Wuhan extent (benchmarks)
 
 Run 'planmap <command> --help' for the flags of a command.
@@ -184,6 +193,9 @@ func serve(args []string, stderr io.Writer) error {
 	accessLog := fs.Bool("access-log", env("PLANMAP_ACCESS_LOG", "false") == "true", "log every request (env PLANMAP_ACCESS_LOG=true)")
 	logFormat := fs.String("log-format", env("PLANMAP_LOG_FORMAT", "text"), "log format: text or json (env PLANMAP_LOG_FORMAT)")
 	timeout := fs.Duration("timeout", envDuration("PLANMAP_TIMEOUT", 10*time.Second), "deadline of one request, passed to the store (env PLANMAP_TIMEOUT)")
+	migrateFirst := fs.Bool("migrate", env("PLANMAP_MIGRATE", "false") == "true", "with a database: apply schema migrations first (env PLANMAP_MIGRATE=true)")
+	var db dbFlags
+	db.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -191,11 +203,10 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ds, err := dataset(*dir)
+	store, desc, err := openStore(&db, *dir, *migrateFirst)
 	if err != nil {
 		return err
 	}
-	var store geo.Store = memstore.New(ds)
 	defer store.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -205,9 +216,25 @@ func serve(args []string, stderr io.Writer) error {
 		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
 		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
 	srv := httpServer(web.New(store, opts))
-	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", "embedded",
-		"layers", len(ds.Layers), "features", len(ds.Features))
+	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc)
 	return serveUntilSignal(srv, ln, log)
+}
+
+// openStore opens PostGIS when a database URL is given, else the embedded
+// store. PostGIS starts even while the database is down: /readyz says so.
+func openStore(db *dbFlags, dir string, migrate bool) (geo.Store, string, error) {
+	if db.url != "" {
+		s, err := db.open(context.Background(), migrate)
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "postgis", nil
+	}
+	ds, err := dataset(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	return memstore.New(ds), fmt.Sprintf("embedded (%d layers, %d features)", len(ds.Layers), len(ds.Features)), nil
 }
 
 // httpServer bounds every phase of a connection: a slow or endless client

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"planmap/geo/postgis"
+)
+
+// dbFlags are the database settings load, migrate and serve share.
+type dbFlags struct {
+	url      string
+	maxConns int
+	timeout  time.Duration
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.url, "database-url", env("PLANMAP_DATABASE_URL", env("DATABASE_URL", "")),
+		"PostgreSQL URL, e.g. postgres://user@host/planmap (env PLANMAP_DATABASE_URL or DATABASE_URL); empty: the embedded store")
+	fs.IntVar(&d.maxConns, "db-max-conns", envInt("PLANMAP_DB_MAX_CONNS", 0), "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
+	fs.DurationVar(&d.timeout, "db-statement-timeout", envDuration("PLANMAP_DB_STATEMENT_TIMEOUT", postgis.DefaultStatementTimeout),
+		"statement_timeout of every query (env PLANMAP_DB_STATEMENT_TIMEOUT)")
+}
+
+func (d *dbFlags) open(ctx context.Context, migrate bool) (*postgis.Store, error) {
+	if d.url == "" {
+		return nil, fmt.Errorf("no database: give --database-url or set DATABASE_URL")
+	}
+	return postgis.Open(ctx, d.url, postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate})
+}
+
+func migrate(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var db dbFlags
+	db.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := db.open(context.Background(), true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintln(stdout, "database schema is up to date")
+	return nil
+}
+
+// load validates a dataset and writes it to PostGIS in one transaction.
+func load(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: planmap load [--database-url URL] [DIR]  (default: the embedded dataset)")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ds, err := dataset(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s, err := db.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	sum, err := postgis.Load(ctx, s, ds, progress(stderr, len(ds.Features)))
+	if err != nil {
+		return fmt.Errorf("%w (the database is unchanged)", err)
+	}
+	printSummary(stdout, sum, time.Since(start))
+	return nil
+}
+
+// progress draws a bar on a terminal and stays silent elsewhere (CI, pipes).
+func progress(w io.Writer, total int) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("loading features"),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	return func(done, _ int) { _ = bar.Set(done) }
+}
+
+func printSummary(w io.Writer, sum postgis.Summary, took time.Duration) {
+	names := make([]string, 0, len(sum.Layers))
+	for name := range sum.Layers {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "%-28s %9s %9s %9s %9s\n", "layer", "inserted", "updated", "removed", "unchanged")
+	for _, name := range names {
+		c := sum.Layers[name]
+		fmt.Fprintf(w, "%-28s %9d %9d %9d %9d\n", name, c.Inserted, c.Updated, c.Removed, c.Unchanged)
+	}
+	t := sum.Total()
+	fmt.Fprintf(w, "%-28s %9d %9d %9d %9d\nloaded in %s\n", "total", t.Inserted, t.Updated, t.Removed, t.Unchanged, took.Round(time.Millisecond))
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"planmap/data"
+	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
+	"planmap/web"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// copyDataset writes the embedded dataset to a directory, to break a copy of it.
+func copyDataset(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range []string{"layers.json", "targets.json"} {
+		b, _ := data.Embedded().(interface{ ReadFile(string) ([]byte, error) }).ReadFile(name)
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	os.MkdirAll(filepath.Join(dir, "layers"), 0o755)
+	entries, _ := os.ReadDir(filepath.Join("..", "..", "data", "layers"))
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join("..", "..", "data", "layers", e.Name()))
+		os.WriteFile(filepath.Join(dir, "layers", e.Name()), b, 0o644)
+	}
+	return dir
+}
+
+func count(t *testing.T, url string) (n int) {
+	s, err := postgis.Open(context.Background(), url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM features").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestLoadCommand loads the plan, then refuses a copy with one broken
+// feature, naming it, and leaves the database as it was.
+func TestLoadCommand(t *testing.T) {
+	url := pgtest.URL(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errb.String())
+	}
+	ds, _ := data.Load(data.Embedded())
+	if n := count(t, url); n != len(ds.Features) {
+		t.Fatalf("%d features in the database, want %d", n, len(ds.Features))
+	}
+	if !strings.Contains(out.String(), "metro-stations") || !strings.Contains(out.String(), "total") {
+		t.Errorf("no per-layer summary:\n%s", out.String())
+	}
+	dir := copyDataset(t)
+	file := filepath.Join(dir, "layers", "pump-stations.geojson")
+	b, _ := os.ReadFile(file)
+	broken := strings.Replace(string(b), `"status":"planned"`, `"status":"someday"`, 1)
+	if broken == string(b) {
+		t.Fatal("found no planned pump station to break")
+	}
+	os.WriteFile(file, []byte(broken), 0o644)
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"load", "--database-url", url, dir}, &out, &errb); code == 0 {
+		t.Fatal("a broken dataset loaded")
+	}
+	if msg := errb.String(); !strings.Contains(msg, "layers/pump-stations.geojson") || !strings.Contains(msg, "someday") {
+		t.Errorf("the error does not name the file and the problem:\n%s", msg)
+	}
+	if n := count(t, url); n != len(ds.Features) {
+		t.Errorf("after a refused load: %d features, want %d", n, len(ds.Features))
+	}
+}
+
+// TestServeRecovers serves from PostGIS, stops the database, and wants
+// 503s until it is back, then answers again without a restart of planmap.
+func TestServeRecovers(t *testing.T) {
+	url := pgtest.URL(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+		t.Fatalf("load: %s", errb.String())
+	}
+	db := dbFlags{url: url, timeout: 2 * time.Second}
+	store, _, err := openStore(&db, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv := httptest.NewServer(web.New(store, web.Options{Timeout: 3 * time.Second}))
+	defer srv.Close()
+	status := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	if code, _ := status("/readyz"); code != 200 {
+		t.Fatalf("readyz %d with the database up", code)
+	}
+	pgtest.Stop(t)
+	for _, p := range []string{"/readyz", "/ogc/collections/metro-stations/items?limit=5", "/tiles/plan/12/3348/1682.mvt"} {
+		if code, retry := status(p); code != 503 || retry == "" {
+			t.Errorf("%s with the database down: %d (Retry-After %q), want 503 with Retry-After", p, code, retry)
+		}
+	}
+	pgtest.Start(t)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if code, _ := status("/readyz"); code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not recover after the database restarted")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if code, _ := status("/ogc/collections/metro-stations/items?limit=5"); code != 200 {
+		t.Errorf("items after recovery: %d", code)
+	}
+}

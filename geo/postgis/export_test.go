@@ -1,0 +1,11 @@
+package postgis
+
+// SetLoadHook lets tests fail a load after a given stage.
+func SetLoadHook(h func(stage string) error) { loadHook = h }
+
+// SetBulkRows changes the bulk-load threshold and returns the old one.
+func SetBulkRows(n int) int {
+	old := bulkRows
+	bulkRows = n
+	return old
+}

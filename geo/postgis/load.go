@@ -1,0 +1,350 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"planmap/data"
+	"planmap/geo"
+)
+
+// Counts tells what a load did to the features of one layer.
+type Counts struct {
+	Inserted, Updated, Removed, Unchanged int
+}
+
+// Changed is the number of features written or removed.
+func (c Counts) Changed() int { return c.Inserted + c.Updated + c.Removed }
+
+// Summary is what a load did, per layer (a removed feature counts in the
+// layer it was in, an updated one in its new layer).
+type Summary struct {
+	Layers map[string]Counts
+}
+
+// Total adds up all layers.
+func (s Summary) Total() Counts {
+	var t Counts
+	for _, c := range s.Layers {
+		t.Inserted += c.Inserted
+		t.Updated += c.Updated
+		t.Removed += c.Removed
+		t.Unchanged += c.Unchanged
+	}
+	return t
+}
+
+// loadHook, when set by a test, runs after each stage of a load; an error
+// makes the load fail there.
+var loadHook func(stage string) error
+
+// Load makes the database hold exactly ds, in one transaction: layers are
+// upserted, features inserted, updated (only when their content differs) or
+// removed, the earlier version of every updated or removed feature goes to
+// feature_history (by trigger), and the targets are replaced. ds is checked
+// first; an invalid dataset gives *data.Invalid and the database is not
+// touched. Any failure rolls everything back. progress, if not nil, hears
+// how many features have been sent.
+func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, total int)) (Summary, error) {
+	if probs := data.Check(ds); len(probs) > 0 {
+		return Summary{}, &data.Invalid{Problems: probs}
+	}
+	var sum Summary
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		sum, err = load(ctx, tx, ds, progress)
+		return err
+	})
+	if err != nil {
+		return Summary{}, fmt.Errorf("load: %w", wrap(ctx, err))
+	}
+	return sum, nil
+}
+
+func load(ctx context.Context, tx pgx.Tx, ds *data.Dataset, progress func(done, total int)) (Summary, error) {
+	stages := []struct {
+		name string
+		run  func() error
+	}{
+		{"begin", func() error { return begin(ctx, tx) }},
+		{"layers", func() error { return upsertLayers(ctx, tx, ds.Layers) }},
+		{"copy", func() error { return copyFeatures(ctx, tx, ds.Features, progress) }},
+		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
+		{"write", func() error { return writeFeatures(ctx, tx) }},
+		{"prune", func() error { return pruneLayers(ctx, tx, ds.Layers) }},
+		{"targets", func() error { return replaceTargets(ctx, tx, ds.Targets) }},
+	}
+	for _, st := range stages {
+		if err := st.run(); err != nil {
+			return Summary{}, fmt.Errorf("%s: %w", st.name, err)
+		}
+		if loadHook != nil {
+			if err := loadHook(st.name); err != nil {
+				return Summary{}, err
+			}
+		}
+	}
+	return summarise(ctx, tx)
+}
+
+func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
+	_, err := tx.Exec(ctx, sql, args...)
+	return err
+}
+
+// begin lifts the statement timeout meant for queries (a load of a big
+// dataset takes longer), lets the diff's joins and sorts work in memory, and
+// waits for any other load to finish.
+func begin(ctx context.Context, tx pgx.Tx) error {
+	if err := exec(ctx, tx, "SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'"); err != nil {
+		return err
+	}
+	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)
+}
+
+func upsertLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
+	b := &pgx.Batch{}
+	for i, l := range layers {
+		style, err := json.Marshal(l.Style)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO layers AS l (id, position, title_zh, title_en, description_zh, description_en,
+				theme, geometry_type, sort_order, base, style)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (id) DO UPDATE SET position = $2, title_zh = $3, title_en = $4,
+				description_zh = $5, description_en = $6, theme = $7, geometry_type = $8,
+				sort_order = $9, base = $10, style = $11
+			WHERE (l.position, l.title_zh, l.title_en, l.description_zh, l.description_en, l.theme,
+				l.geometry_type, l.sort_order, l.base, l.style)
+				IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)`,
+			l.ID, i, l.TitleZH, l.TitleEN, l.DescriptionZH, l.DescriptionEN, l.Theme, l.GeometryType,
+			l.Order, l.Base, style)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// stagingCols are the columns of load_features, filled by COPY.
+var stagingCols = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "plan_section",
+	"plan_line", "plan_quote", "district", "accuracy", "source", "updated", "targets", "extra", "search", "wkb"}
+
+const stagingSQL = `CREATE TEMP TABLE load_features (
+	id text COLLATE "C", layer text COLLATE "C", name_zh text, name_en text, kind text, status text,
+	plan_section text, plan_line int, plan_quote text, district text, accuracy text, source text,
+	updated timestamptz, targets jsonb, extra jsonb, search text, wkb bytea) ON COMMIT DROP`
+
+// copyFeatures streams the features into a temp table with COPY, encoding
+// each row as it goes, so memory stays flat whatever the dataset's size.
+func copyFeatures(ctx context.Context, tx pgx.Tx, fs []geo.Feature, progress func(done, total int)) error {
+	if err := exec(ctx, tx, stagingSQL); err != nil {
+		return err
+	}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(fs) {
+			return nil, nil
+		}
+		row, err := stagingRow(fs[i])
+		i++
+		if progress != nil && (i%10000 == 0 || i == len(fs)) {
+			progress(i, len(fs))
+		}
+		return row, err
+	})
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
+	return err
+}
+
+func stagingRow(f geo.Feature) ([]any, error) {
+	targets, err := jsonOrNull(f.Targets == nil, f.Targets)
+	if err != nil {
+		return nil, fmt.Errorf("feature %s: targets: %w", f.ID, err)
+	}
+	extra, err := jsonOrNull(f.Extra == nil, f.Extra)
+	if err != nil {
+		return nil, fmt.Errorf("feature %s: extra: %w", f.ID, err)
+	}
+	var g []byte
+	if f.Geometry != nil {
+		if g, err = wkb.Marshal(f.Geometry); err != nil {
+			return nil, fmt.Errorf("feature %s: geometry: %w", f.ID, err)
+		}
+	}
+	return []any{f.ID, f.Layer, f.NameZH, f.NameEN, f.Kind, f.Status, f.PlanSection, f.PlanLine,
+		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(f), g}, nil
+}
+
+// jsonOrNull keeps nil and empty apart: NULL for nil, JSON otherwise.
+func jsonOrNull(isNil bool, v any) ([]byte, error) {
+	if isNil {
+		return nil, nil
+	}
+	return json.Marshal(v)
+}
+
+// diffSQL classifies every id of the dataset and of the table. Comparing
+// whole rows (geometry = is exact in PostGIS 3) means unchanged features
+// are never rewritten and get no history.
+const diffSQL = `
+ANALYZE load_features;
+CREATE TEMP TABLE load_diff ON COMMIT DROP AS
+	SELECT coalesce(n.id, f.id) AS id, coalesce(n.layer, f.layer) AS layer,
+	       CASE WHEN f.id IS NULL THEN 'insert'
+	            WHEN n.id IS NULL THEN 'remove'
+	            WHEN (f.layer, f.name_zh, f.name_en, f.kind, f.status, f.plan_section, f.plan_line,
+	                  f.plan_quote, f.district, f.accuracy, f.source, f.updated, f.targets, f.extra,
+	                  f.search, f.geom)
+	                 IS NOT DISTINCT FROM
+	                 (n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line,
+	                  n.plan_quote, n.district, n.accuracy, n.source, n.updated, n.targets, n.extra,
+	                  n.search, ST_GeomFromWKB(n.wkb, 4326)) THEN 'same'
+	            ELSE 'update' END AS op
+	FROM load_features n FULL JOIN features f ON f.id = n.id;
+ANALYZE load_diff`
+
+// writeSQL applies the diff; the history triggers keep the old rows.
+const writeSQL = `
+DELETE FROM features f USING load_diff d WHERE d.id = f.id AND d.op = 'remove';
+UPDATE features f SET layer = n.layer, name_zh = n.name_zh, name_en = n.name_en, kind = n.kind,
+	status = n.status, plan_section = n.plan_section, plan_line = n.plan_line, plan_quote = n.plan_quote,
+	district = n.district, accuracy = n.accuracy, source = n.source, updated = n.updated,
+	targets = n.targets, extra = n.extra, search = n.search, geom = ST_GeomFromWKB(n.wkb, 4326)
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'update'
+WHERE f.id = n.id;
+INSERT INTO features (id, layer, name_zh, name_en, kind, status, plan_section, plan_line, plan_quote,
+	district, accuracy, source, updated, targets, extra, search, geom)
+SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line, n.plan_quote,
+	n.district, n.accuracy, n.source, n.updated, n.targets, n.extra, n.search, ST_GeomFromWKB(n.wkb, 4326)
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`
+
+// writeFeatures applies the diff. When it rewrites much of the table (a
+// first load), the secondary indexes and the foreign key are dropped and made
+// again after, which is several times faster than keeping them up row by
+// row; readers wait for that load's commit.
+func writeFeatures(ctx context.Context, tx pgx.Tx) error {
+	var changed, before int
+	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE op <> 'same'), count(*) FILTER (WHERE op <> 'insert')
+		FROM load_diff`).Scan(&changed, &before)
+	if err != nil {
+		return err
+	}
+	if changed < bulkRows || changed < before/4 {
+		return exec(ctx, tx, writeSQL)
+	}
+	restore, err := dropDerived(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, writeSQL); err != nil {
+		return err
+	}
+	for _, sql := range restore {
+		if err := exec(ctx, tx, sql); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkRows is the least number of changed rows worth rebuilding indexes for
+// (a variable so that tests can take the bulk path with small data).
+var bulkRows = 20000
+
+// derivedSQL lists what of features can be dropped and made again from the
+// catalog's own definitions: indexes that back no constraint, and foreign keys.
+const derivedSQL = `
+SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i WHERE i.indrelid = 'features'::regclass
+	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+UNION ALL
+SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),
+	'ALTER TABLE features ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid)
+FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'`
+
+// dropDerived drops the indexes and foreign keys of features and returns the
+// statements that make them again.
+func dropDerived(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, derivedSQL)
+	if err != nil {
+		return nil, err
+	}
+	var drops, restore []string
+	var drop, make string
+	if _, err := pgx.ForEachRow(rows, []any{&drop, &make}, func() error {
+		drops, restore = append(drops, drop), append(restore, make)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, sql := range drops {
+		if err := exec(ctx, tx, sql); err != nil {
+			return nil, err
+		}
+	}
+	return restore, nil
+}
+
+// pruneLayers drops the layers the dataset no longer has (their features
+// are gone by now).
+func pruneLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
+	ids := make([]string, len(layers))
+	for i, l := range layers {
+		ids[i] = l.ID
+	}
+	return exec(ctx, tx, "DELETE FROM layers WHERE NOT (id = ANY($1))", ids)
+}
+
+func replaceTargets(ctx context.Context, tx pgx.Tx, targets []geo.PlanTarget) error {
+	if err := exec(ctx, tx, "DELETE FROM targets"); err != nil {
+		return err
+	}
+	rows := make([][]any, len(targets))
+	for i, t := range targets {
+		rows[i] = []any{t.ID, i, t.Group, t.Metric, t.Value, t.Year, t.PlanSection, t.PlanLine, t.Quote, t.Feature, t.Layer}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"targets"}, []string{"id", "position", "group_name", "metric",
+		"value", "year", "plan_section", "plan_line", "quote", "feature", "layer"}, pgx.CopyFromRows(rows))
+	return err
+}
+
+// summarise counts the diff per layer and refreshes the planner's
+// statistics when much has changed, so the first queries after a big load
+// are planned well.
+func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
+	rows, err := tx.Query(ctx, "SELECT layer, op, count(*) FROM load_diff GROUP BY layer, op")
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Layers: map[string]Counts{}}
+	var layer, op string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&layer, &op, &n}, func() error {
+		c := sum.Layers[layer]
+		switch op {
+		case "insert":
+			c.Inserted = n
+		case "update":
+			c.Updated = n
+		case "remove":
+			c.Removed = n
+		default:
+			c.Unchanged = n
+		}
+		sum.Layers[layer] = c
+		return nil
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	if t := sum.Total(); t.Changed() > 1000 && t.Changed()*10 > t.Unchanged {
+		err = exec(ctx, tx, "ANALYZE features")
+	}
+	return sum, err
+}

@@ -1,0 +1,267 @@
+package postgis_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"planmap/data"
+	"planmap/geo"
+	"planmap/geo/postgis"
+	"planmap/geo/storetest"
+)
+
+// snapshot is a fingerprint of everything a load may touch.
+func snapshot(t *testing.T, s *postgis.Store) string {
+	t.Helper()
+	var out string
+	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(' ',
+		(SELECT count(*) FROM features), (SELECT count(*) FROM feature_history),
+		(SELECT count(*) FROM layers), (SELECT count(*) FROM targets),
+		(SELECT md5(coalesce(string_agg(f::text, E'\n' ORDER BY id), '')) FROM features f),
+		(SELECT md5(coalesce(string_agg(h::text, E'\n' ORDER BY serial), '')) FROM feature_history h),
+		(SELECT md5(coalesce(string_agg(l::text, E'\n' ORDER BY id), '')) FROM layers l),
+		(SELECT md5(coalesce(string_agg(t::text, E'\n' ORDER BY id), '')) FROM targets t))`).Scan(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mustLoad(t *testing.T, s *postgis.Store, ds *data.Dataset) postgis.Summary {
+	t.Helper()
+	sum, err := postgis.Load(context.Background(), s, ds, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func TestLoadSummary(t *testing.T) {
+	s := open(t)
+	ds := storetest.Fixture()
+	first := mustLoad(t, s, ds)
+	if got := first.Total(); got != (postgis.Counts{Inserted: len(ds.Features)}) {
+		t.Errorf("first load: %+v, want all %d inserted", got, len(ds.Features))
+	}
+	if got := first.Layers[storetest.LayerLines]; got != (postgis.Counts{Inserted: 2}) {
+		t.Errorf("first load, lines: %+v", got)
+	}
+	before := snapshot(t, s)
+	again := mustLoad(t, s, ds)
+	if got := again.Total(); got != (postgis.Counts{Unchanged: len(ds.Features)}) {
+		t.Errorf("second load: %+v, want all %d unchanged", got, len(ds.Features))
+	}
+	if after := snapshot(t, s); after != before {
+		t.Errorf("loading the same data again changed the database:\n%s\n%s", before, after)
+	}
+}
+
+func TestLoadHistory(t *testing.T) {
+	s := open(t)
+	ds := storetest.Fixture()
+	mustLoad(t, s, ds)
+
+	next := storetest.Fixture()
+	i := slices.IndexFunc(next.Features, func(f geo.Feature) bool { return f.ID == "yangluo-port" })
+	next.Features[i].NameZH = "阳逻港区"
+	next.Features = slices.DeleteFunc(next.Features, func(f geo.Feature) bool { return f.ID == "donut-lake" })
+	sum := mustLoad(t, s, next)
+	if got := sum.Layers[storetest.LayerPoints]; got.Updated != 1 || got.Unchanged != len(ds.Features)-4-1 {
+		t.Errorf("points: %+v, want 1 updated", got)
+	}
+	if got := sum.Layers[storetest.LayerAreas]; got != (postgis.Counts{Removed: 1, Unchanged: 1}) {
+		t.Errorf("areas: %+v, want 1 removed, 1 unchanged", got)
+	}
+	type version struct {
+		id, op, name string
+		version      int
+		geom         bool
+	}
+	rows, err := s.Pool().Query(context.Background(), `SELECT feature_id, operation, row->>'name_zh', version,
+		geom IS NOT NULL FROM feature_history ORDER BY serial`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []version
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.id, &v.op, &v.name, &v.version, &v.geom); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	want := []version{{"donut-lake", "DELETE", "环湖", 1, true}, {"yangluo-port", "UPDATE", "阳逻港", 1, true}}
+	if !slices.Equal(got, want) {
+		t.Errorf("history = %+v, want %+v", got, want)
+	}
+	f, err := s.Feature(context.Background(), storetest.LayerPoints, "yangluo-port")
+	if err != nil || f.NameZH != "阳逻港区" {
+		t.Errorf("updated feature = %+v, %v", f, err)
+	}
+	if _, err := s.Feature(context.Background(), storetest.LayerAreas, "donut-lake"); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("removed feature: %v, want ErrNotFound", err)
+	}
+}
+
+func TestLoadInvalid(t *testing.T) {
+	s := open(t)
+	mustLoad(t, s, storetest.Fixture())
+	before := snapshot(t, s)
+
+	bad := storetest.Fixture()
+	bad.Features[5].Status = "imagined"
+	bad.Features[6].NameZH = "changed, but never written"
+	_, err := postgis.Load(context.Background(), s, bad, nil)
+	var inv *data.Invalid
+	if !errors.As(err, &inv) || len(inv.Problems) != 1 {
+		t.Fatalf("err = %v, want *data.Invalid with one problem", err)
+	}
+	p := inv.Problems[0]
+	if p.Feature != bad.Features[5].ID || p.File != data.LayerFile(bad.Features[5].Layer) || !strings.Contains(p.Msg, "imagined") {
+		t.Errorf("problem = %+v, want it to name the file and feature", p)
+	}
+	if after := snapshot(t, s); after != before {
+		t.Errorf("a refused load changed the database")
+	}
+}
+
+func TestLoadFailsHalfway(t *testing.T) {
+	s := open(t)
+	mustLoad(t, s, storetest.Fixture())
+	before := snapshot(t, s)
+
+	t.Run("cancelled during COPY", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		copied := 0
+		_, err := postgis.Load(ctx, s, synth(30000, 1), func(done, total int) {
+			if copied = done; done >= 10000 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) || copied == 30000 {
+			t.Errorf("err = %v after %d rows, want context.Canceled mid-COPY", err, copied)
+		}
+		if after := snapshot(t, s); after != before {
+			t.Errorf("a cancelled load changed the database")
+		}
+	})
+	for _, stage := range []string{"layers", "diff", "write", "prune", "targets"} {
+		t.Run("failing after "+stage, func(t *testing.T) {
+			boom := errors.New("injected failure")
+			postgis.SetLoadHook(func(st string) error {
+				if st == stage {
+					return boom
+				}
+				return nil
+			})
+			defer postgis.SetLoadHook(nil)
+			next := synth(100, 2)
+			next.Layers = append(next.Layers, storetest.Fixture().Layers...)
+			if _, err := postgis.Load(context.Background(), s, next, nil); !errors.Is(err, boom) {
+				t.Errorf("err = %v, want the injected failure", err)
+			}
+			if after := snapshot(t, s); after != before {
+				t.Errorf("a load failing after %s changed the database", stage)
+			}
+		})
+	}
+	if _, err := s.Features(context.Background(), storetest.LayerPoints, geo.Query{Limit: 1}); err != nil {
+		t.Errorf("the store is unusable after failed loads: %v", err)
+	}
+}
+
+func TestQGISViews(t *testing.T) {
+	s := loaded(t, storetest.Fixture())
+	var points, lines, polygons int
+	var typ string
+	err := s.Pool().QueryRow(context.Background(), `SELECT
+		(SELECT count(*) FROM features_points), (SELECT count(*) FROM features_lines),
+		(SELECT count(*) FROM features_polygons),
+		(SELECT type FROM geometry_columns WHERE f_table_name = 'features_lines')`).Scan(&points, &lines, &polygons, &typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture has 250 grid points, 3 named ones and one without a place.
+	if points != storetest.GridPoints+3 || lines != 2 || polygons != 2 || typ != "MULTILINESTRING" {
+		t.Errorf("views hold %d points, %d lines, %d polygons, lines typed %q", points, lines, polygons, typ)
+	}
+}
+
+// schema fingerprints the indexes and constraints of features, which a
+// bulk load drops and makes again.
+func schema(t *testing.T, s *postgis.Store) string {
+	t.Helper()
+	var out string
+	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(E'\n',
+		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'features'),
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
+		 FROM pg_constraint WHERE conrelid = 'features'::regclass))`).Scan(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestBulkLoad(t *testing.T) {
+	const n = 2000
+	s := open(t)
+	want := schema(t, s)
+	if !strings.Contains(want, "FOREIGN KEY") || !strings.Contains(want, "gist") {
+		t.Fatalf("schema fingerprint misses what a bulk load drops:\n%s", want)
+	}
+	defer postgis.SetBulkRows(postgis.SetBulkRows(1000))
+	if sum := mustLoad(t, s, synth(n, 5)); sum.Total().Inserted != n {
+		t.Fatalf("bulk load: %+v", sum.Total())
+	}
+	if got := schema(t, s); got != want {
+		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
+	}
+	before := snapshot(t, s)
+	postgis.SetLoadHook(func(stage string) error {
+		if stage == "write" {
+			return errors.New("injected failure")
+		}
+		return nil
+	})
+	defer postgis.SetLoadHook(nil)
+	if _, err := postgis.Load(context.Background(), s, synth(n, 6), nil); err == nil {
+		t.Fatal("the injected failure did not fail the load")
+	}
+	if snapshot(t, s) != before || schema(t, s) != want {
+		t.Errorf("a failed bulk load changed the database")
+	}
+	postgis.SetLoadHook(nil)
+	if sum := mustLoad(t, s, synth(n, 6)); sum.Total().Updated != n {
+		t.Errorf("bulk update: %+v", sum.Total())
+	}
+	var history int
+	if err := s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM feature_history").Scan(&history); err != nil || history != n {
+		t.Errorf("history holds %d versions, %v; want %d", history, err, n)
+	}
+	if got := schema(t, s); got != want {
+		t.Errorf("after a bulk update the schema differs")
+	}
+}
+
+func TestLoadDropsLayer(t *testing.T) {
+	s := open(t)
+	mustLoad(t, s, storetest.Fixture())
+	next := storetest.Fixture()
+	next.Layers = slices.DeleteFunc(next.Layers, func(l geo.Layer) bool { return l.ID == storetest.LayerLines })
+	next.Features = slices.DeleteFunc(next.Features, func(f geo.Feature) bool { return f.Layer == storetest.LayerLines })
+	sum := mustLoad(t, s, next)
+	if got := sum.Layers[storetest.LayerLines]; got != (postgis.Counts{Removed: 2}) {
+		t.Errorf("lines: %+v, want 2 removed", got)
+	}
+	layers, err := s.Layers(context.Background())
+	if err != nil || len(layers) != 2 {
+		t.Fatalf("layers = %v, %v; want 2", layers, err)
+	}
+	if _, err := s.Features(context.Background(), storetest.LayerLines, geo.Query{Limit: 1}); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("dropped layer: %v, want ErrNotFound", err)
+	}
+}

@@ -1,0 +1,135 @@
+// Package postgis is the production store: the plan in PostgreSQL/PostGIS,
+// reached through a pgx connection pool. Schema migrations are embedded;
+// Load writes a dataset in one transaction and keeps every earlier version
+// of a feature in feature_history.
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"planmap/geo"
+)
+
+// DefaultStatementTimeout bounds every statement unless Options say otherwise.
+const DefaultStatementTimeout = 5 * time.Second
+
+// Options tune a Store.
+type Options struct {
+	// MaxConns caps the pool; 0 keeps pgxpool's default (max(4, CPUs)).
+	MaxConns int32
+	// StatementTimeout is set as statement_timeout on every connection;
+	// 0 means DefaultStatementTimeout, negative means none.
+	StatementTimeout time.Duration
+	// Migrate applies pending migrations in Open. It needs the database,
+	// so Open fails when the database is down; without it Open never does.
+	Migrate bool
+}
+
+// Store is a geo.Store on PostGIS. It is safe for concurrent use.
+type Store struct {
+	pool     *pgxpool.Pool
+	versions versionWatch
+}
+
+var _ geo.Store = (*Store)(nil)
+
+// Open makes a store for the database at url. It does not connect unless
+// opts.Migrate is set: the store starts while the database is down and
+// answers once it is back, without reopening.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	timeout := opts.StatementTimeout
+	if timeout == 0 {
+		timeout = DefaultStatementTimeout
+	}
+	if timeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: %w", err)
+	}
+	s := &Store{pool: pool}
+	if opts.Migrate {
+		if err := s.Migrate(ctx); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	s.watch(cfg.ConnConfig.Copy())
+	return s, nil
+}
+
+// Pool exposes the connection pool, for tools that need SQL of their own.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// PoolStats reports the connection pool for /metrics.
+func (s *Store) PoolStats() geo.PoolStats {
+	st := s.pool.Stat()
+	return geo.PoolStats{Total: st.TotalConns(), Idle: st.IdleConns(), InUse: st.AcquiredConns(),
+		Max: st.MaxConns(), Acquires: st.AcquireCount(), Waits: st.EmptyAcquireCount()}
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return wrap(ctx, s.pool.Ping(ctx))
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.versions.close()
+	s.pool.Close()
+	return nil
+}
+
+// wrap marks errors that mean "the database cannot answer now" with
+// geo.ErrUnavailable, so the web layer answers 503 and clients retry.
+// The caller's own cancellation is passed through as it is.
+func wrap(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("postgis: %w", ctx.Err())
+	}
+	if unavailable(err) {
+		return fmt.Errorf("postgis: %w: %w", geo.ErrUnavailable, err)
+	}
+	return fmt.Errorf("postgis: %w", err)
+}
+
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code[:2] == "08", // connection exception
+			pgErr.Code[:2] == "57", // operator intervention: shutdown, statement timeout, starting up
+			pgErr.Code[:2] == "53": // insufficient resources: too many connections, out of memory
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}

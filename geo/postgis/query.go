@@ -1,0 +1,329 @@
+package postgis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"planmap/geo"
+)
+
+// featureCols is what scanFeature reads, in order.
+const featureCols = `f.id, f.layer, f.name_zh, f.name_en, f.kind, f.status, f.plan_section, f.plan_line,
+	f.plan_quote, f.district, f.accuracy, f.source, f.updated, f.targets, f.extra, ST_AsBinary(f.geom)`
+
+// filterColumns maps geo.Filterable names to columns; nothing else from a
+// request ever reaches SQL text.
+var filterColumns = map[string]string{
+	"status": "f.status", "kind": "f.kind", "district": "f.district", "accuracy": "f.accuracy",
+}
+
+// Layers lists the layers in display order with counts, bounds and the latest update.
+// They are computed once per data version: every request asks for them.
+func (s *Store) Layers(ctx context.Context) ([]geo.Layer, error) {
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if layers, ok := s.versions.cachedLayers(version); ok {
+		return layers, nil
+	}
+	layers, err := s.queryLayers(ctx)
+	if err == nil {
+		s.versions.keepLayers(version, layers)
+	}
+	return layers, err
+}
+
+func (s *Store) queryLayers(ctx context.Context) ([]geo.Layer, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT l.id, l.title_zh, l.title_en, l.description_zh, l.description_en, l.theme,
+		       l.geometry_type, l.sort_order, l.base, l.style, coalesce(a.n, 0),
+		       ST_XMin(a.ext), ST_YMin(a.ext), ST_XMax(a.ext), ST_YMax(a.ext), a.updated
+		FROM layers l LEFT JOIN (
+			SELECT layer, count(*) AS n, ST_Extent(geom) AS ext, max(updated) AS updated
+			FROM features GROUP BY layer) a ON a.layer = l.id
+		ORDER BY l.sort_order, l.position, l.id`)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	layers, err := pgx.CollectRows(rows, scanLayer)
+	return layers, wrap(ctx, err)
+}
+
+func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
+	var l geo.Layer
+	var style []byte
+	var x0, y0, x1, y1 *float64
+	var updated *time.Time
+	err := row.Scan(&l.ID, &l.TitleZH, &l.TitleEN, &l.DescriptionZH, &l.DescriptionEN, &l.Theme,
+		&l.GeometryType, &l.Order, &l.Base, &style, &l.Count, &x0, &y0, &x1, &y1, &updated)
+	if err != nil {
+		return l, err
+	}
+	if err := json.Unmarshal(style, &l.Style); err != nil {
+		return l, fmt.Errorf("layer %s: style: %w", l.ID, err)
+	}
+	if x0 != nil {
+		l.Bounds = orb.Bound{Min: orb.Point{*x0, *y0}, Max: orb.Point{*x1, *y1}}
+	}
+	if updated != nil {
+		l.Updated = fromDB(*updated)
+	}
+	return l, nil
+}
+
+// Features answers a query on one layer: whether the layer exists, the
+// exact count and the page go to the server in one round trip.
+func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Page, error) {
+	where, args := featureWhere(layer, q)
+	b := &pgx.Batch{}
+	var exists bool
+	var page geo.Page
+	b.Queue("SELECT EXISTS (SELECT 1 FROM layers WHERE id = $1)", layer).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&exists)
+	})
+	b.Queue("SELECT count(*) FROM features f WHERE "+where, args...).QueryRow(func(r pgx.Row) error {
+		return r.Scan(&page.Matched)
+	})
+	if q.Limit > 0 {
+		n := len(args)
+		sql := fmt.Sprintf("SELECT %s FROM features f WHERE %s ORDER BY f.id LIMIT $%d OFFSET $%d",
+			featureCols, where, n+1, n+2)
+		b.Queue(sql, slices.Concat(args, []any{q.Limit, max(q.Offset, 0)})...).Query(func(rows pgx.Rows) error {
+			fs, err := pgx.CollectRows(rows, scanFeature)
+			page.Features = fs
+			return err
+		})
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return geo.Page{}, wrap(ctx, err)
+	}
+	if !exists {
+		return geo.Page{}, geo.ErrNotFound
+	}
+	return page, nil
+}
+
+// featureWhere builds the WHERE clause of a layer query and its arguments.
+func featureWhere(layer string, q geo.Query) (string, []any) {
+	w := &where{}
+	w.add("f.layer = $%d", layer)
+	if b := q.BBox; b != nil {
+		// ST_Envelope keeps a degenerate box a point or a line, which
+		// intersects as the box does.
+		w.add(`f.geom && ST_Envelope(ST_MakeLine(ST_SetSRID(ST_MakePoint($%d, $%d), 4326),
+			ST_SetSRID(ST_MakePoint($%d, $%d), 4326)))`, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+		w.add(`ST_Intersects(f.geom, ST_Envelope(ST_MakeLine(ST_SetSRID(ST_MakePoint($%d, $%d), 4326),
+			ST_SetSRID(ST_MakePoint($%d, $%d), 4326))))`, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	}
+	if t := q.Time; t != nil {
+		if !t.Start.IsZero() {
+			w.add("f.updated >= $%d", t.Start)
+		}
+		if !t.End.IsZero() {
+			w.add("f.updated <= $%d", t.End)
+		}
+	}
+	for _, k := range sortedKeys(q.Props) {
+		col, ok := filterColumns[k]
+		switch {
+		case ok:
+			w.add(col+" = $%d", q.Props[k])
+		case q.Props[k] != "":
+			// Like memstore: a property a feature lacks equals only "".
+			w.add("false")
+		}
+	}
+	return strings.Join(w.conds, " AND "), w.args
+}
+
+// where collects conditions whose $%d verbs are numbered as arguments are added.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	nums := make([]any, len(args))
+	for i := range args {
+		nums[i] = len(w.args) + i + 1
+	}
+	w.conds = append(w.conds, fmt.Sprintf(cond, nums...))
+	w.args = append(w.args, args...)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Feature returns one feature of a layer.
+func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+featureCols+" FROM features f WHERE f.id = $1 AND f.layer = $2", id, layer)
+	if err != nil {
+		return geo.Feature{}, wrap(ctx, err)
+	}
+	f, err := pgx.CollectExactlyOneRow(rows, scanFeature)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return geo.Feature{}, geo.ErrNotFound
+	}
+	return f, wrap(ctx, err)
+}
+
+// Nearby measures on the geography (WGS84 spheroid). A lon/lat box around
+// the circle finds the candidates through the geometry index; ST_DWithin
+// keeps those within the radius and ST_Distance orders them. (A geography
+// index would do the first step too, but costs a second GiST on every load.)
+func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, error) {
+	if q.Limit <= 0 {
+		return nil, nil
+	}
+	w := &where{}
+	box := radiusBound(q.Center, q.Radius)
+	w.add("f.geom && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", box.Min[0], box.Min[1], box.Max[0], box.Max[1])
+	pt := len(w.args) + 1
+	w.add("ST_DWithin(f.geom::geography, ST_SetSRID(ST_MakePoint($%d, $%d), 4326)::geography, $%d)",
+		q.Center[0], q.Center[1], q.Radius)
+	if len(q.Layers) > 0 {
+		w.add("f.layer = ANY($%d)", q.Layers)
+	}
+	sql := fmt.Sprintf(`SELECT %s, ST_Distance(f.geom::geography, ST_SetSRID(ST_MakePoint($%d, $%d), 4326)::geography) AS d
+		FROM features f WHERE %s ORDER BY d, f.id LIMIT $%d`,
+		featureCols, pt, pt+1, strings.Join(w.conds, " AND "), len(w.args)+1)
+	rows, err := s.pool.Query(ctx, sql, append(w.args, q.Limit)...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Near, error) {
+		var n geo.Near
+		err := scanInto(row, &n.Feature, &n.DistanceM)
+		return n, err
+	})
+	return out, wrap(ctx, err)
+}
+
+// radiusBound is a lon/lat box that surely holds every point within r
+// metres of c: degrees per metre taken generously, at the box's far latitude.
+func radiusBound(c orb.Point, r float64) orb.Bound {
+	dLat := r/110574*1.01 + 1e-9
+	lat := math.Min(89, math.Abs(c[1])+dLat)
+	dLon := r/(111320*math.Cos(lat*math.Pi/180))*1.01 + 1e-9
+	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
+}
+
+// Search ranks name matches as geo.Match does, on the names normalised at
+// load time: exact, prefix, substring; then shorter Chinese name, layer
+// order and id.
+func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {
+	text := geo.Normalize(q.Text)
+	if text == "" || q.Limit <= 0 {
+		return nil, nil
+	}
+	w := &where{}
+	w.add("strpos(f.search, $%d) > 0", text)
+	if len(q.Layers) > 0 {
+		w.add("f.layer = ANY($%d)", q.Layers)
+	}
+	sql := fmt.Sprintf(`SELECT %s FROM features f JOIN layers l ON l.id = f.layer
+		CROSS JOIN LATERAL (
+			SELECT min(CASE WHEN n = $1 THEN 0 WHEN starts_with(n, $1) THEN 1 ELSE 2 END) AS rank
+			FROM unnest(string_to_array(f.search, E'\n')) n WHERE strpos(n, $1) > 0) r
+		WHERE %s ORDER BY r.rank, char_length(f.name_zh), l.sort_order, f.id LIMIT $%d`,
+		featureCols, strings.Join(w.conds, " AND "), len(w.args)+1)
+	rows, err := s.pool.Query(ctx, sql, append(w.args, q.Limit)...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	out, err := pgx.CollectRows(rows, scanFeature)
+	return out, wrap(ctx, err)
+}
+
+// searchText is the search column of a feature: its normalised names, one
+// per line (Normalize folds every line break to a space, so none is inside a name).
+func searchText(f geo.Feature) string {
+	var names []string
+	for _, n := range geo.SearchNames(f) {
+		if n = geo.Normalize(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, "\n")
+}
+
+// Targets lists the plan-wide targets in dataset order.
+func (s *Store) Targets(ctx context.Context) ([]geo.PlanTarget, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, group_name, metric, value, year, plan_section, plan_line,
+		quote, feature, layer FROM targets ORDER BY position, id`)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	var out []geo.PlanTarget
+	var t geo.PlanTarget
+	_, err = pgx.ForEachRow(rows, []any{&t.ID, &t.Group, &t.Metric, &t.Value, &t.Year, &t.PlanSection,
+		&t.PlanLine, &t.Quote, &t.Feature, &t.Layer}, func() error {
+		out = append(out, t)
+		return nil
+	})
+	return out, wrap(ctx, err)
+}
+
+func scanFeature(row pgx.CollectableRow) (geo.Feature, error) {
+	var f geo.Feature
+	err := scanInto(row, &f)
+	return f, err
+}
+
+// scanInto reads featureCols, then any further columns into more.
+func scanInto(row pgx.CollectableRow, f *geo.Feature, more ...any) error {
+	var targets, extra, g []byte
+	dest := []any{&f.ID, &f.Layer, &f.NameZH, &f.NameEN, &f.Kind, &f.Status, &f.PlanSection, &f.PlanLine,
+		&f.PlanQuote, &f.District, &f.Accuracy, &f.Source, &f.Updated, &targets, &extra, &g}
+	if err := row.Scan(append(dest, more...)...); err != nil {
+		return err
+	}
+	f.Updated = fromDB(f.Updated)
+	if targets != nil {
+		if err := json.Unmarshal(targets, &f.Targets); err != nil {
+			return fmt.Errorf("feature %s: targets: %w", f.ID, err)
+		}
+	}
+	if extra != nil {
+		if err := json.Unmarshal(extra, &f.Extra); err != nil {
+			return fmt.Errorf("feature %s: extra: %w", f.ID, err)
+		}
+	}
+	if g != nil {
+		geom, err := wkb.Unmarshal(g)
+		if err != nil {
+			return fmt.Errorf("feature %s: geometry: %w", f.ID, err)
+		}
+		f.Geometry = geom
+	}
+	return nil
+}
+
+// zeroTime stands for an unknown update time: timestamptz holds year 1, so
+// the time filter treats it exactly as memstore treats time.Time{}.
+var zeroTime = time.Time{}
+
+func fromDB(t time.Time) time.Time {
+	if t.Equal(zeroTime) {
+		return time.Time{}
+	}
+	return t.UTC()
+}

@@ -1,0 +1,106 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"planmap/geo"
+	"planmap/tiles"
+)
+
+// tileSQL builds every requested layer of one tile in one statement, as the
+// Go encoder does: features in the buffered tile, single points thinned to
+// the one with the lowest id per grid cell (below the detail zoom), then
+// ST_AsMVTGeom, lines shorter and polygons smaller than the simplification
+// tolerance dropped after clipping, and one ST_AsMVT per layer.
+//
+//	$1 z, $2 x, $3 y, $4 buffer as a fraction of the tile, $5 layers,
+//	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units
+//	(0: none), $9 tolerance in extent units
+const tileSQL = `
+WITH env AS (
+	SELECT ST_TileEnvelope($1, $2, $3) AS e,
+	       ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4), 4326) AS q,
+	       (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / $6 AS unit
+), src AS (
+	SELECT f.layer, ` + geo.TileIDSQL + ` AS fid, f.id, f.name_zh, f.name_en, f.kind, f.status,
+	       f.accuracy, f.extra->>'color' AS color, ST_Transform(f.geom, 3857) AS g
+	FROM features f, env
+	WHERE f.layer = ANY($5) AND f.geom && env.q
+), kept AS (
+	SELECT DISTINCT ON (layer, cell) layer, fid, id, name_zh, name_en, kind, status, accuracy, color, g
+	FROM (
+		SELECT src.*, CASE WHEN $8 > 0 AND GeometryType(g) = 'POINT' THEN
+			floor((ST_X(g) - ST_XMin(env.e)) / (env.unit * $8))::bigint * 1000000 +
+			floor((ST_YMax(env.e) - ST_Y(g)) / (env.unit * $8))::bigint
+		ELSE -fid END AS cell
+		FROM src, env
+	) s
+	ORDER BY layer, cell, fid
+)
+SELECT t.layer, ST_AsMVT(t, t.layer, $6::int, 'geom', 'fid')
+FROM (
+	SELECT k.layer, k.fid, k.id, k.name_zh, k.name_en, k.kind, k.status, k.accuracy, k.color,
+	       ST_AsMVTGeom(k.g, env.e, $6::int, $7::int, true) AS geom
+	FROM kept k, env
+) t
+WHERE CASE GeometryType(t.geom)
+	WHEN 'LINESTRING' THEN ST_Length(t.geom) >= greatest(1, $9 / 2)
+	WHEN 'MULTILINESTRING' THEN ST_Length(t.geom) >= greatest(1, $9 / 2)
+	WHEN 'POLYGON' THEN ST_Area(t.geom) >= greatest(1, $9 * $9 / 4)
+	WHEN 'MULTIPOLYGON' THEN ST_Area(t.geom) >= greatest(1, $9 * $9 / 4)
+	ELSE t.geom IS NOT NULL END
+GROUP BY t.layer`
+
+// Tile builds a tile in the database. A tile over opts.MaxBytes is built
+// again with points thinned on a coarser grid, as the Go encoder does, so
+// no tile grows past the cap.
+func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
+	o := tiles.Resolved(req.Options)
+	var names []string
+	for _, l := range req.Layers {
+		if int(req.Tile.Z) >= l.MinZoom {
+			names = append(names, l.ID)
+		}
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	grid := 0
+	if int(req.Tile.Z) < o.DetailZoom {
+		grid = o.PointGrid
+	}
+	for level := 0; level <= 4; level++ {
+		tile, err := s.tile(ctx, req.Tile, names, o, grid)
+		if err != nil || len(tile) <= o.MaxBytes {
+			return tile, err
+		}
+		grid = max(grid, tiles.DefaultPointGrid) * 2
+	}
+	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
+}
+
+func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
+	rows, err := s.pool.Query(ctx, tileSQL, int(t.Z), int(t.X), int(t.Y),
+		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	byLayer := map[string][]byte{}
+	var layer string
+	var mvt []byte
+	if _, err := pgx.ForEachRow(rows, []any{&layer, &mvt}, func() error {
+		byLayer[layer] = append([]byte(nil), mvt...)
+		return nil
+	}); err != nil {
+		return nil, wrap(ctx, err)
+	}
+	// Layers in the order asked: concatenated MVT layers make one tile.
+	var out []byte
+	for _, name := range names {
+		out = append(out, byLayer[name]...)
+	}
+	return out, nil
+}

@@ -1,0 +1,93 @@
+package postgis_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"planmap/data"
+	"planmap/geo"
+	"planmap/geo/memstore"
+	"planmap/geo/storetest"
+	"planmap/tiles"
+)
+
+// TestTileParity builds the same tiles of the shipped plan in both stores and
+// wants the same layers holding the same features.
+func TestTileParity(t *testing.T) {
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, pg := memstore.New(ds), loaded(t, ds)
+	var layers []geo.TileLayer
+	for _, l := range ds.Layers {
+		layers = append(layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
+	}
+	centre := orb.Bound{Min: orb.Point{114.20, 30.50}, Max: orb.Point{114.40, 30.65}}
+	compared := 0
+	for z := uint32(11); z <= 14; z++ {
+		r := tiles.Covering(centre, z)
+		for tid := range r.All() {
+			if (tid.X+tid.Y)%max(1, uint32(r.Count()/12)) != 0 {
+				continue // a spread of tiles, not all of them
+			}
+			a := tileFeatures(t, mem, tid, layers)
+			b := tileFeatures(t, pg, tid, layers)
+			if diff := substantialDiff(a, b); len(diff) > 0 {
+				t.Errorf("tile %s: features in one store only: %v", tid, diff)
+			}
+			compared++
+		}
+	}
+	if compared < 20 {
+		t.Fatalf("compared only %d tiles", compared)
+	}
+}
+
+// tileFeatures maps "layer/id" to each feature's geometry in a tile.
+func tileFeatures(t *testing.T, s geo.Store, tid tiles.TileID, layers []geo.TileLayer) map[string]orb.Geometry {
+	t.Helper()
+	b, err := s.Tile(context.Background(), geo.TileRequest{Tile: tid, Layers: layers})
+	if err != nil {
+		t.Fatalf("%s: %v", tid, err)
+	}
+	out := map[string]orb.Geometry{}
+	for name, l := range storetest.DecodeTile(t, b) {
+		for _, f := range l.Features {
+			out[fmt.Sprintf("%s/%v", name, f.ID)] = f.Geometry
+		}
+	}
+	return out
+}
+
+// substantialDiff lists the features only one tile holds, leaving out
+// slivers at the size threshold (a few square pixels of polygon, a few
+// pixels of line), which the two stores round differently.
+func substantialDiff(a, b map[string]orb.Geometry) []string {
+	var out []string
+	for _, pair := range [][2]map[string]orb.Geometry{{a, b}, {b, a}} {
+		for k, g := range pair[0] {
+			if _, ok := pair[1][k]; !ok && !sliver(g) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sliver(g orb.Geometry) bool {
+	switch g.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+		return math.Abs(planar.Area(g)) < 64
+	case orb.LineString, orb.MultiLineString:
+		return planar.Length(g) < 16
+	}
+	return false
+}

@@ -1,0 +1,118 @@
+package postgis
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"planmap/geo"
+)
+
+// versionWatch keeps the data version in memory: a dedicated connection
+// LISTENs on planmap_data, where every change announces the new version
+// when it commits. While that connection is down the version is read from
+// the database on every call, so it is never stale, only slower.
+type versionWatch struct {
+	mu      sync.Mutex
+	version string // "" while not listening
+	layers  []geo.Layer
+	layersV string // version the cached layers belong to
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+// watch starts listening in the background until Close.
+func (s *Store) watch(cfg *pgx.ConnConfig) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.versions.stop, s.versions.done = cancel, make(chan struct{})
+	go func() {
+		defer close(s.versions.done)
+		for backoff := 100 * time.Millisecond; ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
+			if s.listen(ctx, cfg) {
+				backoff = 100 * time.Millisecond
+			}
+			s.versions.set("")
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+		}
+	}()
+}
+
+// listen holds one LISTEN connection until it fails; it reports whether it
+// got as far as listening.
+func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return false
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN planmap_data"); err != nil {
+		return false
+	}
+	// Read the version only after LISTEN, so no change can fall between.
+	var v int64
+	if err := conn.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err != nil {
+		return false
+	}
+	s.versions.set(strconv.FormatInt(v, 10))
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return true
+		}
+		s.versions.set(n.Payload)
+	}
+}
+
+func (w *versionWatch) set(v string) {
+	w.mu.Lock()
+	w.version = v
+	w.mu.Unlock()
+}
+
+func (w *versionWatch) get() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.version
+}
+
+func (w *versionWatch) close() {
+	if w.stop != nil {
+		w.stop()
+		<-w.done
+	}
+}
+
+// Version names the data's current state: the database's change counter.
+func (s *Store) Version(ctx context.Context) (string, error) {
+	if v := s.versions.get(); v != "" {
+		return "pg-" + v, nil
+	}
+	var v int64
+	if err := s.pool.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err != nil {
+		return "", wrap(ctx, err)
+	}
+	return "pg-" + strconv.FormatInt(v, 10), nil
+}
+
+// cachedLayers returns the layers computed for this version, if any.
+func (w *versionWatch) cachedLayers(version string) ([]geo.Layer, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.layersV == version && w.layers != nil {
+		return slices.Clone(w.layers), true
+	}
+	return nil, false
+}
+
+func (w *versionWatch) keepLayers(version string, layers []geo.Layer) {
+	w.mu.Lock()
+	w.layers, w.layersV = slices.Clone(layers), version
+	w.mu.Unlock()
+}
