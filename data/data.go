@@ -73,15 +73,12 @@ func Load(fsys fs.FS) (*Dataset, error) {
 // writes as it reads. It reads to the end and reports every problem as an
 // *Invalid; fn's own error stops the scan.
 func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
-	ds := &Dataset{}
-	if err := readJSON(fsys, "layers.json", &ds.Layers); err != nil {
-		return nil, &Invalid{[]geo.Problem{{File: "layers.json", Msg: err.Error()}}}
+	ds, probs := readMeta(fsys)
+	if ds == nil {
+		return nil, &Invalid{probs}
 	}
 	c := newChecker(ds.Layers)
-	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		c.add(geo.Problem{File: "targets.json", Msg: err.Error()})
-	}
-	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
+	c.add(probs...)
 	var fnErr error
 	for _, l := range ds.Layers {
 		file := LayerFile(l.ID)
@@ -99,6 +96,29 @@ func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
 		return nil, &Invalid{Problems: c.probs}
 	}
 	return ds, nil
+}
+
+// Meta reads a dataset's layers and targets, without its features, so that a
+// loader can write them before it streams the features.
+func Meta(fsys fs.FS) (*Dataset, error) {
+	ds, probs := readMeta(fsys)
+	if len(probs) > 0 {
+		return nil, &Invalid{probs}
+	}
+	return ds, nil
+}
+
+func readMeta(fsys fs.FS) (*Dataset, []geo.Problem) {
+	ds := &Dataset{}
+	if err := readJSON(fsys, "layers.json", &ds.Layers); err != nil {
+		return nil, []geo.Problem{{File: "layers.json", Msg: err.Error()}}
+	}
+	var probs []geo.Problem
+	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
+	}
+	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
+	return ds, probs
 }
 
 // LayerFile is the path of a layer's GeoJSON file inside a dataset.

@@ -23,15 +23,12 @@ type TileRequest struct {
 
 // TileFeatureID is a feature's numeric MVT id: the first 52 bits of the MD5
 // of its string id, so that JavaScript numbers hold it exactly and PostGIS
-// computes the same (TileIDSQL). 0 means "no id" in MVT, so it becomes 1.
+// computes the same (features.tile_id). 0 means "no id" in MVT, so it becomes 1.
 func TileFeatureID(id string) uint64 {
 	sum := md5.Sum([]byte(id))
 	v := binary.BigEndian.Uint64(sum[:8]) >> 12
 	return max(v, 1)
 }
-
-// TileIDSQL is TileFeatureID in SQL, for a features table aliased f.
-const TileIDSQL = `greatest(('x' || substr(md5(f.id), 1, 13))::bit(52)::bigint, 1)`
 
 // TileProperties are the properties a tile carries for styling and popups;
 // the long texts stay in the OGC API.

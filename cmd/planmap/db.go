@@ -66,7 +66,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ds, err := dataset(fs.Arg(0))
+	fsys, err := datasetFS(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	sum, err := postgis.Load(ctx, s, ds, progress(stderr, len(ds.Features)))
+	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr))
 	if err != nil {
 		return fmt.Errorf("%w (the database is unchanged)", err)
 	}
@@ -87,7 +87,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 }
 
 // progress draws a bar on a terminal and stays silent elsewhere (CI, pipes).
-func progress(w io.Writer, total int) func(done, total int) {
+func progress(w io.Writer) func(done, total int) {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil
@@ -95,7 +95,7 @@ func progress(w io.Writer, total int) func(done, total int) {
 	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		return nil
 	}
-	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("loading features"),
+	bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("loading features"),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	return func(done, _ int) { _ = bar.Set(done) }
 }

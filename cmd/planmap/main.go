@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -120,15 +121,24 @@ func logger(format string, w io.Writer) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format must be text or json, got %q", format)
 }
 
-// dataset loads the dataset from dir, or the embedded one when dir is empty.
-func dataset(dir string) (*data.Dataset, error) {
+// datasetFS is the dataset directory dir, or the embedded one when dir is empty.
+func datasetFS(dir string) (fs.FS, error) {
 	if dir == "" {
-		return data.Load(data.Embedded())
+		return data.Embedded(), nil
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("dataset %q is not a directory", dir)
 	}
-	return data.Load(data.Dir(dir))
+	return data.Dir(dir), nil
+}
+
+// dataset loads and checks the dataset in dir, or the embedded one.
+func dataset(dir string) (*data.Dataset, error) {
+	fsys, err := datasetFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	return data.Load(fsys)
 }
 
 func check(args []string, stdout io.Writer) error {
@@ -137,12 +147,9 @@ func check(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fsys := data.Embedded()
-	if dir := fs.Arg(0); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return fmt.Errorf("dataset %q is not a directory", dir)
-		}
-		fsys = data.Dir(dir)
+	fsys, err := datasetFS(fs.Arg(0))
+	if err != nil {
+		return err
 	}
 	n := 0
 	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil })

@@ -3,7 +3,9 @@ package postgis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -53,30 +55,65 @@ func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, t
 	if probs := data.Check(ds); len(probs) > 0 {
 		return Summary{}, &data.Invalid{Problems: probs}
 	}
+	each := func(yield func(geo.Feature) error) error {
+		for _, f := range ds.Features {
+			if err := yield(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return loadTx(ctx, s, ds, each, len(ds.Features), progress)
+}
+
+// LoadFS loads a dataset directory as Load does, but streams it: features
+// are read, checked and sent to the database as they come, so parsing and
+// writing overlap and memory stays flat. A problem anywhere in the dataset
+// fails the load with *data.Invalid naming every problem, and the
+// transaction is rolled back: the database is as it was.
+func LoadFS(ctx context.Context, s *Store, fsys fs.FS, progress func(done, total int)) (Summary, error) {
+	meta, err := data.Meta(fsys)
+	if err != nil {
+		return Summary{}, err
+	}
+	each := func(yield func(geo.Feature) error) error {
+		_, err := data.Scan(fsys, yield)
+		return err
+	}
+	return loadTx(ctx, s, meta, each, -1, progress)
+}
+
+// features yields every feature of a dataset, stopping at yield's error.
+type features func(yield func(geo.Feature) error) error
+
+func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, total int, progress func(done, total int)) (Summary, error) {
 	var sum Summary
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		sum, err = load(ctx, tx, ds, progress)
+		sum, err = load(ctx, tx, meta, each, total, progress)
 		return err
 	})
+	if invalid := (*data.Invalid)(nil); errors.As(err, &invalid) {
+		return Summary{}, invalid
+	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("load: %w", wrap(ctx, err))
 	}
 	return sum, nil
 }
 
-func load(ctx context.Context, tx pgx.Tx, ds *data.Dataset, progress func(done, total int)) (Summary, error) {
+func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, progress func(done, total int)) (Summary, error) {
 	stages := []struct {
 		name string
 		run  func() error
 	}{
 		{"begin", func() error { return begin(ctx, tx) }},
-		{"layers", func() error { return upsertLayers(ctx, tx, ds.Layers) }},
-		{"copy", func() error { return copyFeatures(ctx, tx, ds.Features, progress) }},
+		{"layers", func() error { return upsertLayers(ctx, tx, meta.Layers) }},
+		{"copy", func() error { return copyFeatures(ctx, tx, each, total, progress) }},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
 		{"write", func() error { return writeFeatures(ctx, tx) }},
-		{"prune", func() error { return pruneLayers(ctx, tx, ds.Layers) }},
-		{"targets", func() error { return replaceTargets(ctx, tx, ds.Targets) }},
+		{"prune", func() error { return pruneLayers(ctx, tx, meta.Layers) }},
+		{"targets", func() error { return replaceTargets(ctx, tx, meta.Targets) }},
 	}
 	for _, st := range stages {
 		if err := st.run(); err != nil {
@@ -137,27 +174,48 @@ const stagingSQL = `CREATE TEMP TABLE load_features (
 	plan_section text, plan_line int, plan_quote text, district text, accuracy text, source text,
 	updated timestamptz, targets jsonb, extra jsonb, search text, wkb bytea) ON COMMIT DROP`
 
-// copyFeatures streams the features into a temp table with COPY, encoding
-// each row as it goes, so memory stays flat whatever the dataset's size.
-func copyFeatures(ctx context.Context, tx pgx.Tx, fs []geo.Feature, progress func(done, total int)) error {
+// copyFeatures streams the features into a temp table with COPY. They are
+// produced in a goroutine of their own (reading and checking files) while
+// COPY encodes and sends, so the two overlap.
+func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, progress func(done, total int)) error {
 	if err := exec(ctx, tx, stagingSQL); err != nil {
 		return err
 	}
-	i := 0
+	feats := make(chan geo.Feature, 4096)
+	stop := make(chan struct{})
+	defer close(stop)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(feats)
+		errc <- each(func(f geo.Feature) error {
+			select {
+			case feats <- f:
+				return nil
+			case <-stop:
+				return errCopyStopped
+			}
+		})
+	}()
+	done := 0
 	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(fs) {
-			return nil, nil
+		f, ok := <-feats
+		if !ok {
+			if progress != nil {
+				progress(done, max(total, done))
+			}
+			return nil, <-errc
 		}
-		row, err := stagingRow(fs[i])
-		i++
-		if progress != nil && (i%10000 == 0 || i == len(fs)) {
-			progress(i, len(fs))
+		done++
+		if progress != nil && done%10000 == 0 {
+			progress(done, total)
 		}
-		return row, err
+		return stagingRow(f)
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
 	return err
 }
+
+var errCopyStopped = errors.New("copy stopped")
 
 func stagingRow(f geo.Feature) ([]any, error) {
 	targets, err := jsonOrNull(f.Targets == nil, f.Targets)

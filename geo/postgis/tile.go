@@ -11,40 +11,38 @@ import (
 )
 
 // tileSQL builds every requested layer of one tile in one statement, as the
-// Go encoder does: features in the buffered tile, single points thinned to
-// the one with the lowest id per grid cell (below the detail zoom), then
-// ST_AsMVTGeom, lines shorter and polygons smaller than the simplification
-// tolerance dropped after clipping, and one ST_AsMVT per layer.
+// Go encoder does: features in the buffered tile (found through the Web
+// Mercator index), single points thinned to the one with the lowest id per
+// grid cell when thin is set, ST_AsMVTGeom, lines shorter and polygons
+// smaller than the simplification tolerance dropped after clipping, and one
+// ST_AsMVT per layer.
 //
 //	$1 z, $2 x, $3 y, $4 buffer as a fraction of the tile, $5 layers,
-//	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units
-//	(0: none), $9 tolerance in extent units
-const tileSQL = `
+//	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units,
+//	$9 tolerance in extent units
+func tileSQL(thin bool) string {
+	from := `features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q`
+	if thin {
+		from = `(SELECT DISTINCT ON (f.layer, cell) f.*
+			FROM (SELECT f.layer, f.tile_id, f.id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy, f.extra, f.geom_3857,
+				CASE WHEN GeometryType(f.geom_3857) = 'POINT' THEN
+					floor((ST_X(f.geom_3857) - ST_XMin(env.e)) / (env.unit * env.cell))::bigint * 1000000 +
+					floor((ST_YMax(env.e) - ST_Y(f.geom_3857)) / (env.unit * env.cell))::bigint
+				ELSE -f.tile_id END AS cell
+				FROM features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q) f
+			ORDER BY f.layer, cell, f.tile_id) f, env`
+	}
+	return `
 WITH env AS (
-	SELECT ST_TileEnvelope($1, $2, $3) AS e,
-	       ST_Transform(ST_TileEnvelope($1, $2, $3, margin => $4), 4326) AS q,
-	       (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / $6 AS unit
-), src AS (
-	SELECT f.layer, ` + geo.TileIDSQL + ` AS fid, f.id, f.name_zh, f.name_en, f.kind, f.status,
-	       f.accuracy, f.extra->>'color' AS color, ST_Transform(f.geom, 3857) AS g
-	FROM features f, env
-	WHERE f.layer = ANY($5) AND f.geom && env.q
-), kept AS (
-	SELECT DISTINCT ON (layer, cell) layer, fid, id, name_zh, name_en, kind, status, accuracy, color, g
-	FROM (
-		SELECT src.*, CASE WHEN $8 > 0 AND GeometryType(g) = 'POINT' THEN
-			floor((ST_X(g) - ST_XMin(env.e)) / (env.unit * $8))::bigint * 1000000 +
-			floor((ST_YMax(env.e) - ST_Y(g)) / (env.unit * $8))::bigint
-		ELSE -fid END AS cell
-		FROM src, env
-	) s
-	ORDER BY layer, cell, fid
+	SELECT ST_TileEnvelope($1, $2, $3) AS e, ST_TileEnvelope($1, $2, $3, margin => $4) AS q,
+	       (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / $6 AS unit,
+	       $8::float8 AS cell
 )
 SELECT t.layer, ST_AsMVT(t, t.layer, $6::int, 'geom', 'fid')
 FROM (
-	SELECT k.layer, k.fid, k.id, k.name_zh, k.name_en, k.kind, k.status, k.accuracy, k.color,
-	       ST_AsMVTGeom(k.g, env.e, $6::int, $7::int, true) AS geom
-	FROM kept k, env
+	SELECT f.layer, f.tile_id AS fid, f.id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy,
+	       f.extra->>'color' AS color, ST_AsMVTGeom(f.geom_3857, env.e, $6::int, $7::int, true) AS geom
+	FROM ` + from + `
 ) t
 WHERE CASE GeometryType(t.geom)
 	WHEN 'LINESTRING' THEN ST_Length(t.geom) >= greatest(1, $9 / 2)
@@ -53,6 +51,7 @@ WHERE CASE GeometryType(t.geom)
 	WHEN 'MULTIPOLYGON' THEN ST_Area(t.geom) >= greatest(1, $9 * $9 / 4)
 	ELSE t.geom IS NOT NULL END
 GROUP BY t.layer`
+}
 
 // Tile builds a tile in the database. A tile over opts.MaxBytes is built
 // again with points thinned on a coarser grid, as the Go encoder does, so
@@ -83,7 +82,7 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 }
 
 func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
-	rows, err := s.pool.Query(ctx, tileSQL, int(t.Z), int(t.X), int(t.Y),
+	rows, err := s.pool.Query(ctx, tileSQL(grid > 0), int(t.Z), int(t.X), int(t.Y),
 		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance)
 	if err != nil {
 		return nil, wrap(ctx, err)
