@@ -13,40 +13,14 @@ secs=${1:-20}
 conns=${CONNS:-16}
 work=$(mktemp -d /tmp/planmap-bench.XXXXXX)
 chmod 755 "$work"
-pgbin=/usr/lib/postgresql/15/bin
-port=55432
-pids=()
-cleanup() {
-  for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
-  [ -d "$work/pg" ] && runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/planmap" ./cmd/planmap
-go build -o "$work/loadgen" ./bench/loadgen
+. bench/lib.sh
+build
 "$work/planmap" gen --points 500000 --lines 50000 "$work/synth" >/dev/null
-
-# A throwaway cluster owned by the postgres user.
-install -d -o postgres "$work/pg" "$work/sock"
-runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust -E UTF8 --locale C >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
-  -o "-p $port -k $work/sock -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=512MB -c max_connections=100" start >/dev/null
-db="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+start_postgres
 
 echo "== load 500,000 points and 50,000 lines into PostGIS"
 /usr/bin/time -f "planmap load: %e s wall, %M KB peak RSS" "$work/planmap" load --database-url "$db" "$work/synth" | tail -2
 
-wait_ready() {
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return 0; sleep 0.5; done
-  echo "server on $1 did not become ready"; exit 1
-}
-serve() { # port, cache MB, extra args...
-  local p=$1 mb=$2; shift 2
-  "$work/planmap" serve --addr "127.0.0.1:$p" --tile-cache-mb "$mb" "$@" 2>>"$work/serve.log" &
-  pids+=($!)
-  wait_ready "$p"
-}
 run() { "$work/loadgen" -c "$conns" -d "${secs}s" "$@"; }
 
 echo "== trivial server (fixed 20 KB body): the ceiling"

@@ -30,7 +30,6 @@ func TileFeatureID(id string) uint64 {
 	return max(v, 1)
 }
 
-
 // TileProperties are the properties a tile carries for styling and popups;
 // the long texts stay in the OGC API.
 var TileProperties = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "accuracy", "color"}

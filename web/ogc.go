@@ -236,6 +236,12 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := mux.Vars(r)["feature"]
+	if !geo.ValidID(id) {
+		// No stored feature has such an id (the dataset check enforces the
+		// pattern), so the store is not asked: a NUL or invalid UTF-8 would
+		// be an error in PostgreSQL rather than a 404.
+		return errNotFound(fmt.Sprintf("no feature %q in collection %q", clip(id), l.ID))
+	}
 	f, err := s.store.Feature(r.Context(), l.ID, id)
 	if err != nil {
 		if err == geo.ErrNotFound {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -23,6 +24,7 @@ const (
 	DefaultRadius = 3000.0
 	MaxRadius     = 50000.0
 	MaxValueLen   = 200
+	MaxQueryBytes = 16 << 10 // a whole raw query string
 )
 
 // params reads a request's query strictly: each parameter at most once,
@@ -85,12 +87,17 @@ func (p params) integer(name string, def, lo, hi int, clamp bool) (int, error) {
 		return def, nil
 	}
 	s := p.get(name)
+	// Only plain decimal digits with an optional minus: Atoi would also take
+	// "+5", and "-0" is no count a client means.
+	if !allDigits(strings.TrimPrefix(s, "-")) || (s[0] == '-' && strings.Trim(s[1:], "0") == "") {
+		return 0, errBadParam(fmt.Sprintf("%s must be a whole number, got %q", name, clip(s)))
+	}
 	n, err := strconv.Atoi(s)
-	if err != nil || strings.HasPrefix(s, "+") {
-		if allDigits(s) && clamp {
+	if err != nil {
+		if !strings.HasPrefix(s, "-") && clamp {
 			return hi, nil // a huge but well-formed number: clamp it
 		}
-		return 0, errBadParam(fmt.Sprintf("%s must be a whole number, got %q", name, clip(s)))
+		return 0, errBadParam(fmt.Sprintf("%s must be a whole number between %d and %d, got %q", name, lo, hi, clip(s)))
 	}
 	switch {
 	case n < lo:
@@ -151,6 +158,9 @@ func parseBBox(s string) (*orb.Bound, error) {
 		n[i] = f
 	}
 	if len(n) == 6 {
+		if n[2] > n[5] {
+			return nil, errBadParam("bbox minimum height must not exceed its maximum (minLon,minLat,minH,maxLon,maxLat,maxH)")
+		}
 		n = []float64{n[0], n[1], n[3], n[4]}
 	}
 	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
@@ -204,10 +214,19 @@ func parseDatetime(s string) (*geo.TimeRange, error) {
 
 // instant reads a time or a whole day; a day spans its first to last instant.
 func instant(s string) (time.Time, time.Time, error) {
+	// geo.TimeRange reads a zero time as an open end, so the first instant of
+	// year 1 would silently turn a closed end into an open one: refuse it.
+	early := errBadParam(fmt.Sprintf("datetime %q is too early; give an instant after 0001-01-01T00:00:00Z", clip(s)))
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		if !t.UTC().After(time.Time{}) {
+			return time.Time{}, time.Time{}, early
+		}
 		return t.UTC(), t.UTC(), nil
 	}
 	if d, err := time.Parse("2006-01-02", s); err == nil {
+		if !d.After(time.Time{}) {
+			return time.Time{}, time.Time{}, early
+		}
 		return d, d.Add(24*time.Hour - time.Nanosecond), nil
 	}
 	return time.Time{}, time.Time{}, errBadParam(fmt.Sprintf("datetime %q is not an RFC 3339 date or time (e.g. 2025-12-31 or 2025-12-31T00:00:00Z)", clip(s)))
@@ -226,4 +245,52 @@ func layerList(p params, known map[string]bool) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, nil
+}
+
+// checkRequest refuses what no handler should see: a body on a GET or HEAD
+// (the API reads none, so it is never read and the connection is closed
+// rather than drained) and a query string url.Values would silently
+// truncate — r.URL.Query() drops a pair with a bad escape or a semicolon,
+// which would quietly widen the answer (a dropped bbox returns everything).
+func checkRequest(w http.ResponseWriter, r *http.Request) error {
+	if err := checkBody(w, r); err != nil {
+		return err
+	}
+	return checkQuery(r.URL.RawQuery)
+}
+
+// checkBody refuses a GET or HEAD that carries a body, without reading it.
+func checkBody(w http.ResponseWriter, r *http.Request) error {
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, 0)
+	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (r.ContentLength != 0 || len(r.TransferEncoding) > 0) {
+		w.Header().Set("Connection", "close")
+		return &apiError{http.StatusRequestEntityTooLarge, "PayloadTooLarge", "this API takes no request body; send parameters in the query string"}
+	}
+	return nil
+}
+
+// checkQuery reports the first malformed pair of a raw query string, naming its parameter.
+func checkQuery(raw string) error {
+	if len(raw) > MaxQueryBytes {
+		return errBadParam(fmt.Sprintf("the query string is %d bytes; at most %d are accepted", len(raw), MaxQueryBytes))
+	}
+	for pair := range strings.SplitSeq(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			return errBadParam(fmt.Sprintf("query parameter name %q has an invalid %%-escape", clip(key)))
+		}
+		if strings.Contains(key, ";") {
+			return errBadParam(fmt.Sprintf("parameter %q: separate parameters with &, not ;", clip(name)))
+		}
+		if _, err := url.QueryUnescape(value); err != nil || strings.Contains(value, ";") {
+			return errBadParam(fmt.Sprintf("parameter %q has an invalid %%-escape or a ';' in its value (write ; as %%3B)", clip(name)))
+		}
+	}
+	return nil
 }

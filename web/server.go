@@ -93,14 +93,14 @@ func (s *Server) routes() {
 	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
-	r.Handle("/metrics", s.metricsHandler()).Methods(http.MethodGet)
+	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)
 	s.staticRoutes(r) // the web map: / and /static/… (web/static.go)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errNotFound("no resource at " + r.URL.Path)
+		return errNotFound("no resource at " + clip(r.URL.Path))
 	})
 	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Allow", "GET, HEAD")
-		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", r.Method + " is not allowed here; use GET"}
+		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", clip(r.Method) + " is not allowed here; use GET"}
 	})
 }
 
@@ -121,9 +121,24 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 				s.writeError(w, r, errors.New("panic"))
 			}
 		}()
+		if err := checkRequest(w, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if err := h(w, r.WithContext(ctx)); err != nil {
 			s.writeError(w, r, err)
 		}
+	})
+}
+
+// noBody refuses a request body for a handler outside handle (/metrics).
+func (s *Server) noBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkBody(w, r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }
 

@@ -80,8 +80,9 @@ func loadAssets() map[string]asset {
 
 // staticRoutes serves the web map at / and its files under /static/.
 func (s *Server) staticRoutes(r *mux.Router) {
-	r.Handle("/", http.HandlerFunc(serveAsset)).Methods(http.MethodGet, http.MethodHead)
-	r.PathPrefix("/static/").Handler(http.HandlerFunc(serveAsset)).Methods(http.MethodGet, http.MethodHead)
+	h := s.noBody(http.HandlerFunc(serveAsset)) // a GET with a body is refused, as everywhere else
+	r.Handle("/", h).Methods(http.MethodGet, http.MethodHead)
+	r.PathPrefix("/static/").Handler(h).Methods(http.MethodGet, http.MethodHead)
 }
 
 func serveAsset(w http.ResponseWriter, r *http.Request) {

@@ -391,6 +391,15 @@ func TestErrors(t *testing.T) {
 		{"/api/search?q=" + strings.Repeat("长", 101), 400, "q"},
 		{"/api/search?q=a&limit=x", 400, "limit"},
 		{"/no/such/path", 404, "/no/such/path"},
+		// url.Values would drop these pairs and answer as if bbox were not given.
+		{"/ogc/collections/points/items?bbox=%zz", 400, "bbox"},
+		{"/ogc/collections/points/items?bbox=114,30,115,31;limit=1", 400, "bbox"},
+		{"/ogc/collections/points/items?limit=+5", 400, "limit"},
+		{"/ogc/collections/points/items?offset=-0", 400, "offset"},
+		{"/ogc/collections/points/items?limit=99999999999999999999&offset=99999999999999999999", 400, "offset"},
+		{"/ogc/collections/points/items?bbox=114,30,10,115,31,0", 400, "height"},
+		{"/ogc/collections/points/items?datetime=../0001-01-01T00:00:00Z", 400, "datetime"},
+		{"/ogc/collections/points/items?datetime=0001-01-01T00:00:00Z", 400, "datetime"},
 	}
 	for _, c := range cases {
 		code, h, v := fetch(t, srv.URL+c.path)
@@ -411,6 +420,16 @@ func TestErrors(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 405 {
 		t.Errorf("POST: %d, want 405", resp.StatusCode)
+	}
+	// A GET with a body is refused without reading it.
+	req, _ := http.NewRequest("GET", srv.URL+"/ogc/collections", strings.NewReader(strings.Repeat("x", 100<<10)))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("GET with a body: %d %s, want 413 application/json", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
 

@@ -185,6 +185,10 @@ func gen(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// MaxHeaderBytes bounds a request's line and headers together (the URL
+// included); Go's default is 1 MB, far more than any planmap request needs.
+const MaxHeaderBytes = 64 << 10
+
 func serve(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", env("PLANMAP_ADDR", ":8080"), "listen address (env PLANMAP_ADDR)")
@@ -218,9 +222,7 @@ func serve(args []string, stderr io.Writer) error {
 	opts := web.Options{Log: log, Attribution: data.Attribution(), TileCacheBytes: int64(*cacheMB) << 20,
 		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
 		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
-	srv := &http.Server{Handler: web.New(store, opts),
-		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := httpServer(web.New(store, opts))
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc)
 	return serveUntilSignal(srv, ln, log)
 }
@@ -240,6 +242,15 @@ func openStore(db *dbFlags, dir string, migrate bool) (geo.Store, string, error)
 		return nil, "", err
 	}
 	return memstore.New(ds), fmt.Sprintf("embedded (%d layers, %d features)", len(ds.Layers), len(ds.Features)), nil
+}
+
+// httpServer bounds every phase of a connection: a slow or endless client
+// is cut off rather than holding a goroutine and a socket.
+func httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: MaxHeaderBytes}
 }
 
 // displayAddr is an address a person can open in a browser.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,5 +47,35 @@ func TestCheckBroken(t *testing.T) {
 	}
 	if code := run([]string{"check", filepath.Join(dir, "missing")}, &out, &errb); code == 0 {
 		t.Error("check of a missing directory passed")
+	}
+}
+
+// TestHTTPServerBounds checks the server refuses oversized headers and has every timeout set.
+func TestHTTPServerBounds(t *testing.T) {
+	srv := httpServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+		t.Errorf("a timeout is unset: %+v", srv)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	get := func(header string) int {
+		req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/", nil)
+		req.Header.Set("X-Big", header)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(strings.Repeat("a", 1000)); code != 200 {
+		t.Errorf("small header: %d", code)
+	}
+	if code := get(strings.Repeat("a", 2*MaxHeaderBytes)); code != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("%d-byte header: %d, want 431", 2*MaxHeaderBytes, code)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,14 @@ import (
 	"planmap/web"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain lets the test binary act as planmap itself (PLANMAP_TEST_MAIN=1),
+// so a test can kill a real load process half-way.
+func TestMain(m *testing.M) {
+	if os.Getenv("PLANMAP_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	pgtest.Main(m)
+}
 
 // copyDataset writes the embedded dataset to a directory, to break a copy of it.
 func copyDataset(t *testing.T) string {
@@ -133,4 +141,79 @@ func TestServeRecovers(t *testing.T) {
 	if code, _ := status("/ogc/collections/metro-stations/items?limit=5"); code != 200 {
 		t.Errorf("items after recovery: %d", code)
 	}
+}
+
+// TestLoadKilled kills a load process half-way through a large load and
+// wants the database exactly as it was before.
+func TestLoadKilled(t *testing.T) {
+	url := pgtest.URL(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+		t.Fatalf("load: %s", errb.String())
+	}
+	before := checksum(t, url)
+	dir := t.TempDir()
+	if code := run([]string{"gen", "--points", "300000", "--lines", "0", dir}, &out, &errb); code != 0 {
+		t.Fatal(errb.String())
+	}
+	cmd := exec.Command(os.Args[0], "load", "--database-url", url, dir)
+	cmd.Env = append(os.Environ(), "PLANMAP_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once the database has seen the load begin.
+	deadline := time.Now().Add(30 * time.Second)
+	for !loadRunning(t, url) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the load never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Kill()
+	err := cmd.Wait()
+	if err == nil {
+		t.Fatal("the load finished before it could be killed; give it more data")
+	}
+	// The server notices the dead client and rolls back; wait for that.
+	for loadRunning(t, url) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if after := checksum(t, url); after != before {
+		t.Errorf("the database changed: %s before, %s after", before, after)
+	}
+}
+
+// loadRunning reports whether another session is inside a load (it holds the load lock).
+func loadRunning(t *testing.T, url string) bool {
+	s, err := postgis.Open(context.Background(), url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	err = s.Pool().QueryRow(context.Background(),
+		"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND query ILIKE '%load_features%'").Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+func checksum(t *testing.T, url string) string {
+	s, err := postgis.Open(context.Background(), url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var sum string
+	err = s.Pool().QueryRow(context.Background(), `SELECT
+		(SELECT md5(coalesce(string_agg(f::text, ',' ORDER BY id), '')) FROM features f) || '/' ||
+		(SELECT count(*) FROM layers) || '/' || (SELECT count(*) FROM targets) || '/' ||
+		(SELECT count(*) FROM feature_history)`).Scan(&sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
 }

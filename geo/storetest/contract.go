@@ -151,6 +151,9 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		{"bbox between a multiline's parts", LayerLines, geo.Query{BBox: box(114.2, 30.2, 114.4, 30.3)}},
 		{"bbox inside a polygon", LayerAreas, geo.Query{BBox: box(114.39, 30.49, 114.40, 30.50)}},
 		{"bbox inside a hole", LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}},
+		// OGC clients send the world: every feature with a geometry, none without.
+		{"world bbox", LayerPoints, geo.Query{BBox: box(-180, -90, 180, 90)}},
+		{"world bbox with filters", LayerPoints, geo.Query{BBox: box(-180, -90, 180, 90), Props: map[string]string{"kind": "port"}}},
 		{"status", LayerPoints, geo.Query{Props: map[string]string{"status": geo.StatusExisting}}},
 		{"kind and district", LayerPoints, geo.Query{Props: map[string]string{"kind": "pump_station", "district": "洪山区"}}},
 		{"no match", LayerPoints, geo.Query{Props: map[string]string{"kind": "airport"}}},
