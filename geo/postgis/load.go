@@ -99,6 +99,7 @@ func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, to
 	if err != nil {
 		return Summary{}, fmt.Errorf("load: %w", wrap(ctx, err))
 	}
+	s.refresh(ctx)
 	return sum, nil
 }
 
@@ -143,12 +144,21 @@ func begin(ctx context.Context, tx pgx.Tx) error {
 	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)
 }
 
+// upsertLayers writes the layers that are new or differ; an unchanged layer
+// runs no statement, so the data version stays.
 func upsertLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
+	have, err := storedLayers(ctx, tx)
+	if err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
 	for i, l := range layers {
 		style, err := json.Marshal(l.Style)
 		if err != nil {
 			return err
+		}
+		if old, ok := have[l.ID]; ok && old.position == i && sameLayer(old.Layer, l) {
+			continue
 		}
 		b.Queue(`INSERT INTO layers AS l (id, position, title_zh, title_en, description_zh, description_en,
 				theme, geometry_type, sort_order, base, style)
@@ -162,7 +172,42 @@ func upsertLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
 			l.ID, i, l.TitleZH, l.TitleEN, l.DescriptionZH, l.DescriptionEN, l.Theme, l.GeometryType,
 			l.Order, l.Base, style)
 	}
+	if b.Len() == 0 {
+		return nil
+	}
 	return tx.SendBatch(ctx, b).Close()
+}
+
+type storedLayer struct {
+	geo.Layer
+	position int
+}
+
+func storedLayers(ctx context.Context, tx pgx.Tx) (map[string]storedLayer, error) {
+	rows, err := tx.Query(ctx, `SELECT id, position, title_zh, title_en, description_zh, description_en,
+		theme, geometry_type, sort_order, base, style FROM layers`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]storedLayer{}
+	var l storedLayer
+	var style []byte
+	_, err = pgx.ForEachRow(rows, []any{&l.ID, &l.position, &l.TitleZH, &l.TitleEN, &l.DescriptionZH,
+		&l.DescriptionEN, &l.Theme, &l.GeometryType, &l.Order, &l.Base, &style}, func() error {
+		l.Style = geo.Style{}
+		if err := json.Unmarshal(style, &l.Style); err != nil {
+			return err
+		}
+		out[l.ID] = l
+		return nil
+	})
+	return out, err
+}
+
+func sameLayer(a, b geo.Layer) bool {
+	return a.ID == b.ID && a.TitleZH == b.TitleZH && a.TitleEN == b.TitleEN && a.DescriptionZH == b.DescriptionZH &&
+		a.DescriptionEN == b.DescriptionEN && a.Theme == b.Theme && a.GeometryType == b.GeometryType &&
+		a.Order == b.Order && a.Base == b.Base && a.Style == b.Style
 }
 
 // stagingCols are the columns of load_features, filled by COPY.
@@ -264,34 +309,55 @@ CREATE TEMP TABLE load_diff ON COMMIT DROP AS
 	FROM load_features n FULL JOIN features f ON f.id = n.id;
 ANALYZE load_diff`
 
-// writeSQL applies the diff; the history triggers keep the old rows.
-const writeSQL = `
-DELETE FROM features f USING load_diff d WHERE d.id = f.id AND d.op = 'remove';
-UPDATE features f SET layer = n.layer, name_zh = n.name_zh, name_en = n.name_en, kind = n.kind,
+// writeSQL applies the diff, one statement per kind of change; the history
+// triggers keep the old rows. A kind with no rows runs no statement, so an
+// unchanged load leaves the data version (and every tile cache) alone.
+var writeSQL = map[string]string{
+	"remove": `DELETE FROM features f USING load_diff d WHERE d.id = f.id AND d.op = 'remove'`,
+	"update": `UPDATE features f SET layer = n.layer, name_zh = n.name_zh, name_en = n.name_en, kind = n.kind,
 	status = n.status, plan_section = n.plan_section, plan_line = n.plan_line, plan_quote = n.plan_quote,
 	district = n.district, accuracy = n.accuracy, source = n.source, updated = n.updated,
 	targets = n.targets, extra = n.extra, search = n.search, geom = ST_GeomFromWKB(n.wkb, 4326)
 FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'update'
-WHERE f.id = n.id;
-INSERT INTO features (id, layer, name_zh, name_en, kind, status, plan_section, plan_line, plan_quote,
+WHERE f.id = n.id`,
+	"insert": `INSERT INTO features (id, layer, name_zh, name_en, kind, status, plan_section, plan_line, plan_quote,
 	district, accuracy, source, updated, targets, extra, search, geom)
 SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.plan_line, n.plan_quote,
 	n.district, n.accuracy, n.source, n.updated, n.targets, n.extra, n.search, ST_GeomFromWKB(n.wkb, 4326)
-FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`,
+}
+
+// applyDiff runs the statements of the kinds of change the diff holds.
+func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int) error {
+	for _, op := range []string{"remove", "update", "insert"} {
+		if ops[op] == 0 {
+			continue
+		}
+		if err := exec(ctx, tx, writeSQL[op]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // writeFeatures applies the diff. When it rewrites much of the table (a
 // first load), the secondary indexes and the foreign key are dropped and made
 // again after, which is several times faster than keeping them up row by
 // row; readers wait for that load's commit.
 func writeFeatures(ctx context.Context, tx pgx.Tx) error {
-	var changed, before int
-	err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE op <> 'same'), count(*) FILTER (WHERE op <> 'insert')
-		FROM load_diff`).Scan(&changed, &before)
+	ops := map[string]int{}
+	rows, err := tx.Query(ctx, "SELECT op, count(*) FROM load_diff GROUP BY op")
 	if err != nil {
 		return err
 	}
+	var op string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&op, &n}, func() error { ops[op] = n; return nil }); err != nil {
+		return err
+	}
+	changed, before := ops["insert"]+ops["update"]+ops["remove"], ops["same"]+ops["update"]+ops["remove"]
 	if changed < bulkRows || changed < before/4 {
-		return exec(ctx, tx, writeSQL)
+		return applyDiff(ctx, tx, ops)
 	}
 	restore, err := dropDerived(ctx, tx)
 	if err != nil {
@@ -300,7 +366,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if err := exec(ctx, tx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return err
 	}
-	if err := exec(ctx, tx, writeSQL); err != nil {
+	if err := applyDiff(ctx, tx, ops); err != nil {
 		return err
 	}
 	for _, sql := range restore {
@@ -355,6 +421,10 @@ func pruneLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
 	ids := make([]string, len(layers))
 	for i, l := range layers {
 		ids[i] = l.ID
+	}
+	var stale bool
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM layers WHERE NOT (id = ANY($1)))", ids).Scan(&stale); err != nil || !stale {
+		return err
 	}
 	return exec(ctx, tx, "DELETE FROM layers WHERE NOT (id = ANY($1))", ids)
 }

@@ -50,12 +50,22 @@ func TestLoadSummary(t *testing.T) {
 		t.Errorf("first load, lines: %+v", got)
 	}
 	before := snapshot(t, s)
+	version, _ := s.Version(context.Background())
 	again := mustLoad(t, s, ds)
 	if got := again.Total(); got != (postgis.Counts{Unchanged: len(ds.Features)}) {
 		t.Errorf("second load: %+v, want all %d unchanged", got, len(ds.Features))
 	}
 	if after := snapshot(t, s); after != before {
 		t.Errorf("loading the same data again changed the database:\n%s\n%s", before, after)
+	}
+	if v, _ := s.Version(context.Background()); v != version {
+		t.Errorf("an unchanged load moved the data version from %s to %s (every tile cache would be dropped)", version, v)
+	}
+	next := storetest.Fixture()
+	next.Features[0].NameEN = "Renamed"
+	mustLoad(t, s, next)
+	if v, _ := s.Version(context.Background()); v == version {
+		t.Errorf("a changed feature left the data version at %s", v)
 	}
 }
 

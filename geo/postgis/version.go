@@ -66,7 +66,28 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 		if err != nil {
 			return true
 		}
-		s.versions.set(n.Payload)
+		if v, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+			s.versions.advance(v)
+		}
+	}
+}
+
+// advance moves a listened version forward only: this process's own writes
+// set it at commit, and their notice may come after later ones.
+func (w *versionWatch) advance(v int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if cur, err := strconv.ParseInt(w.version, 10, 64); err == nil && v > cur {
+		w.version = strconv.FormatInt(v, 10)
+	}
+}
+
+// refresh reads the version after this process changed the data, so its own
+// next request already sees the change.
+func (s *Store) refresh(ctx context.Context) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err == nil {
+		s.versions.advance(v)
 	}
 }
 

@@ -41,9 +41,6 @@ CREATE TABLE features (
 
 CREATE INDEX features_layer_id ON features (layer, id);
 CREATE INDEX features_geom ON features USING gist (geom);
-CREATE INDEX features_status ON features (layer, status);
-CREATE INDEX features_kind ON features (layer, kind);
-CREATE INDEX features_district ON features (layer, district);
 
 -- Every earlier version of a feature, written by trigger so that edits made
 -- outside planmap (psql, QGIS) are kept too.
