@@ -327,13 +327,20 @@ SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.
 FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`,
 }
 
-// applyDiff runs the statements of the kinds of change the diff holds.
-func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int) error {
+// applyDiff runs the statements of the kinds of change the diff holds. A
+// bulk insert writes rows in spatial order (PostGIS sorts geometries along a
+// Hilbert curve), so a tile's features sit together on disk: uncached tiles
+// read a few pages instead of one page per feature.
+func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int, bulk bool) error {
 	for _, op := range []string{"remove", "update", "insert"} {
 		if ops[op] == 0 {
 			continue
 		}
-		if err := exec(ctx, tx, writeSQL[op]); err != nil {
+		sql := writeSQL[op]
+		if bulk && op == "insert" {
+			sql += " ORDER BY ST_GeomFromWKB(n.wkb, 4326)"
+		}
+		if err := exec(ctx, tx, sql); err != nil {
 			return err
 		}
 	}
@@ -357,7 +364,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	}
 	changed, before := ops["insert"]+ops["update"]+ops["remove"], ops["same"]+ops["update"]+ops["remove"]
 	if changed < bulkRows || changed < before/4 {
-		return applyDiff(ctx, tx, ops)
+		return applyDiff(ctx, tx, ops, false)
 	}
 	restore, err := dropDerived(ctx, tx)
 	if err != nil {
@@ -366,7 +373,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if err := exec(ctx, tx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return err
 	}
-	if err := applyDiff(ctx, tx, ops); err != nil {
+	if err := applyDiff(ctx, tx, ops, true); err != nil {
 		return err
 	}
 	for _, sql := range restore {

@@ -60,6 +60,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if timeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(timeout.Milliseconds(), 10)
 	}
+	// planmap's queries are many and short: compiling one with JIT costs more
+	// (50-80 ms for a big tile) than running it, and throughput comes from
+	// concurrent requests, not from workers inside one query.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}

@@ -71,14 +71,27 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	if int(req.Tile.Z) < o.DetailZoom {
 		grid = o.PointGrid
 	}
-	for level := 0; level <= 4; level++ {
+	for try := 0; try < 4; try++ {
 		tile, err := s.tile(ctx, req.Tile, names, o, grid)
 		if err != nil || len(tile) <= o.MaxBytes {
 			return tile, err
 		}
-		grid = max(grid, tiles.DefaultPointGrid) * 2
+		grid = coarser(max(grid, tiles.DefaultPointGrid), len(tile), o.MaxBytes)
 	}
 	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
+}
+
+// coarser is the next thinning grid for a tile of size bytes over max: the
+// points kept shrink with the square of the cell, so jump straight to the
+// power-of-two cell that should fit instead of doubling one query at a time.
+func coarser(grid, size, max int) int {
+	for grid *= 2; size > max; grid *= 2 {
+		size /= 4
+		if size <= max {
+			break
+		}
+	}
+	return grid
 }
 
 func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
