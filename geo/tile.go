@@ -34,6 +34,10 @@ func TileFeatureID(id string) uint64 {
 // the long texts stay in the OGC API.
 var TileProperties = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
 
+// TileLabels are the tile properties dense layers go without
+// (tiles.Options.DenseDrop): the names, used only for labels.
+var TileLabels = []string{"name_zh", "name_en"}
+
 // TileProps returns a feature's tile properties.
 func TileProps(f Feature) map[string]any {
 	p := map[string]any{"id": f.ID, "layer": f.Layer, "name_zh": f.NameZH, "name_en": f.NameEN,

@@ -61,6 +61,14 @@ type Options struct {
 	// DetailZoom is the zoom from which every point is kept (default 14);
 	// clients overzoom the deepest tiles, so these must be complete.
 	DetailZoom int
+	// DenseLayer is the number of features (after thinning) above which a
+	// layer of a tile is dense: its features lose the DenseDrop properties.
+	// Labels of that many features could not be placed anyway, and unique
+	// strings are most of a dense tile's size and encoding time. 0 means
+	// DefaultDenseLayer; negative never drops.
+	DenseLayer int
+	// DenseDrop names the properties dense layers go without (labels).
+	DenseDrop []string
 }
 
 // Defaults of Options.
@@ -71,6 +79,7 @@ const (
 	DefaultMaxBytes    = 500 * 1024
 	DefaultPointGrid   = 16
 	DefaultDetailZoom  = 14
+	DefaultDenseLayer  = 500
 
 	// MaxExtent keeps tile coordinates, buffer included, well inside int32.
 	MaxExtent = 1 << 20
@@ -105,6 +114,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DetailZoom == 0 {
 		o.DetailZoom = DefaultDetailZoom
+	}
+	if o.DenseLayer == 0 {
+		o.DenseLayer = DefaultDenseLayer
 	}
 	return o
 }
@@ -238,7 +250,12 @@ func Gzip(b []byte) []byte {
 	return buf.Bytes()
 }
 
-var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+// Tiles are compressed once and cached; BestSpeed is several times faster
+// than the default level for a few per cent more bytes.
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
 
@@ -499,6 +516,7 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 	for li := range layers {
 		pl := &layers[li]
 		keep := e.thinPoints(pl.feats, grid)
+		dense := o.DenseLayer > 0 && len(o.DenseDrop) > 0 && countKept(pl.feats, keep) > o.DenseLayer
 		e.dirty = false
 		w.beginLayer(pl.name)
 		n := 0
@@ -507,18 +525,22 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 				break
 			}
 			pf := &pl.feats[i]
+			props := pf.props
+			if dense {
+				props = without(props, o.DenseDrop)
+			}
 			var err error
 			if pf.kind == kindPoint {
 				if keep != nil && !keep[i] {
 					continue
 				}
-				err = w.point(pf.id, pf.props, roundPoint(pf.pt))
+				err = w.point(pf.id, props, roundPoint(pf.pt))
 			} else {
 				g := e.finish(pf, tol, lineLimit, areaLimit)
 				if g == nil {
 					continue
 				}
-				err = w.feature(pf.id, pf.props, g)
+				err = w.feature(pf.id, props, g)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("tiles: encoding tile %s, layer %s: %w", e.t, pl.name, err)
@@ -536,6 +558,29 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 		w.endLayer(version, o.Extent)
 	}
 	return w.bytes()
+}
+
+// countKept counts the features thinning leaves.
+func countKept(feats []prepFeature, keep []bool) int {
+	n := 0
+	for i := range feats {
+		if keep == nil || feats[i].kind != kindPoint || keep[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// without is props less the named keys.
+func without(props map[string]any, drop []string) map[string]any {
+	out := make(map[string]any, len(props))
+	for k, v := range props {
+		out[k] = v
+	}
+	for _, k := range drop {
+		delete(out, k)
+	}
+	return out
 }
 
 // thinPoints marks which single-point features survive a grid of cell size

@@ -166,6 +166,9 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 // buildTile asks the store for a tile and keeps it gzipped, as most clients take it.
 func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) ([]byte, error) {
 	req := geo.TileRequest{Tile: t, Options: s.opts.Tiles}
+	if req.Options.DenseDrop == nil {
+		req.Options.DenseDrop = geo.TileLabels
+	}
 	for _, l := range layers {
 		req.Layers = append(req.Layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
 	}

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,7 +20,8 @@ import (
 //
 //	$1 z, $2 x, $3 y, $4 buffer as a fraction of the tile, $5 layers,
 //	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units,
-//	$9 tolerance in extent units
+//	$9 tolerance in extent units, $10 features above which a layer drops
+//	its names (geo.TileLabels; 0: never)
 func tileSQL(thin bool) string {
 	from := `features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q`
 	if thin {
@@ -40,7 +42,10 @@ WITH env AS (
 )
 SELECT t.layer, ST_AsMVT(t, t.layer, $6::int, 'geom', 'fid')
 FROM (
-	SELECT f.layer, f.tile_id AS fid, f.id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy,
+	SELECT f.layer, f.tile_id AS fid, f.id,
+	       CASE WHEN $10 > 0 AND count(*) OVER (PARTITION BY f.layer) > $10 THEN NULL ELSE f.name_zh END AS name_zh,
+	       CASE WHEN $10 > 0 AND count(*) OVER (PARTITION BY f.layer) > $10 THEN NULL ELSE f.name_en END AS name_en,
+	       f.kind, f.status, f.accuracy,
 	       f.extra->>'color' AS color, ST_AsMVTGeom(f.geom_3857, env.e, $6::int, $7::int, true) AS geom
 	FROM ` + from + `
 ) t
@@ -81,6 +86,15 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
 }
 
+// denseLimit is the feature count above which the SQL drops a layer's
+// names, or 0 when the options drop nothing it knows.
+func denseLimit(o tiles.Options) int {
+	if o.DenseLayer <= 0 || !slices.Contains(o.DenseDrop, "name_zh") {
+		return 0
+	}
+	return o.DenseLayer
+}
+
 // coarser is the next thinning grid for a tile of size bytes over max: the
 // points kept shrink with the square of the cell, so jump straight to the
 // power-of-two cell that should fit instead of doubling one query at a time.
@@ -96,7 +110,7 @@ func coarser(grid, size, max int) int {
 
 func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
 	rows, err := s.pool.Query(ctx, tileSQL(grid > 0), int(t.Z), int(t.X), int(t.Y),
-		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance)
+		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance, denseLimit(o))
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}

@@ -87,6 +87,23 @@ func testTiles(ctx context.Context, t *testing.T, s geo.Store) {
 	if wide == nil || len(wide.Features) == 0 || len(wide.Features) >= GridPoints {
 		t.Errorf("z4 tile should keep some but not all of the %d grid points", GridPoints)
 	}
+	// A dense layer loses its labels; a sparse one keeps them.
+	b, err := s.Tile(ctx, geo.TileRequest{Tile: city, Layers: allLayers(nil),
+		Options: tiles.Options{DenseLayer: 10, DenseDrop: geo.TileLabels}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense := DecodeTile(t, b)
+	for _, f := range dense[LayerPoints].Features {
+		if _, ok := f.Properties["name_zh"]; ok || f.Properties["status"] == nil {
+			t.Fatalf("a point of a dense layer keeps its name or lost its status: %v", f.Properties)
+		}
+	}
+	for _, f := range dense[LayerAreas].Features {
+		if f.Properties["name_zh"] == nil {
+			t.Errorf("an area of a sparse layer lost its name: %v", f.Properties)
+		}
+	}
 	// A layer below its minimum zoom is left out.
 	if l := DecodeTile(t, tile(city, allLayers(map[string]int{LayerPoints: 12})))[LayerPoints]; l != nil {
 		t.Errorf("points drawn at z8 despite minzoom 12")
