@@ -246,3 +246,13 @@ func polygonHitsBound(p orb.Polygon, b orb.Bound) bool {
 	// The box lies wholly inside the polygon (and not inside a hole).
 	return planar.PolygonContains(p, b.Center())
 }
+
+// RadiusBound is a lon/lat box that surely holds every point within r metres
+// of c: degrees per metre taken generously, at the box's far latitude.
+// Both stores find nearby candidates through it before measuring.
+func RadiusBound(c orb.Point, r float64) orb.Bound {
+	dLat := r/110574*1.01 + 1e-9
+	lat := math.Min(89, math.Abs(c[1])+dLat)
+	dLon := r/(111320*math.Cos(lat*math.Pi/180))*1.01 + 1e-9
+	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
+}

@@ -55,14 +55,7 @@ func (s *Server) nearby(w http.ResponseWriter, r *http.Request) error {
 	if q.Radius, err = p.number("radius", DefaultRadius, 0, MaxRadius); err != nil {
 		return err
 	}
-	if q.Limit, err = p.integer("limit", DefaultNearby, 1, MaxNearby, true); err != nil {
-		return err
-	}
-	known, err := s.knownLayers(r)
-	if err != nil {
-		return err
-	}
-	if q.Layers, err = layerList(p, known); err != nil {
+	if q.Limit, q.Layers, err = s.limitAndLayers(r, p, DefaultNearby, MaxNearby); err != nil {
 		return err
 	}
 	hits, err := s.store.Nearby(r.Context(), q)
@@ -78,6 +71,20 @@ func (s *Server) nearby(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }
 
+// limitAndLayers reads the limit and layers parameters nearby and search share.
+func (s *Server) limitAndLayers(r *http.Request, p params, def, most int) (int, []string, error) {
+	limit, err := p.integer("limit", def, 1, most, true)
+	if err != nil {
+		return 0, nil, err
+	}
+	known, err := s.knownLayers(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	layers, err := layerList(p, known)
+	return limit, layers, err
+}
+
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	p, err := readParams(r.URL.Query(), "q", "layers", "limit", "f")
 	if err != nil {
@@ -91,14 +98,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return errBadParam("q must be at most 100 characters")
 	}
 	q := geo.SearchQuery{Text: text}
-	if q.Limit, err = p.integer("limit", DefaultSearch, 1, MaxSearch, true); err != nil {
-		return err
-	}
-	known, err := s.knownLayers(r)
-	if err != nil {
-		return err
-	}
-	if q.Layers, err = layerList(p, known); err != nil {
+	if q.Limit, q.Layers, err = s.limitAndLayers(r, p, DefaultSearch, MaxSearch); err != nil {
 		return err
 	}
 	hits, err := s.store.Search(r.Context(), q)

@@ -92,6 +92,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	route  string // the matched route's template, set by nameRoute
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -129,7 +130,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		route := routeName(r, s.router)
+		route := rec.route
+		if route == "" {
+			route = "other"
+		}
 		d := time.Since(start)
 		s.metrics.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
@@ -140,15 +144,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// routeName is the matched route's template, so metrics stay few whatever the URLs.
-func routeName(r *http.Request, router *mux.Router) string {
-	var m mux.RouteMatch
-	if router.Match(r, &m) && m.Route != nil {
-		if t, err := m.Route.GetPathTemplate(); err == nil {
-			return t
+// nameRoute is router middleware: it tells the recorder which route matched,
+// so metrics are labelled by route template without matching twice.
+func nameRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec, ok := w.(*recorder); ok {
+			if route := mux.CurrentRoute(r); route != nil {
+				rec.route, _ = route.GetPathTemplate()
+			}
 		}
-	}
-	return "other"
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) cors(w http.ResponseWriter, r *http.Request) {

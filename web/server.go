@@ -74,6 +74,7 @@ func New(store geo.Store, opts Options) *Server {
 func (s *Server) routes() {
 	r := s.router
 	r.StrictSlash(false)
+	r.Use(nameRoute)
 	get := func(path string, h func(http.ResponseWriter, *http.Request) error) {
 		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}

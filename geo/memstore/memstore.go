@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -180,7 +179,7 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	box := radiusBound(q.Center, q.Radius)
+	box := geo.RadiusBound(q.Center, q.Radius)
 	var out []geo.Near
 	for layer := range s.index {
 		if len(q.Layers) > 0 && !slices.Contains(q.Layers, layer) {
@@ -250,15 +249,6 @@ func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
 
 // Version names the loaded dataset.
 func (s *Store) Version(ctx context.Context) (string, error) { return s.version, nil }
-
-// radiusBound is a lon/lat box that surely holds every point within r metres
-// of c (degrees per metre taken generously, at the box's far latitude).
-func radiusBound(c orb.Point, r float64) orb.Bound {
-	dLat := r/110574*1.01 + 1e-9
-	lat := math.Min(89, math.Abs(c[1])+dLat)
-	dLon := r/(111320*math.Cos(lat*math.Pi/180))*1.01 + 1e-9
-	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
-}
 
 // Search ranks name matches.
 func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -194,7 +193,7 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 		return nil, nil
 	}
 	w := &where{}
-	box := radiusBound(q.Center, q.Radius)
+	box := geo.RadiusBound(q.Center, q.Radius)
 	w.add("f.geom && ST_MakeEnvelope($%d, $%d, $%d, $%d, 4326)", box.Min[0], box.Min[1], box.Max[0], box.Max[1])
 	pt := len(w.args) + 1
 	w.add("ST_DWithin(f.geom::geography, ST_SetSRID(ST_MakePoint($%d, $%d), 4326)::geography, $%d)",
@@ -215,15 +214,6 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 		return n, err
 	})
 	return out, wrap(ctx, err)
-}
-
-// radiusBound is a lon/lat box that surely holds every point within r
-// metres of c: degrees per metre taken generously, at the box's far latitude.
-func radiusBound(c orb.Point, r float64) orb.Bound {
-	dLat := r/110574*1.01 + 1e-9
-	lat := math.Min(89, math.Abs(c[1])+dLat)
-	dLon := r/(111320*math.Cos(lat*math.Pi/180))*1.01 + 1e-9
-	return orb.Bound{Min: orb.Point{c[0] - dLon, c[1] - dLat}, Max: orb.Point{c[0] + dLon, c[1] + dLat}}
 }
 
 // Search ranks name matches as geo.Match does, on the names normalised at
