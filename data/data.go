@@ -55,12 +55,12 @@ func (e *Invalid) Error() string {
 
 // Load reads a dataset and checks it; any problem gives an *Invalid error
 // naming each file and feature, so nothing half-valid is ever served or stored.
-func Load(fsys fs.FS) (*Dataset, error) {
+func Load(fsys fs.FS, opts ...Option) (*Dataset, error) {
 	var feats []geo.Feature
 	ds, err := Scan(fsys, func(f geo.Feature) error {
 		feats = append(feats, f)
 		return nil
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,13 @@ func Load(fsys fs.FS) (*Dataset, error) {
 // by layer, through the checks and then to fn, holding none of them: a loader
 // writes as it reads. It reads to the end and reports every problem as an
 // *Invalid; fn's own error stops the scan.
-func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
+func Scan(fsys fs.FS, fn func(geo.Feature) error, opts ...Option) (*Dataset, error) {
+	var o options
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
 	ds, probs := readMeta(fsys)
 	if ds == nil {
 		return nil, &Invalid{probs}
@@ -83,6 +89,9 @@ func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
 	for _, l := range ds.Layers {
 		file := LayerFile(l.ID)
 		c.add(eachFeature(fsys, file, l.ID, func(f geo.Feature) {
+			if o.toWGS84 != nil && f.Geometry != nil {
+				f.Geometry = o.toWGS84(f.Geometry)
+			}
 			if c.feature(f) && fnErr == nil {
 				fnErr = fn(f)
 			}
@@ -96,6 +105,30 @@ func Scan(fsys fs.FS, fn func(geo.Feature) error) (*Dataset, error) {
 		return nil, &Invalid{Problems: c.probs}
 	}
 	return ds, nil
+}
+
+// Option changes how a dataset is read.
+type Option func(*options) error
+
+type options struct {
+	toWGS84 func(orb.Geometry) orb.Geometry
+}
+
+// SourceCRS says which coordinate system the dataset's geometries are in:
+// "wgs84" (the default) or "gcj02", the offset datum of Chinese web maps,
+// which is converted to WGS84 as features are read, before they are checked.
+func SourceCRS(name string) Option {
+	return func(o *options) error {
+		switch strings.ToLower(name) {
+		case "", "wgs84", "epsg:4326", "crs84":
+			o.toWGS84 = nil
+		case "gcj02", "gcj-02":
+			o.toWGS84 = geo.GCJ02ToWGS84Geometry
+		default:
+			return fmt.Errorf("unknown source CRS %q: use wgs84 or gcj02", name)
+		}
+		return nil
+	}
 }
 
 // Meta reads a dataset's layers and targets, without its features, so that a

@@ -13,6 +13,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"planmap/data"
 	"planmap/geo/postgis"
 )
 
@@ -63,6 +64,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	}
 	var db dbFlags
 	db.register(fs)
+	crs := fs.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr))
+	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), data.SourceCRS(*crs))
 	if err != nil {
 		return fmt.Errorf("%w (the database is unchanged)", err)
 	}

@@ -143,7 +143,11 @@ func dataset(dir string) (*data.Dataset, error) {
 
 func check(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: planmap check [DIR]  (default: the embedded dataset)") }
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: planmap check [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)")
+		fs.PrintDefaults()
+	}
+	crs := fs.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -152,7 +156,7 @@ func check(args []string, stdout io.Writer) error {
 		return err
 	}
 	n := 0
-	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil })
+	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil }, data.SourceCRS(*crs))
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,8 @@ func BenchmarkTile(b *testing.B) {
 				size := 0
 				for b.Loop() {
 					t := tiles.TileID{Z: z, X: r.MinX + uint32(rng.IntN(int(r.MaxX-r.MinX+1))), Y: r.MinY + uint32(rng.IntN(int(r.MaxY-r.MinY+1)))}
-					tile, err := s.Tile(context.Background(), geo.TileRequest{Tile: t, Layers: []geo.TileLayer{{ID: layer}}})
+					tile, err := s.Tile(context.Background(), geo.TileRequest{Tile: t, Layers: []geo.TileLayer{{ID: layer}},
+						Options: tiles.Options{DenseDrop: geo.TileLabels}})
 					if err != nil {
 						b.Fatal(err)
 					}

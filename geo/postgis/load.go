@@ -71,13 +71,13 @@ func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, t
 // writing overlap and memory stays flat. A problem anywhere in the dataset
 // fails the load with *data.Invalid naming every problem, and the
 // transaction is rolled back: the database is as it was.
-func LoadFS(ctx context.Context, s *Store, fsys fs.FS, progress func(done, total int)) (Summary, error) {
+func LoadFS(ctx context.Context, s *Store, fsys fs.FS, progress func(done, total int), opts ...data.Option) (Summary, error) {
 	meta, err := data.Meta(fsys)
 	if err != nil {
 		return Summary{}, err
 	}
 	each := func(yield func(geo.Feature) error) error {
-		_, err := data.Scan(fsys, yield)
+		_, err := data.Scan(fsys, yield, opts...)
 		return err
 	}
 	return loadTx(ctx, s, meta, each, -1, progress)
