@@ -13,7 +13,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"planmap/data"
 	"planmap/geo/postgis"
 )
 
@@ -59,16 +58,17 @@ func migrate(args []string, stdout io.Writer) error {
 func load(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: planmap load [--database-url URL] [DIR]  (default: the embedded dataset)")
+		fmt.Fprintln(fs.Output(), "usage: planmap load [--database-url URL] [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)")
 		fs.PrintDefaults()
 	}
 	var db dbFlags
 	db.register(fs)
-	crs := fs.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
+	var src datasetFlags
+	src.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fsys, err := datasetFS(fs.Arg(0))
+	fsys, crs, err := src.open(fs)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), data.SourceCRS(*crs))
+	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), crs)
 	if err != nil {
 		return fmt.Errorf("%w (the database is unchanged)", err)
 	}

@@ -132,6 +132,20 @@ func datasetFS(dir string) (fs.FS, error) {
 	return data.Dir(dir), nil
 }
 
+// datasetFlags is how check and load name a dataset: a directory argument
+// (none: the embedded dataset) and the coordinate system of its geometries.
+type datasetFlags struct{ crs string }
+
+func (d *datasetFlags) register(f *flag.FlagSet) {
+	f.StringVar(&d.crs, "source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
+}
+
+// open is the dataset of the parsed flag set's first argument.
+func (d *datasetFlags) open(f *flag.FlagSet) (fs.FS, data.Option, error) {
+	fsys, err := datasetFS(f.Arg(0))
+	return fsys, data.SourceCRS(d.crs), err
+}
+
 // dataset loads and checks the dataset in dir, or the embedded one.
 func dataset(dir string) (*data.Dataset, error) {
 	fsys, err := datasetFS(dir)
@@ -147,16 +161,17 @@ func check(args []string, stdout io.Writer) error {
 		fmt.Fprintln(fs.Output(), "usage: planmap check [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)")
 		fs.PrintDefaults()
 	}
-	crs := fs.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
+	var src datasetFlags
+	src.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fsys, err := datasetFS(fs.Arg(0))
+	fsys, crs, err := src.open(fs)
 	if err != nil {
 		return err
 	}
 	n := 0
-	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil }, data.SourceCRS(*crs))
+	ds, err := data.Scan(fsys, func(geo.Feature) error { n++; return nil }, crs)
 	if err != nil {
 		return err
 	}

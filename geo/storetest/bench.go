@@ -1,0 +1,39 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"planmap/data/synth"
+	"planmap/geo"
+	"planmap/tiles"
+)
+
+// BenchTiles builds random tiles of a store holding planmap gen's synthetic
+// data (data/synth), at z10, z12 and z14, the same way for every store.
+func BenchTiles(b *testing.B, s geo.Store) {
+	wuhan := orb.Bound{Min: orb.Point{synth.MinLon, synth.MinLat}, Max: orb.Point{synth.MaxLon, synth.MaxLat}}
+	for _, layer := range []string{synth.LayerPoints, synth.LayerLines} {
+		for _, z := range []uint32{10, 12, 14} {
+			r := tiles.Covering(wuhan, z)
+			b.Run(fmt.Sprintf("%s/z%d", layer, z), func(b *testing.B) {
+				rng := rand.New(rand.NewPCG(1, 2))
+				size := 0
+				for b.Loop() {
+					t := tiles.TileID{Z: z, X: r.MinX + uint32(rng.IntN(int(r.MaxX-r.MinX+1))), Y: r.MinY + uint32(rng.IntN(int(r.MaxY-r.MinY+1)))}
+					tile, err := s.Tile(context.Background(), geo.TileRequest{Tile: t, Layers: []geo.TileLayer{{ID: layer}},
+						Options: tiles.Options{DenseDrop: geo.TileLabels}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					size += len(tile)
+				}
+				b.ReportMetric(float64(size)/float64(b.N)/1024, "KB/tile")
+			})
+		}
+	}
+}
