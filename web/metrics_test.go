@@ -1,10 +1,20 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"planmap/geo"
+	"planmap/geo/memstore"
+	"planmap/geo/storetest"
+	"planmap/web"
 )
 
 func TestMetrics(t *testing.T) {
@@ -60,3 +70,30 @@ func TestCORS(t *testing.T) {
 		t.Error("GET lacks Access-Control-Allow-Origin")
 	}
 }
+
+// TestErrorLogCarriesRequestID checks that a failure is logged with the id
+// the client saw in X-Request-Id, and that the client sees no internals.
+func TestErrorLogCarriesRequestID(t *testing.T) {
+	var logs bytes.Buffer
+	store := failing{memstore.New(storetest.Fixture())}
+	srv := httptest.NewServer(web.New(store, web.Options{Log: slog.New(slog.NewJSONHandler(&logs, nil))}))
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/ogc/collections", nil)
+	req.Header.Set("X-Request-Id", "trace-42")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || strings.Contains(string(body), "disk on fire") {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	if !strings.Contains(logs.String(), `"id":"trace-42"`) || !strings.Contains(logs.String(), "disk on fire") {
+		t.Errorf("log lacks the request id or the cause: %s", logs.String())
+	}
+}
+
+type failing struct{ geo.Store }
+
+func (failing) Layers(context.Context) ([]geo.Layer, error) { return nil, errors.New("disk on fire") }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -120,6 +121,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 		s.cors(w, r)
 		rec := &recorder{ResponseWriter: w}
 		if r.Method == http.MethodOptions {
@@ -172,6 +174,14 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 		h.Set("Access-Control-Max-Age", "86400")
 	}
 	h.Set("Access-Control-Expose-Headers", "ETag, Content-Crs, X-Request-Id")
+}
+
+type requestIDKey struct{}
+
+// requestID is the id observe gave the request, for log lines.
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
 }
 
 func validRequestID(id string) bool {

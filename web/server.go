@@ -118,7 +118,7 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 		defer cancel()
 		defer func() {
 			if v := recover(); v != nil {
-				s.opts.Log.Error("panic", "path", r.URL.Path, "panic", v)
+				s.opts.Log.Error("panic", "id", requestID(r), "path", r.URL.Path, "panic", v)
 				s.writeError(w, r, errors.New("panic"))
 			}
 		}()
@@ -172,7 +172,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.Canceled):
 		return // the client went away
 	default:
-		s.opts.Log.Error("request failed", "path", r.URL.Path, "err", err)
+		s.opts.Log.Error("request failed", "id", requestID(r), "path", r.URL.Path, "err", err)
 		ae = &apiError{http.StatusInternalServerError, "InternalError", "internal error"}
 	}
 	w.Header().Del("ETag")
