@@ -58,7 +58,8 @@ type Options struct {
 	// features in and neighbouring tiles agree (default 16). Negative disables
 	// thinning unless needed to meet MaxBytes.
 	PointGrid int
-	// DetailZoom is the zoom from which every point is kept (default 14);
+	// DetailZoom is the zoom from which every point is kept (default 12, where
+	// a 16-pixel cell is under 40 m and thinning costs more than it removes);
 	// clients overzoom the deepest tiles, so these must be complete.
 	DetailZoom int
 	// DenseLayer is the number of features (after thinning) above which a
@@ -78,7 +79,7 @@ const (
 	DefaultMaxFeatures = 20000
 	DefaultMaxBytes    = 500 * 1024
 	DefaultPointGrid   = 16
-	DefaultDetailZoom  = 14
+	DefaultDetailZoom  = 12
 	DefaultDenseLayer  = 500
 
 	// MaxExtent keeps tile coordinates, buffer included, well inside int32.

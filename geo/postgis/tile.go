@@ -74,7 +74,10 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	}
 	grid := 0
 	if int(req.Tile.Z) < o.DetailZoom {
-		grid = o.PointGrid
+		var err error
+		if grid, err = s.startGrid(ctx, req.Tile, names, o); err != nil {
+			return nil, err
+		}
 	}
 	for try := 0; try < 4; try++ {
 		tile, err := s.tile(ctx, req.Tile, names, o, grid)
@@ -84,6 +87,34 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 		grid = coarser(max(grid, tiles.DefaultPointGrid), len(tile), o.MaxBytes)
 	}
 	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
+}
+
+// bytesPerPoint is about what a thinned point of a dense layer costs in a
+// tile: its geometry, numeric and string ids and a few short properties.
+const bytesPerPoint = 40
+
+// startGrid picks the thinning grid of an overview tile from a count of its
+// candidates (from the index alone, far cheaper than building the tile): the
+// configured grid when the points kept would fit, else the coarser cell that
+// should, so that a dense tile is built once rather than thinned again.
+func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o tiles.Options) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM features
+		WHERE layer = ANY($4) AND geom_3857 && ST_TileEnvelope($1, $2, $3, margin => $5)`,
+		int(t.Z), int(t.X), int(t.Y), names, float64(o.Buffer)/float64(o.Extent)).Scan(&n)
+	if err != nil {
+		return 0, wrap(ctx, err)
+	}
+	grid := o.PointGrid
+	if grid <= 0 {
+		return grid, nil
+	}
+	span := float64(o.Extent) + 2*float64(o.Buffer)
+	budget := float64(o.MaxBytes) * 0.8 / bytesPerPoint
+	for cells := (span / float64(grid)) * (span / float64(grid)); min(float64(n), cells) > budget; cells /= 4 {
+		grid *= 2
+	}
+	return grid, nil
 }
 
 // denseLimit is the feature count above which the SQL drops a layer's
