@@ -22,7 +22,13 @@ import (
 //	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units,
 //	$9 tolerance in extent units, $10 features above which a layer drops
 //	its names (geo.TileLabels; 0: never)
-func tileSQL(thin bool) string {
+// With one layer, the labels rule counts the whole result and needs no sort
+// by layer.
+func tileSQL(thin, oneLayer bool) string {
+	window := "count(*) OVER (PARTITION BY f.layer)"
+	if oneLayer {
+		window = "count(*) OVER ()"
+	}
 	from := `features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q`
 	if thin {
 		from = `(SELECT DISTINCT ON (f.layer, cell) f.*
@@ -43,8 +49,8 @@ WITH env AS (
 SELECT t.layer, ST_AsMVT(t, t.layer, $6::int, 'geom', 'fid')
 FROM (
 	SELECT f.layer, f.tile_id AS fid, f.id,
-	       CASE WHEN $10 > 0 AND count(*) OVER (PARTITION BY f.layer) > $10 THEN NULL ELSE f.name_zh END AS name_zh,
-	       CASE WHEN $10 > 0 AND count(*) OVER (PARTITION BY f.layer) > $10 THEN NULL ELSE f.name_en END AS name_en,
+	       CASE WHEN $10 > 0 AND ` + window + ` > $10 THEN NULL ELSE f.name_zh END AS name_zh,
+	       CASE WHEN $10 > 0 AND ` + window + ` > $10 THEN NULL ELSE f.name_en END AS name_en,
 	       f.kind, f.status, f.accuracy,
 	       f.extra->>'color' AS color, ST_AsMVTGeom(f.geom_3857, env.e, $6::int, $7::int, true) AS geom
 	FROM ` + from + `
@@ -140,7 +146,7 @@ func coarser(grid, size, max int) int {
 }
 
 func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
-	rows, err := s.pool.Query(ctx, tileSQL(grid > 0), int(t.Z), int(t.X), int(t.Y),
+	rows, err := s.pool.Query(ctx, tileSQL(grid > 0, len(names) == 1), int(t.Z), int(t.X), int(t.Y),
 		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance, denseLimit(o))
 	if err != nil {
 		return nil, wrap(ctx, err)
