@@ -22,6 +22,7 @@ import (
 //	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units,
 //	$9 tolerance in extent units, $10 features above which a layer drops
 //	its names (geo.TileLabels; 0: never)
+//
 // With one layer, the labels rule counts the whole result and needs no sort
 // by layer.
 func tileSQL(thin, oneLayer bool) string {
