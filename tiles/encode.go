@@ -2,13 +2,13 @@ package tiles
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 )
@@ -251,8 +251,10 @@ func Gzip(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// Tiles are compressed once and cached; BestSpeed is several times faster
-// than the default level for a few per cent more bytes.
+// Tiles are compressed once and cached, at BestSpeed, by klauspost/compress:
+// for tiles of a few KB the standard library spends most of its time building
+// Huffman tables (45 % of an uncached z14 tile's server time, profiled), and
+// this implementation is about twice as fast for the same format.
 var gzipPool = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return zw
