@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -21,12 +20,7 @@ func Key(tileset, version string, t TileID) string {
 	b = append(b, 0x1f)
 	b = append(b, version...)
 	b = append(b, 0x1f)
-	b = strconv.AppendUint(b, uint64(t.Z), 10)
-	b = append(b, '/')
-	b = strconv.AppendUint(b, uint64(t.X), 10)
-	b = append(b, '/')
-	b = strconv.AppendUint(b, uint64(t.Y), 10)
-	return string(b)
+	return string(t.appendTo(b))
 }
 
 // entryOverhead approximates the memory an entry costs besides its bytes

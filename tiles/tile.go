@@ -32,14 +32,15 @@ type TileID struct {
 }
 
 // String gives the "z/x/y" form used in tile URLs and logs.
-func (t TileID) String() string {
-	b := make([]byte, 0, 24)
+func (t TileID) String() string { return string(t.appendTo(make([]byte, 0, 24))) }
+
+// appendTo appends "z/x/y" to b without the garbage of fmt.
+func (t TileID) appendTo(b []byte) []byte {
 	b = strconv.AppendUint(b, uint64(t.Z), 10)
 	b = append(b, '/')
 	b = strconv.AppendUint(b, uint64(t.X), 10)
 	b = append(b, '/')
-	b = strconv.AppendUint(b, uint64(t.Y), 10)
-	return string(b)
+	return strconv.AppendUint(b, uint64(t.Y), 10)
 }
 
 // Valid reports whether the tile exists: z ≤ MaxZoom and x, y < 2^z.
