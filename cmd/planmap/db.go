@@ -56,19 +56,8 @@ func migrate(args []string, stdout io.Writer) error {
 
 // load validates a dataset and writes it to PostGIS in one transaction.
 func load(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: planmap load [--database-url URL] [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)")
-		fs.PrintDefaults()
-	}
 	var db dbFlags
-	db.register(fs)
-	var src datasetFlags
-	src.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	fsys, crs, err := src.open(fs)
+	fsys, crs, err := parseDataset("load", "planmap load [--database-url URL] [--source-crs wgs84|gcj02] [DIR]", args, db.register)
 	if err != nil {
 		return err
 	}

@@ -132,18 +132,24 @@ func datasetFS(dir string) (fs.FS, error) {
 	return data.Dir(dir), nil
 }
 
-// datasetFlags is how check and load name a dataset: a directory argument
-// (none: the embedded dataset) and the coordinate system of its geometries.
-type datasetFlags struct{ crs string }
-
-func (d *datasetFlags) register(f *flag.FlagSet) {
-	f.StringVar(&d.crs, "source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
-}
-
-// open is the dataset of the parsed flag set's first argument.
-func (d *datasetFlags) open(f *flag.FlagSet) (fs.FS, data.Option, error) {
+// parseDataset parses the flags of a command that names a dataset — its
+// own, added by register, and --source-crs — and opens the directory given
+// as its argument (none: the embedded dataset).
+func parseDataset(name, usage string, args []string, register func(*flag.FlagSet)) (fs.FS, data.Option, error) {
+	f := flag.NewFlagSet(name, flag.ContinueOnError)
+	f.Usage = func() {
+		fmt.Fprintln(f.Output(), "usage: "+usage+"  (default: the embedded dataset)")
+		f.PrintDefaults()
+	}
+	if register != nil {
+		register(f)
+	}
+	crs := f.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
+	if err := f.Parse(args); err != nil {
+		return nil, nil, err
+	}
 	fsys, err := datasetFS(f.Arg(0))
-	return fsys, data.SourceCRS(d.crs), err
+	return fsys, data.SourceCRS(*crs), err
 }
 
 // dataset loads and checks the dataset in dir, or the embedded one.
@@ -156,17 +162,7 @@ func dataset(dir string) (*data.Dataset, error) {
 }
 
 func check(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: planmap check [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)")
-		fs.PrintDefaults()
-	}
-	var src datasetFlags
-	src.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	fsys, crs, err := src.open(fs)
+	fsys, crs, err := parseDataset("check", "planmap check [--source-crs wgs84|gcj02] [DIR]", args, nil)
 	if err != nil {
 		return err
 	}
