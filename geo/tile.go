@@ -11,6 +11,7 @@ import (
 type TileLayer struct {
 	ID      string
 	MinZoom int
+	Dense   bool // goes without Options.DenseDrop (tiles.Dense)
 }
 
 // TileRequest asks a store for one vector tile of some layers; each becomes
@@ -31,8 +32,8 @@ func TileFeatureID(id string) uint64 {
 }
 
 // TileProperties are the properties a tile carries for styling and popups;
-// the long texts stay in the OGC API.
-var TileProperties = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
+// the long texts stay in the OGC API, and the layer is the MVT layer's name.
+var TileProperties = []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
 
 // TileLabels are the tile properties dense layers go without
 // (tiles.Options.DenseDrop): the names, used only for labels.
@@ -40,7 +41,7 @@ var TileLabels = []string{"name_zh", "name_en"}
 
 // TileProps returns a feature's tile properties.
 func TileProps(f Feature) map[string]any {
-	p := map[string]any{"id": f.ID, "layer": f.Layer, "name_zh": f.NameZH, "name_en": f.NameEN,
+	p := map[string]any{"id": f.ID, "name_zh": f.NameZH, "name_en": f.NameEN,
 		"kind": f.Kind, "status": f.Status, "accuracy": f.Accuracy}
 	if c, ok := f.Extra["color"].(string); ok && c != "" {
 		p["color"] = c

@@ -30,6 +30,9 @@ type Layer struct {
 	// MinZoom skips the layer in tiles shallower than it, so that, say, pump
 	// stations do not crowd a city-wide view.
 	MinZoom int
+	// Dense drops Options.DenseDrop (the labels) from the layer's features
+	// (see Dense).
+	Dense bool
 }
 
 // Options tune the encoder. The zero value gives the defaults noted on each field.
@@ -62,14 +65,26 @@ type Options struct {
 	// a 16-pixel cell is under 40 m and thinning costs more than it removes);
 	// clients overzoom the deepest tiles, so these must be complete.
 	DetailZoom int
-	// DenseLayer is the number of features (after thinning) above which a
-	// layer of a tile is dense: its features lose the DenseDrop properties.
-	// Labels of that many features could not be placed anyway, and unique
-	// strings are most of a dense tile's size and encoding time. 0 means
-	// DefaultDenseLayer; negative never drops.
+	// DenseLayer is the average number of features per tile above which a
+	// layer is dense at a zoom (see Dense): its features lose the DenseDrop
+	// properties. Labels of that many features could not be placed anyway,
+	// and unique strings are most of a dense tile's size and encoding time.
+	// 0 means DefaultDenseLayer; negative never drops.
 	DenseLayer int
 	// DenseDrop names the properties dense layers go without (labels).
 	DenseDrop []string
+}
+
+// Dense reports whether a layer of count features over the lon/lat bound b
+// averages more than o.DenseLayer features per tile at zoom z. The choice is
+// made per layer and zoom, not per tile, so neighbouring tiles agree on
+// labels, and stores need not count a tile's features before building it.
+func Dense(count int, b orb.Bound, z uint32, o Options) bool {
+	o = o.withDefaults()
+	if o.DenseLayer < 0 || count <= o.DenseLayer {
+		return false
+	}
+	return uint64(count) > uint64(o.DenseLayer)*Covering(b, z).Count()
 }
 
 // Defaults of Options.
@@ -145,6 +160,7 @@ type prepFeature struct {
 
 type prepLayer struct {
 	name  string
+	dense bool
 	feats []prepFeature
 	kept  int // features written by the last build, to scale caps down
 }
@@ -190,7 +206,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		if int(t.Z) < l.MinZoom {
 			continue
 		}
-		pl := prepLayer{name: l.Name, feats: make([]prepFeature, 0, len(l.Features))}
+		pl := prepLayer{name: l.Name, dense: l.Dense, feats: make([]prepFeature, 0, len(l.Features))}
 		for i := range l.Features {
 			pl.feats = e.prepare(pl.feats, &l.Features[i])
 		}
@@ -519,7 +535,10 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 	for li := range layers {
 		pl := &layers[li]
 		keep := e.thinPoints(pl.feats, grid)
-		dense := o.DenseLayer > 0 && len(o.DenseDrop) > 0 && countKept(pl.feats, keep) > o.DenseLayer
+		var drop []string
+		if pl.dense {
+			drop = o.DenseDrop
+		}
 		e.dirty = false
 		w.beginLayer(pl.name)
 		n := 0
@@ -528,22 +547,18 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 				break
 			}
 			pf := &pl.feats[i]
-			props := pf.props
-			if dense {
-				props = without(props, o.DenseDrop)
-			}
 			var err error
 			if pf.kind == kindPoint {
 				if keep != nil && !keep[i] {
 					continue
 				}
-				err = w.point(pf.id, props, roundPoint(pf.pt))
+				err = w.point(pf.id, pf.props, drop, roundPoint(pf.pt))
 			} else {
 				g := e.finish(pf, tol, lineLimit, areaLimit)
 				if g == nil {
 					continue
 				}
-				err = w.feature(pf.id, props, g)
+				err = w.feature(pf.id, pf.props, drop, g)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("tiles: encoding tile %s, layer %s: %w", e.t, pl.name, err)
@@ -561,29 +576,6 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 		w.endLayer(version, o.Extent)
 	}
 	return w.bytes()
-}
-
-// countKept counts the features thinning leaves.
-func countKept(feats []prepFeature, keep []bool) int {
-	n := 0
-	for i := range feats {
-		if keep == nil || feats[i].kind != kindPoint || keep[i] {
-			n++
-		}
-	}
-	return n
-}
-
-// without is props less the named keys.
-func without(props map[string]any, drop []string) map[string]any {
-	out := make(map[string]any, len(props))
-	for k, v := range props {
-		out[k] = v
-	}
-	for _, k := range drop {
-		delete(out, k)
-	}
-	return out
 }
 
 // thinPoints marks which single-point features survive a grid of cell size

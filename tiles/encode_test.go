@@ -514,3 +514,28 @@ func TestEncodeExtent(t *testing.T) {
 		t.Errorf("point at %v, want ≈(128,384)", p)
 	}
 }
+
+func TestDense(t *testing.T) {
+	wuhan := orb.Bound{Min: orb.Point{113.68, 29.97}, Max: orb.Point{115.08, 31.37}}
+	cases := []struct {
+		count int
+		z     uint32
+		o     Options
+		want  bool
+	}{
+		{500000, 12, Options{}, true},  // 340 tiles: about 1,470 a tile
+		{500000, 14, Options{}, false}, // 4,875 tiles: about 103 a tile
+		{400, 0, Options{}, false},     // never more than the limit in all
+		{600, 0, Options{}, true},
+		{600, 0, Options{DenseLayer: 1000}, false},
+		{500000, 12, Options{DenseLayer: -1}, false},
+	}
+	for _, c := range cases {
+		if got := Dense(c.count, wuhan, c.z, c.o); got != c.want {
+			t.Errorf("Dense(%d, wuhan, z%d, %+v) = %v, want %v", c.count, c.z, c.o, got, c.want)
+		}
+	}
+	if n := Covering(wuhan, 12).Count(); n != 340 {
+		t.Errorf("wuhan covers %d z12 tiles, want 340", n)
+	}
+}

@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"slices"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
@@ -24,9 +26,10 @@ func (w *tileWriter) endLayer(version, extent uint32) {
 	w.layers = append(w.layers, w.cur)
 }
 
-// feature adds one feature whose geometry is already in integer tile coordinates.
-func (w *tileWriter) feature(id uint64, props map[string]any, g orb.Geometry) error {
-	f := &geojson.Feature{Type: "Feature", Geometry: g, Properties: cleanProps(props)}
+// feature adds one feature whose geometry is already in integer tile
+// coordinates, without the properties named in drop.
+func (w *tileWriter) feature(id uint64, props map[string]any, drop []string, g orb.Geometry) error {
+	f := &geojson.Feature{Type: "Feature", Geometry: g, Properties: cleanProps(props, drop)}
 	if id != 0 {
 		f.ID = id
 	}
@@ -35,8 +38,8 @@ func (w *tileWriter) feature(id uint64, props map[string]any, g orb.Geometry) er
 }
 
 // point adds a single-point feature.
-func (w *tileWriter) point(id uint64, props map[string]any, p orb.Point) error {
-	return w.feature(id, props, p)
+func (w *tileWriter) point(id uint64, props map[string]any, drop []string, p orb.Point) error {
+	return w.feature(id, props, drop, p)
 }
 
 // bytes marshals the tile; nil when no layer has features.
@@ -47,11 +50,12 @@ func (w *tileWriter) bytes() ([]byte, error) {
 	return mvt.Marshal(w.layers)
 }
 
-// cleanProps drops nil values: MVT has no null, and orb would send "null".
-func cleanProps(p map[string]any) geojson.Properties {
+// cleanProps drops nil values (MVT has no null, and orb would send "null")
+// and the keys in drop.
+func cleanProps(p map[string]any, drop []string) geojson.Properties {
 	out := make(geojson.Properties, len(p))
 	for k, v := range p {
-		if v != nil {
+		if v != nil && !slices.Contains(drop, k) {
 			out[k] = v
 		}
 	}

@@ -109,7 +109,7 @@ func layersBound(layers []geo.Layer) (orb.Bound, bool) {
 
 func vectorLayers(layers []geo.Layer) []tiles.VectorLayer {
 	fields := map[string]string{
-		"id": "feature id", "layer": "layer id", "name_zh": "Chinese name", "name_en": "English name",
+		"id": "feature id", "name_zh": "Chinese name", "name_en": "English name",
 		"kind": "kind of element", "status": "existing, under_construction, planned, expansion or upgrade",
 		"accuracy": "surveyed, approximate, schematic, district or unknown", "color": "official colour (metro lines)",
 	}
@@ -170,7 +170,8 @@ func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) 
 		req.Options.DenseDrop = geo.TileLabels
 	}
 	for _, l := range layers {
-		req.Layers = append(req.Layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
+		req.Layers = append(req.Layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom,
+			Dense: tiles.Dense(l.Count, l.Bounds, t.Z, req.Options)})
 	}
 	raw, err := s.store.Tile(r.Context(), req)
 	if err != nil || len(raw) == 0 {

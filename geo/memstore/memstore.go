@@ -220,7 +220,7 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 		if int(req.Tile.Z) < l.MinZoom {
 			continue
 		}
-		tl := tiles.Layer{Name: l.ID}
+		tl := tiles.Layer{Name: l.ID, Dense: l.Dense}
 		s.search(l.ID, b, func(e *entry) { tl.Features = append(tl.Features, e.tile) })
 		if len(tl.Features) > 0 {
 			layers = append(layers, tl)

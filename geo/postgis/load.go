@@ -388,11 +388,12 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 // (a variable so that tests can take the bulk path with small data).
 var bulkRows = 20000
 
-// derivedSQL lists what of features can be dropped and made again from the
-// catalog's own definitions: indexes that back no constraint, and foreign keys.
+// derivedSQL lists what of features (and of tile_features, which triggers
+// fill from it) can be dropped and made again from the catalog's own
+// definitions: indexes that back no constraint, and foreign keys.
 const derivedSQL = `
 SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-FROM pg_index i WHERE i.indrelid = 'features'::regclass
+FROM pg_index i WHERE i.indrelid IN ('features'::regclass, 'tile_features'::regclass)
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 UNION ALL
 SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),

@@ -21,6 +21,7 @@ func snapshot(t *testing.T, s *postgis.Store) string {
 		(SELECT count(*) FROM features), (SELECT count(*) FROM feature_history),
 		(SELECT count(*) FROM layers), (SELECT count(*) FROM targets),
 		(SELECT md5(coalesce(string_agg(f::text, E'\n' ORDER BY id), '')) FROM features f),
+		(SELECT md5(coalesce(string_agg(f::text, E'\n' ORDER BY id), '')) FROM tile_features f),
 		(SELECT md5(coalesce(string_agg(h::text, E'\n' ORDER BY serial), '')) FROM feature_history h),
 		(SELECT md5(coalesce(string_agg(l::text, E'\n' ORDER BY id), '')) FROM layers l),
 		(SELECT md5(coalesce(string_agg(t::text, E'\n' ORDER BY id), '')) FROM targets t))`).Scan(&out)
@@ -201,13 +202,13 @@ func TestQGISViews(t *testing.T) {
 	}
 }
 
-// schema fingerprints the indexes and constraints of features, which a
-// bulk load drops and makes again.
+// schema fingerprints the indexes and constraints of features and
+// tile_features, which a bulk load drops and makes again.
 func schema(t *testing.T, s *postgis.Store) string {
 	t.Helper()
 	var out string
 	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(E'\n',
-		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'features'),
+		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('features', 'tile_features')),
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
 		 FROM pg_constraint WHERE conrelid = 'features'::regclass))`).Scan(&out)
 	if err != nil {
@@ -230,6 +231,7 @@ func TestBulkLoad(t *testing.T) {
 	if got := schema(t, s); got != want {
 		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
 	}
+	inStep(t, s)
 	before := snapshot(t, s)
 	postgis.SetLoadHook(func(stage string) error {
 		if stage == "write" {
@@ -255,6 +257,7 @@ func TestBulkLoad(t *testing.T) {
 	if got := schema(t, s); got != want {
 		t.Errorf("after a bulk update the schema differs")
 	}
+	inStep(t, s)
 }
 
 func TestLoadDropsLayer(t *testing.T) {
@@ -273,5 +276,59 @@ func TestLoadDropsLayer(t *testing.T) {
 	}
 	if _, err := s.Features(context.Background(), storetest.LayerLines, geo.Query{Limit: 1}); !errors.Is(err, geo.ErrNotFound) {
 		t.Errorf("dropped layer: %v, want ErrNotFound", err)
+	}
+}
+
+// inStep fails unless tile_features holds exactly what features say it
+// should: one row per feature with a geometry, the same values.
+func inStep(t *testing.T, s *postgis.Store) {
+	t.Helper()
+	var off, rows int
+	err := s.Pool().QueryRow(context.Background(), `WITH want AS (
+		SELECT f.id, f.layer, tile_id(f.id) AS tile_id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy,
+		       f.extra->>'color' AS color, GeometryType(f.geom) = 'POINT' AS point, ST_Transform(f.geom, 3857) AS geom
+		FROM features f WHERE f.geom IS NOT NULL)
+		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE tile_features) UNION ALL
+			(TABLE tile_features EXCEPT TABLE want)) d), (SELECT count(*) FROM tile_features)`).Scan(&off, &rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off != 0 {
+		t.Errorf("tile_features is out of step with features: %d rows differ (of %d)", off, rows)
+	}
+}
+
+// TestTileFeaturesFollowEdits edits features the way psql or QGIS would and
+// checks that the tiles' own table follows every change.
+func TestTileFeaturesFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	s := loaded(t, storetest.Fixture())
+	inStep(t, s)
+	var n int
+	if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM tile_features").Scan(&n); err != nil || n == 0 {
+		t.Fatalf("tile_features holds %d rows after a load (%v)", n, err)
+	}
+	for _, sql := range []string{
+		"UPDATE features SET status = 'existing', name_en = 'Renamed' WHERE id = 'guanggu-area'",
+		"UPDATE features SET geom = ST_SetSRID(ST_MakePoint(114.4, 30.5), 4326) WHERE id = (SELECT min(id) FROM features WHERE geom IS NULL)",
+		"UPDATE features SET id = id || '-moved' WHERE id = (SELECT min(id) FROM features WHERE GeometryType(geom) = 'POINT')",
+		"UPDATE features SET geom = NULL WHERE id = (SELECT max(id) FROM features WHERE GeometryType(geom) = 'POINT')",
+		"DELETE FROM features WHERE id = (SELECT max(id) FROM features)",
+		"INSERT INTO features (id, layer, updated, geom) SELECT 'added', layer, now(), ST_SetSRID(ST_MakePoint(114.3, 30.6), 4326) FROM features LIMIT 1",
+	} {
+		if _, err := s.Pool().Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		inStep(t, s)
+	}
+	var status string
+	if err := s.Pool().QueryRow(ctx, "SELECT status FROM tile_features WHERE id = 'guanggu-area'").Scan(&status); err != nil || status != "existing" {
+		t.Errorf("an edited status reads %q in tile_features (%v)", status, err)
+	}
+	if _, err := s.Pool().Exec(ctx, "TRUNCATE features CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM tile_features").Scan(&n); err != nil || n != 0 {
+		t.Errorf("tile_features keeps %d rows after features were truncated (%v)", n, err)
 	}
 }

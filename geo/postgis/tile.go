@@ -12,57 +12,57 @@ import (
 )
 
 // tileSQL builds every requested layer of one tile in one statement, as the
-// Go encoder does: features in the buffered tile (found through the Web
+// Go encoder does: features in the buffered tile (tile_features and its Web
 // Mercator index), single points thinned to the one with the lowest id per
 // grid cell when thin is set, ST_AsMVTGeom, lines shorter and polygons
-// smaller than the simplification tolerance dropped after clipping, and one
-// ST_AsMVT per layer.
+// smaller than the simplification tolerance dropped after clipping, dense
+// layers without their names, and one ST_AsMVT per layer.
 //
 //	$1 z, $2 x, $3 y, $4 buffer as a fraction of the tile, $5 layers,
-//	$6 extent, $7 buffer in extent units, $8 thinning cell in extent units,
-//	$9 tolerance in extent units, $10 features above which a layer drops
-//	its names (geo.TileLabels; 0: never)
+//	$6 extent, $7 buffer in extent units, $8 tolerance in extent units,
+//	$9 dense layers (names dropped), and when thin $10 the thinning cell
+//	in extent units
 //
-// With one layer, the labels rule counts the whole result and needs no sort
-// by layer.
+// The statement is prepared once and runs on a generic plan, so the tile's
+// envelope is a sub-select, worked out once per tile rather than once per
+// row. OFFSET 0 keeps the subquery whole: flattened, PostgreSQL would compute
+// ST_AsMVTGeom again for the size filter. Rows whose geometry clips away are
+// NULL, which ST_AsMVT skips. A one-layer tile needs no grouping, whose sort
+// is a good part of a dense tile's time.
 func tileSQL(thin, oneLayer bool) string {
-	window := "count(*) OVER (PARTITION BY f.layer)"
-	if oneLayer {
-		window = "count(*) OVER ()"
-	}
-	from := `features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q`
+	from := `tile_features f WHERE f.layer = ANY($5) AND f.geom && ST_TileEnvelope($1, $2, $3, margin => $4)`
 	if thin {
 		from = `(SELECT DISTINCT ON (f.layer, cell) f.*
-			FROM (SELECT f.layer, f.tile_id, f.id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy, f.extra, f.geom_3857,
-				CASE WHEN GeometryType(f.geom_3857) = 'POINT' THEN
-					floor((ST_X(f.geom_3857) - ST_XMin(env.e)) / (env.unit * env.cell))::bigint * 1000000 +
-					floor((ST_YMax(env.e) - ST_Y(f.geom_3857)) / (env.unit * env.cell))::bigint
+			FROM (SELECT f.*,
+				CASE WHEN f.point THEN
+					floor((ST_X(f.geom) - g.x0) / g.cell)::bigint * 1000000 + floor((g.y0 - ST_Y(f.geom)) / g.cell)::bigint
 				ELSE -f.tile_id END AS cell
-				FROM features f, env WHERE f.layer = ANY($5) AND f.geom_3857 && env.q) f
-			ORDER BY f.layer, cell, f.tile_id) f, env`
+				FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / $6 * $10 AS cell
+					FROM ST_TileEnvelope($1, $2, $3) e OFFSET 0) g
+				WHERE f.layer = ANY($5) AND f.geom && ST_TileEnvelope($1, $2, $3, margin => $4)) f
+			ORDER BY f.layer, cell, f.tile_id) f`
+	}
+	layer, group := `t.layer`, `GROUP BY t.layer`
+	if oneLayer {
+		layer, group = `$5[1]`, ``
 	}
 	return `
-WITH env AS (
-	SELECT ST_TileEnvelope($1, $2, $3) AS e, ST_TileEnvelope($1, $2, $3, margin => $4) AS q,
-	       (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / $6 AS unit,
-	       $8::float8 AS cell
-)
-SELECT t.layer, ST_AsMVT(t, t.layer, $6::int, 'geom', 'fid')
+SELECT ` + layer + `, ST_AsMVT(ROW(t.fid, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy, t.color, t.geom)::mvt_feature,
+	` + layer + `, $6::int, 'geom', 'fid')
 FROM (
 	SELECT f.layer, f.tile_id AS fid, f.id,
-	       CASE WHEN $10 > 0 AND ` + window + ` > $10 THEN NULL ELSE f.name_zh END AS name_zh,
-	       CASE WHEN $10 > 0 AND ` + window + ` > $10 THEN NULL ELSE f.name_en END AS name_en,
-	       f.kind, f.status, f.accuracy,
-	       f.extra->>'color' AS color, ST_AsMVTGeom(f.geom_3857, env.e, $6::int, $7::int, true) AS geom
+	       CASE WHEN f.layer = ANY($9) THEN NULL ELSE f.name_zh END AS name_zh,
+	       CASE WHEN f.layer = ANY($9) THEN NULL ELSE f.name_en END AS name_en,
+	       f.kind, f.status, f.accuracy, f.color,
+	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope($1, $2, $3)::box2d), $6::int, $7::int, true) AS geom
 	FROM ` + from + `
+	OFFSET 0
 ) t
-WHERE CASE GeometryType(t.geom)
-	WHEN 'LINESTRING' THEN ST_Length(t.geom) >= greatest(1, $9 / 2)
-	WHEN 'MULTILINESTRING' THEN ST_Length(t.geom) >= greatest(1, $9 / 2)
-	WHEN 'POLYGON' THEN ST_Area(t.geom) >= greatest(1, $9 * $9 / 4)
-	WHEN 'MULTIPOLYGON' THEN ST_Area(t.geom) >= greatest(1, $9 * $9 / 4)
-	ELSE t.geom IS NOT NULL END
-GROUP BY t.layer`
+WHERE CASE ST_Dimension(t.geom)
+	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, $8 / 2)
+	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, $8 * $8 / 4)
+	ELSE true END
+` + group
 }
 
 // Tile builds a tile in the database. A tile over opts.MaxBytes is built
@@ -70,10 +70,14 @@ GROUP BY t.layer`
 // no tile grows past the cap.
 func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	o := tiles.Resolved(req.Options)
-	var names []string
+	var names, dense []string
+	dropNames := slices.Contains(o.DenseDrop, "name_zh")
 	for _, l := range req.Layers {
 		if int(req.Tile.Z) >= l.MinZoom {
 			names = append(names, l.ID)
+			if l.Dense && dropNames {
+				dense = append(dense, l.ID)
+			}
 		}
 	}
 	if len(names) == 0 {
@@ -87,7 +91,7 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 		}
 	}
 	for try := 0; try < 4; try++ {
-		tile, err := s.tile(ctx, req.Tile, names, o, grid)
+		tile, err := s.tile(ctx, req.Tile, names, dense, o, grid)
 		if err != nil || len(tile) <= o.MaxBytes {
 			return tile, err
 		}
@@ -106,8 +110,8 @@ const bytesPerPoint = 40
 // should, so that a dense tile is built once rather than thinned again.
 func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o tiles.Options) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM features
-		WHERE layer = ANY($4) AND geom_3857 && ST_TileEnvelope($1, $2, $3, margin => $5)`,
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tile_features
+		WHERE layer = ANY($4) AND geom && ST_TileEnvelope($1, $2, $3, margin => $5)`,
 		int(t.Z), int(t.X), int(t.Y), names, float64(o.Buffer)/float64(o.Extent)).Scan(&n)
 	if err != nil {
 		return 0, wrap(ctx, err)
@@ -124,15 +128,6 @@ func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o
 	return grid, nil
 }
 
-// denseLimit is the feature count above which the SQL drops a layer's
-// names, or 0 when the options drop nothing it knows.
-func denseLimit(o tiles.Options) int {
-	if o.DenseLayer <= 0 || !slices.Contains(o.DenseDrop, "name_zh") {
-		return 0
-	}
-	return o.DenseLayer
-}
-
 // coarser is the next thinning grid for a tile of size bytes over max: the
 // points kept shrink with the square of the cell, so jump straight to the
 // power-of-two cell that should fit instead of doubling one query at a time.
@@ -146,9 +141,13 @@ func coarser(grid, size, max int) int {
 	return grid
 }
 
-func (s *Store) tile(ctx context.Context, t tiles.TileID, names []string, o tiles.Options, grid int) ([]byte, error) {
-	rows, err := s.pool.Query(ctx, tileSQL(grid > 0, len(names) == 1), int(t.Z), int(t.X), int(t.Y),
-		float64(o.Buffer)/float64(o.Extent), names, int(o.Extent), o.Buffer, grid, o.Tolerance, denseLimit(o))
+func (s *Store) tile(ctx context.Context, t tiles.TileID, names, dense []string, o tiles.Options, grid int) ([]byte, error) {
+	args := []any{int(t.Z), int(t.X), int(t.Y), float64(o.Buffer) / float64(o.Extent), names,
+		int(o.Extent), o.Buffer, o.Tolerance, dense}
+	if grid > 0 {
+		args = append(args, grid)
+	}
+	rows, err := s.pool.Query(ctx, tileSQL(grid > 0, len(names) == 1), args...)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}

@@ -67,7 +67,7 @@ func testTiles(ctx context.Context, t *testing.T, s geo.Store) {
 	if id, _ := f.ID.(float64); uint64(id) != geo.TileFeatureID("guanggu-area") {
 		t.Errorf("feature id %v, want %d", f.ID, geo.TileFeatureID("guanggu-area"))
 	}
-	for k, want := range map[string]any{"id": "guanggu-area", "name_zh": "光谷副城", "status": geo.StatusPlanned, "layer": LayerAreas, "accuracy": geo.AccuracyApproximate} {
+	for k, want := range map[string]any{"id": "guanggu-area", "name_zh": "光谷副城", "status": geo.StatusPlanned, "accuracy": geo.AccuracyApproximate} {
 		if f.Properties[k] != want {
 			t.Errorf("property %s = %v, want %v", k, f.Properties[k], want)
 		}
@@ -88,8 +88,12 @@ func testTiles(ctx context.Context, t *testing.T, s geo.Store) {
 		t.Errorf("z4 tile should keep some but not all of the %d grid points", GridPoints)
 	}
 	// A dense layer loses its labels; a sparse one keeps them.
-	b, err := s.Tile(ctx, geo.TileRequest{Tile: city, Layers: allLayers(nil),
-		Options: tiles.Options{DenseLayer: 10, DenseDrop: geo.TileLabels}})
+	withDense := allLayers(nil)
+	for i := range withDense {
+		withDense[i].Dense = withDense[i].ID == LayerPoints
+	}
+	b, err := s.Tile(ctx, geo.TileRequest{Tile: city, Layers: withDense,
+		Options: tiles.Options{DenseDrop: geo.TileLabels}})
 	if err != nil {
 		t.Fatal(err)
 	}
