@@ -33,6 +33,7 @@ type Query struct {
 	BBox   *orb.Bound        // intersects, WGS84
 	Time   *TimeRange        // on Updated
 	Props  map[string]string // equality on Filterable properties
+	TileID uint64            // the feature with this MVT id (TileFeatureID); 0: any
 	Limit  int
 	Offset int
 }

@@ -35,9 +35,11 @@ func TileFeatureID(id string) uint64 {
 // the long texts stay in the OGC API, and the layer is the MVT layer's name.
 var TileProperties = []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
 
-// TileLabels are the tile properties dense layers go without
-// (tiles.Options.DenseDrop): the names, used only for labels.
-var TileLabels = []string{"name_zh", "name_en"}
+// TileDenseDrop are the tile properties dense layers go without
+// (tiles.Options.DenseDrop): the names, used only for labels that could not
+// be placed anyway, and the string id, which a map gets from the MVT feature
+// id (OGC items?tile_id=) when a feature is clicked. What styling needs stays.
+var TileDenseDrop = []string{"id", "name_zh", "name_en"}
 
 // TileProps returns a feature's tile properties.
 func TileProps(f Feature) map[string]any {

@@ -135,8 +135,11 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, r, http.StatusOK, typeJSON, collectionJSON(baseURL(r)+"/ogc", l))
 }
 
+// MaxTileID is the largest MVT feature id planmap gives (geo.TileFeatureID: 52 bits).
+const MaxTileID = 1<<52 - 1
+
 // itemParams are the query parameters /items accepts.
-var itemParams = append([]string{"f", "limit", "offset", "bbox", "datetime"}, geo.Filterable...)
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "datetime", "tile_id"}, geo.Filterable...)
 
 // featureCollection is the GeoJSON page OGC API returns.
 type featureCollection struct {
@@ -194,6 +197,11 @@ func itemQuery(p params) (geo.Query, error) {
 			return q, err
 		}
 	}
+	tileID, err := p.integer("tile_id", 0, 1, MaxTileID, false)
+	if err != nil {
+		return q, err
+	}
+	q.TileID = uint64(tileID)
 	for _, name := range geo.Filterable {
 		if p.has(name) {
 			v := p.get(name)

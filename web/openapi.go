@@ -31,6 +31,8 @@ func parameters() obj {
 			obj{"type": "integer", "minimum": 0, "maximum": MaxOffset, "default": 0}),
 		"bbox": param("bbox", "query", "minLon,minLat,maxLon,maxLat (or 6 numbers with heights) in CRS84; features that intersect it.", false,
 			obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}),
+		"tile_id": param("tile_id", "query", "Only the feature with this id in vector tiles (the MVT feature id), as a map asks for a clicked feature.", false,
+			obj{"type": "integer", "minimum": 1, "maximum": MaxTileID}),
 		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end), matched against `updated`.", false,
 			obj{"type": "string"}),
 	}
@@ -48,7 +50,7 @@ func parameters() obj {
 }
 
 func itemsParams() []obj {
-	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("datetime"), ref("f")}
+	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("datetime"), ref("tile_id"), ref("f")}
 	for _, name := range geo.Filterable {
 		out = append(out, ref(name))
 	}

@@ -109,7 +109,8 @@ func layersBound(layers []geo.Layer) (orb.Bound, bool) {
 
 func vectorLayers(layers []geo.Layer) []tiles.VectorLayer {
 	fields := map[string]string{
-		"id": "feature id", "name_zh": "Chinese name", "name_en": "English name",
+		"id":      "feature id (not in a dense layer's tiles: the OGC items?tile_id= parameter finds a feature by its MVT id)",
+		"name_zh": "Chinese name (not in a dense layer's tiles)", "name_en": "English name (not in a dense layer's tiles)",
 		"kind": "kind of element", "status": "existing, under_construction, planned, expansion or upgrade",
 		"accuracy": "surveyed, approximate, schematic, district or unknown", "color": "official colour (metro lines)",
 	}
@@ -167,7 +168,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) ([]byte, error) {
 	req := geo.TileRequest{Tile: t, Options: s.opts.Tiles}
 	if req.Options.DenseDrop == nil {
-		req.Options.DenseDrop = geo.TileLabels
+		req.Options.DenseDrop = geo.TileDenseDrop
 	}
 	for _, l := range layers {
 		req.Layers = append(req.Layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom,

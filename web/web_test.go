@@ -311,6 +311,7 @@ func TestItemsFilters(t *testing.T) {
 		{"datetime=../2026-01-05", 5 + 4}, // five grid points and the four features stamped at the base date
 		{"datetime=2026-01-03", 1},
 		{"datetime=2026-01-03T00:00:00Z", 1},
+		{fmt.Sprintf("tile_id=%d", geo.TileFeatureID("yangluo-port")), 1},
 	}
 	for _, c := range cases {
 		if got := count(c.q); got != c.want || got == 0 {
@@ -368,6 +369,9 @@ func TestErrors(t *testing.T) {
 		{"/ogc/collections/points/items?limit=abc", 400, "limit"},
 		{"/ogc/collections/points/items?limit=1.5", 400, "limit"},
 		{"/ogc/collections/points/items?offset=-1", 400, "offset"},
+		{"/ogc/collections/points/items?tile_id=0", 400, "tile_id"},
+		{"/ogc/collections/points/items?tile_id=abc", 400, "tile_id"},
+		{"/ogc/collections/points/items?tile_id=4503599627370496", 400, "tile_id"},
 		{"/ogc/collections/points/items?limit=1&limit=2", 400, "limit"},
 		{"/ogc/collections/points/items?bbox=1,2,3", 400, "bbox"},
 		{"/ogc/collections/points/items?bbox=a,b,c,d", 400, "bbox"},

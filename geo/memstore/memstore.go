@@ -156,6 +156,9 @@ func matches(f *geo.Feature, q geo.Query) bool {
 	if q.Time != nil && !q.Time.Contains(f.Updated) {
 		return false
 	}
+	if q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID {
+		return false
+	}
 	for k, v := range q.Props {
 		if geo.PropString(*f, k) != v {
 			return false

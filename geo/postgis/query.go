@@ -134,6 +134,9 @@ func featureWhere(layer string, q geo.Query) (string, []any) {
 			w.add("f.updated <= $%d", t.End)
 		}
 	}
+	if q.TileID != 0 {
+		w.add("f.id IN (SELECT t.id FROM tile_features t WHERE t.tile_id = $%d)", int64(q.TileID))
+	}
 	for _, k := range sortedKeys(q.Props) {
 		col, ok := filterColumns[k]
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,17 +12,13 @@ import (
 	"planmap/tiles"
 )
 
-// tileSQL builds every requested layer of one tile in one statement, as the
-// Go encoder does: features in the buffered tile (tile_features and its Web
-// Mercator index), single points thinned to the one with the lowest id per
-// grid cell when thin is set, ST_AsMVTGeom, lines shorter and polygons
-// smaller than the simplification tolerance dropped after clipping, dense
-// layers without their names, and one ST_AsMVT per layer.
-//
-//	$1 z, $2 x, $3 y, $4 buffer as a fraction of the tile, $5 layers,
-//	$6 extent, $7 buffer in extent units, $8 tolerance in extent units,
-//	$9 dense layers (names dropped), and when thin $10 the thinning cell
-//	in extent units
+// tileQuery is the one statement that builds every requested layer of a
+// tile, as the Go encoder does: features in the buffered tile (tile_features
+// and its Web Mercator index), single points thinned to the one with the
+// lowest id per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
+// polygons smaller than the simplification tolerance dropped after
+// clipping, dense layers without the DenseDrop properties, and one ST_AsMVT
+// per layer.
 //
 // The statement is prepared once and runs on a generic plan, so the tile's
 // envelope is a sub-select, worked out once per tile rather than once per
@@ -29,40 +26,79 @@ import (
 // ST_AsMVTGeom again for the size filter. Rows whose geometry clips away are
 // NULL, which ST_AsMVT skips. A one-layer tile needs no grouping, whose sort
 // is a good part of a dense tile's time.
-func tileSQL(thin, oneLayer bool) string {
-	from := `tile_features f WHERE f.layer = ANY($5) AND f.geom && ST_TileEnvelope($1, $2, $3, margin => $4)`
-	if thin {
-		from = `(SELECT DISTINCT ON (f.layer, cell) f.*
+type tileQuery struct {
+	t            tiles.TileID
+	names, dense []string // layers drawn, and those of them that are dense
+	o            tiles.Options
+	grid         int // thinning cell in extent units; 0: no thinning
+	args         []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *tileQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+func (q *tileQuery) sql() string {
+	q.args = nil
+	z, x, y := q.arg(int(q.t.Z)), q.arg(int(q.t.X)), q.arg(int(q.t.Y))
+	extent := q.arg(int(q.o.Extent))
+	tol := q.arg(q.o.Tolerance)
+	found := fmt.Sprintf(`f.layer = ANY(%s) AND f.geom && ST_TileEnvelope(%s, %s, %s, margin => %s)`,
+		q.arg(q.names), z, x, y, q.arg(float64(q.o.Buffer)/float64(q.o.Extent)))
+	from := `tile_features f WHERE ` + found
+	if q.grid > 0 {
+		from = fmt.Sprintf(`(SELECT DISTINCT ON (f.layer, cell) f.*
 			FROM (SELECT f.*,
 				CASE WHEN f.point THEN
 					floor((ST_X(f.geom) - g.x0) / g.cell)::bigint * 1000000 + floor((g.y0 - ST_Y(f.geom)) / g.cell)::bigint
 				ELSE -f.tile_id END AS cell
-				FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / $6 * $10 AS cell
-					FROM ST_TileEnvelope($1, $2, $3) e OFFSET 0) g
-				WHERE f.layer = ANY($5) AND f.geom && ST_TileEnvelope($1, $2, $3, margin => $4)) f
-			ORDER BY f.layer, cell, f.tile_id) f`
+				FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / %s * %s AS cell
+					FROM ST_TileEnvelope(%s, %s, %s) e OFFSET 0) g
+				WHERE %s) f
+			ORDER BY f.layer, cell, f.tile_id) f`, extent, q.arg(q.grid), z, x, y, found)
 	}
 	layer, group := `t.layer`, `GROUP BY t.layer`
-	if oneLayer {
-		layer, group = `$5[1]`, ``
+	if len(q.names) == 1 {
+		layer, group = q.arg(q.names[0]), ``
 	}
-	return `
-SELECT ` + layer + `, ST_AsMVT(ROW(t.fid, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy, t.color, t.geom)::mvt_feature,
-	` + layer + `, $6::int, 'geom', 'fid')
+	return fmt.Sprintf(`
+SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy, t.color, t.geom)::mvt_feature,
+	%[1]s::text, %[2]s::int, 'geom', 'fid')
 FROM (
-	SELECT f.layer, f.tile_id AS fid, f.id,
-	       CASE WHEN f.layer = ANY($9) THEN NULL ELSE f.name_zh END AS name_zh,
-	       CASE WHEN f.layer = ANY($9) THEN NULL ELSE f.name_en END AS name_en,
-	       f.kind, f.status, f.accuracy, f.color,
-	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope($1, $2, $3)::box2d), $6::int, $7::int, true) AS geom
-	FROM ` + from + `
+	SELECT f.layer, f.tile_id AS fid, %[3]s,
+	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
+	FROM %[8]s
 	OFFSET 0
 ) t
 WHERE CASE ST_Dimension(t.geom)
-	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, $8 / 2)
-	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, $8 * $8 / 4)
+	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, %[9]s / 2)
+	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, %[9]s * %[9]s / 4)
 	ELSE true END
-` + group
+%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, tol, group)
+}
+
+// properties selects the tile properties of a row; the DenseDrop ones are
+// NULL in dense layers (ST_AsMVT leaves NULLs out), decided once for the
+// whole statement when all or none of its layers are dense.
+func (q *tileQuery) properties() string {
+	cols := []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
+	someDense := ""
+	for i, c := range cols {
+		switch {
+		case len(q.dense) == 0 || !slices.Contains(q.o.DenseDrop, c):
+			cols[i] = "f." + c
+		case len(q.dense) == len(q.names):
+			cols[i] = "NULL::text AS " + c
+		default:
+			if someDense == "" {
+				someDense = q.arg(q.dense)
+			}
+			cols[i] = fmt.Sprintf("CASE WHEN f.layer = ANY(%s) THEN NULL ELSE f.%s END AS %s", someDense, c, c)
+		}
+	}
+	return strings.Join(cols, ", ")
 }
 
 // Tile builds a tile in the database. A tile over opts.MaxBytes is built
@@ -71,11 +107,10 @@ WHERE CASE ST_Dimension(t.geom)
 func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	o := tiles.Resolved(req.Options)
 	var names, dense []string
-	dropNames := slices.Contains(o.DenseDrop, "name_zh")
 	for _, l := range req.Layers {
 		if int(req.Tile.Z) >= l.MinZoom {
 			names = append(names, l.ID)
-			if l.Dense && dropNames {
+			if l.Dense {
 				dense = append(dense, l.ID)
 			}
 		}
@@ -142,12 +177,8 @@ func coarser(grid, size, max int) int {
 }
 
 func (s *Store) tile(ctx context.Context, t tiles.TileID, names, dense []string, o tiles.Options, grid int) ([]byte, error) {
-	args := []any{int(t.Z), int(t.X), int(t.Y), float64(o.Buffer) / float64(o.Extent), names,
-		int(o.Extent), o.Buffer, o.Tolerance, dense}
-	if grid > 0 {
-		args = append(args, grid)
-	}
-	rows, err := s.pool.Query(ctx, tileSQL(grid > 0, len(names) == 1), args...)
+	q := &tileQuery{t: t, names: names, dense: dense, o: o, grid: grid}
+	rows, err := s.pool.Query(ctx, q.sql(), q.args...)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}

@@ -14,19 +14,28 @@ import (
 )
 
 // BenchTiles builds random tiles of a store holding planmap gen's synthetic
-// data (data/synth), at z10, z12 and z14, the same way for every store.
+// data (data/synth), at z10, z12 and z14, the same way for every store and
+// as the server asks: dense layers go without geo.TileDenseDrop.
 func BenchTiles(b *testing.B, s geo.Store) {
 	wuhan := orb.Bound{Min: orb.Point{synth.MinLon, synth.MinLat}, Max: orb.Point{synth.MaxLon, synth.MaxLat}}
-	for _, layer := range []string{synth.LayerPoints, synth.LayerLines} {
+	layers, err := s.Layers(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := tiles.Options{DenseDrop: geo.TileDenseDrop}
+	for _, l := range layers {
+		if l.ID != synth.LayerPoints && l.ID != synth.LayerLines {
+			continue
+		}
 		for _, z := range []uint32{10, 12, 14} {
 			r := tiles.Covering(wuhan, z)
-			b.Run(fmt.Sprintf("%s/z%d", layer, z), func(b *testing.B) {
+			layer := []geo.TileLayer{{ID: l.ID, Dense: tiles.Dense(l.Count, l.Bounds, z, opts)}}
+			b.Run(fmt.Sprintf("%s/z%d", l.ID, z), func(b *testing.B) {
 				rng := rand.New(rand.NewPCG(1, 2))
 				size := 0
 				for b.Loop() {
 					t := tiles.TileID{Z: z, X: r.MinX + uint32(rng.IntN(int(r.MaxX-r.MinX+1))), Y: r.MinY + uint32(rng.IntN(int(r.MaxY-r.MinY+1)))}
-					tile, err := s.Tile(context.Background(), geo.TileRequest{Tile: t, Layers: []geo.TileLayer{{ID: layer}},
-						Options: tiles.Options{DenseDrop: geo.TileLabels}})
+					tile, err := s.Tile(context.Background(), geo.TileRequest{Tile: t, Layers: layer, Options: opts})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -39,7 +39,7 @@ func expected(ds *data.Dataset, layer string, q geo.Query) []string {
 	var ids []string
 	for _, f := range ds.Features {
 		if f.Layer != layer || (q.BBox != nil && !geo.Intersects(f.Geometry, *q.BBox)) ||
-			(q.Time != nil && !q.Time.Contains(f.Updated)) {
+			(q.Time != nil && !q.Time.Contains(f.Updated)) || (q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID) {
 			continue
 		}
 		ok := true
@@ -159,6 +159,10 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		{"no match", LayerPoints, geo.Query{Props: map[string]string{"kind": "airport"}}},
 		{"time", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 10), End: Base.AddDate(0, 0, 19)}}},
 		{"time open start", LayerPoints, geo.Query{Time: &geo.TimeRange{End: Base.AddDate(0, 0, 5)}}},
+		// A map resolves a clicked tile feature by its MVT id.
+		{"tile id", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}},
+		{"tile id and bbox", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area"), BBox: box(114.39, 30.49, 114.40, 30.50)}},
+		{"tile id of another layer's feature", LayerPoints, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}},
 		{"all together", LayerPoints, geo.Query{BBox: box(114, 30, 115, 31), Props: map[string]string{"status": geo.StatusPlanned},
 			Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 100)}}},
 	}
@@ -174,6 +178,9 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		}
 	}
 	// The brute force itself must see what a person sees.
+	if got := expected(ds, LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}); !equalIDs(got, []string{"guanggu-area"}) {
+		t.Errorf("guanggu-area's tile id matched %v", got)
+	}
 	if got := expected(ds, LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}); len(got) != 0 {
 		t.Errorf("a box inside the donut's hole matched %v", got)
 	}

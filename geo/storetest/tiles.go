@@ -93,14 +93,16 @@ func testTiles(ctx context.Context, t *testing.T, s geo.Store) {
 		withDense[i].Dense = withDense[i].ID == LayerPoints
 	}
 	b, err := s.Tile(ctx, geo.TileRequest{Tile: city, Layers: withDense,
-		Options: tiles.Options{DenseDrop: geo.TileLabels}})
+		Options: tiles.Options{DenseDrop: geo.TileDenseDrop}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dense := DecodeTile(t, b)
 	for _, f := range dense[LayerPoints].Features {
-		if _, ok := f.Properties["name_zh"]; ok || f.Properties["status"] == nil {
-			t.Fatalf("a point of a dense layer keeps its name or lost its status: %v", f.Properties)
+		_, named := f.Properties["name_zh"]
+		_, hasID := f.Properties["id"]
+		if named || hasID || f.Properties["status"] == nil || f.ID == nil {
+			t.Fatalf("a point of a dense layer keeps its name or string id, or lost its status or MVT id: %v %v", f.ID, f.Properties)
 		}
 	}
 	for _, f := range dense[LayerAreas].Features {

@@ -281,7 +281,7 @@ function buildStyle() {
     if (state.tiles) {
         const tj = state.tiles;
         sources.plan = {type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14,
-            attribution: tj.attribution || ATTRIBUTION, promoteId: 'id'};
+            attribution: tj.attribution || ATTRIBUTION};
         if (tj.bounds) sources.plan.bounds = tj.bounds;
     } else {
         // Filled in by loadGeoJSON: the feature id goes into the properties, as in the tiles.
@@ -595,7 +595,7 @@ function wireUI(map) {
         const rank = {Point: 0, LineString: 1, MultiLineString: 1, Polygon: 2, MultiPolygon: 2};
         hits.sort((a, b) => rank[a.geometry.type] - rank[b.geometry.type]);
         const f = hits[0];
-        if (f) openFeature(`${f.properties.layer || f.layer.metadata['planmap:layer']}/${f.properties.id ?? f.id}`);
+        if (f) openTileFeature(f);
     });
     map.on('mousemove', (e) => {
         if (state.nearMode) return;
@@ -606,6 +606,19 @@ function wireUI(map) {
 }
 
 // ---------------------------------------------------------------- feature panel
+
+// openTileFeature opens a clicked map feature. Tiles of a dense layer carry
+// no string id: the feature is found by its MVT id instead.
+async function openTileFeature(f) {
+    const layer = f.properties.layer || f.layer.metadata['planmap:layer'];
+    if (f.properties.id != null) return openFeature(`${layer}/${f.properties.id}`);
+    try {
+        const fc = await getJSON(`/ogc/collections/${encodeURIComponent(layer)}/items?tile_id=${f.id}&limit=1`);
+        if (fc.features.length) openFeature(`${layer}/${fc.features[0].id}`);
+    } catch (err) {
+        console.warn('planmap: cannot find clicked feature', layer, f.id, err.message);
+    }
+}
 
 async function openFeature(ref, {fly = true} = {}) {
     const [layer, id] = ref.split('/');

@@ -88,3 +88,5 @@ SELECT f.id, f.layer, tile_id(f.id), f.name_zh, f.name_en, f.kind, f.status, f.a
 FROM features f WHERE f.geom IS NOT NULL ORDER BY f.geom;
 
 CREATE INDEX tile_features_geom ON tile_features USING gist (geom);
+-- A map resolves a clicked feature of a tile by its MVT id (items?tile_id=).
+CREATE INDEX tile_features_tile_id ON tile_features (tile_id);
