@@ -44,7 +44,7 @@ type Server struct {
 	opts       Options
 	router     *mux.Router
 	cache      *tiles.Cache
-	tileFormat string // encoder settings, part of every tile's ETag
+	tileFormat string // a hash of the encoder settings, part of every tile's ETag
 	metrics    *metrics
 	handler    http.Handler
 }
@@ -64,7 +64,7 @@ func New(store geo.Store, opts Options) *Server {
 		opts.TileCacheControl = "public, max-age=300"
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
-		tileFormat: fmt.Sprintf("%+v", opts.Tiles)}
+		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles))}
 	s.metrics = s.newMetrics()
 	s.routes()
 	s.handler = s.observe(s.router)
@@ -78,6 +78,9 @@ func (s *Server) routes() {
 	get := func(path string, h func(http.ResponseWriter, *http.Request) error) {
 		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}
+	// Tiles first: the router tries routes in order, and tiles are most of
+	// the requests a map makes.
+	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/ogc", s.landing)
 	get("/ogc/", s.landing)
 	get("/ogc/conformance", s.conformance)
@@ -91,7 +94,6 @@ func (s *Server) routes() {
 	get("/api/targets", s.targets)
 	get("/tiles", s.tileList)
 	get("/tiles/{tileset:[a-z0-9-]+}.json", s.tileJSON)
-	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
 	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)
