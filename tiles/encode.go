@@ -87,6 +87,31 @@ func Dense(count int, b orb.Bound, z uint32, o Options) bool {
 	return uint64(count) > uint64(o.DenseLayer)*Covering(b, z).Count()
 }
 
+// bytesPerPoint is about what a thinned point costs in a tile: its geometry,
+// its MVT id and a few short properties.
+const bytesPerPoint = 40
+
+// OverviewGrid is the thinning cell, in extent units, of an overview tile
+// (below DetailZoom) whose buffered area holds candidates features: the
+// configured PointGrid when the points it keeps fit in four fifths of
+// MaxBytes, else the coarser power-of-two cell that should. Counting
+// candidates is cheap (an index or an R-tree), so a dense tile is built once
+// at the right grid rather than thinned again; both stores follow this rule,
+// so they thin a tile alike.
+func OverviewGrid(candidates int, o Options) int {
+	o = o.withDefaults()
+	grid := o.PointGrid
+	if grid <= 0 {
+		return grid
+	}
+	span := float64(o.Extent) + 2*float64(o.Buffer)
+	budget := float64(o.MaxBytes) * 0.8 / bytesPerPoint
+	for cells := (span / float64(grid)) * (span / float64(grid)); min(float64(candidates), cells) > budget; cells /= 4 {
+		grid *= 2
+	}
+	return grid
+}
+
 // Defaults of Options.
 const (
 	DefaultExtent      = 4096
@@ -217,6 +242,13 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 	if len(prepared) == 0 {
 		return nil, nil
 	}
+	if o.PointGrid > 0 && int(t.Z) < o.DetailZoom {
+		n := 0
+		for _, pl := range prepared {
+			n += len(pl.feats)
+		}
+		e.grid = OverviewGrid(n, o)
+	}
 
 	// Fit into MaxBytes: first coarsen simplification and the point grid
 	// (doubling both each round, up to 16×), then also cut feature counts in
@@ -296,6 +328,7 @@ type encoder struct {
 	arena []orb.Point
 	w     tileWriter
 	dirty bool // a polygon in the current layer failed validation
+	grid  int  // the overview thinning cell (OverviewGrid), before coarsening
 }
 
 // release returns the encoder to the pool, dropping scratch space that an
@@ -309,7 +342,7 @@ func (e *encoder) release() {
 }
 
 func (e *encoder) reset(t TileID, o Options) {
-	e.t, e.o = t, o
+	e.t, e.o, e.grid = t, o, 0
 	ext := float64(o.Extent)
 	e.world = ext * float64(uint64(1)<<t.Z)
 	e.ox, e.oy = float64(t.X)*ext, float64(t.Y)*ext
@@ -520,7 +553,7 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 	}
 	grid := 0
 	if o.PointGrid > 0 && int(e.t.Z) < o.DetailZoom {
-		grid = o.PointGrid << level
+		grid = e.grid << level
 	} else if level > 0 {
 		grid = max(o.PointGrid, DefaultPointGrid) << (level - 1)
 	}
@@ -585,8 +618,11 @@ func (e *encoder) thinPoints(feats []prepFeature, grid int) []bool {
 	if grid <= 1 {
 		return nil
 	}
-	span := float64(e.o.Extent) + 2*float64(e.o.Buffer)
-	n := int(math.Ceil(span / float64(grid)))
+	// Cells are counted from the tile's corner, not the buffer's, so that a
+	// cell means the same ground in every tile and in PostGIS's thinning.
+	g := float64(grid)
+	off := int(math.Ceil(float64(e.o.Buffer) / g))
+	n := int(math.Ceil(float64(e.o.Extent)/g)) + 2*off
 	if n <= 0 {
 		return nil
 	}
@@ -607,11 +643,9 @@ func (e *encoder) thinPoints(feats []prepFeature, grid int) []bool {
 		lookup = func(c int) (int32, bool) { v, ok := m[c]; return v, ok }
 		store = func(c int, i int32) { m[c] = i }
 	}
-	g := float64(grid)
-	b := float64(e.o.Buffer)
 	cellOf := func(p orb.Point) int {
-		cx := min(max(int((p[0]+b)/g), 0), n-1)
-		cy := min(max(int((p[1]+b)/g), 0), n-1)
+		cx := min(max(int(math.Floor(p[0]/g))+off, 0), n-1)
+		cy := min(max(int(math.Floor(p[1]/g))+off, 0), n-1)
 		return cy*n + cx
 	}
 	havePoints := false

@@ -539,3 +539,24 @@ func TestDense(t *testing.T) {
 		t.Errorf("wuhan covers %d z12 tiles, want 340", n)
 	}
 }
+
+func TestOverviewGrid(t *testing.T) {
+	cases := []struct {
+		candidates int
+		o          Options
+		want       int
+	}{
+		{100, Options{}, DefaultPointGrid},       // few points: the configured grid
+		{10000, Options{}, DefaultPointGrid},     // just fits the ~10,000-point budget
+		{16000, Options{}, 4 * DefaultPointGrid}, // 17,424 cells at 32 still hold more than fit
+		{1000000, Options{}, 4 * DefaultPointGrid},
+		{1000000, Options{PointGrid: 8}, 64},
+		{1000000, Options{MaxBytes: 100 * 1024}, 128},
+		{1000000, Options{PointGrid: -1}, -1}, // thinning off stays off
+	}
+	for _, c := range cases {
+		if got := OverviewGrid(c.candidates, c.o); got != c.want {
+			t.Errorf("OverviewGrid(%d, %+v) = %d, want %d", c.candidates, c.o, got, c.want)
+		}
+	}
+}

@@ -135,14 +135,9 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
 }
 
-// bytesPerPoint is about what a thinned point of a dense layer costs in a
-// tile: its geometry, numeric and string ids and a few short properties.
-const bytesPerPoint = 40
-
 // startGrid picks the thinning grid of an overview tile from a count of its
-// candidates (from the index alone, far cheaper than building the tile): the
-// configured grid when the points kept would fit, else the coarser cell that
-// should, so that a dense tile is built once rather than thinned again.
+// candidates (from the index alone, far cheaper than building the tile), by
+// the rule the Go encoder follows too (tiles.OverviewGrid).
 func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o tiles.Options) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tile_features
@@ -151,16 +146,7 @@ func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o
 	if err != nil {
 		return 0, wrap(ctx, err)
 	}
-	grid := o.PointGrid
-	if grid <= 0 {
-		return grid, nil
-	}
-	span := float64(o.Extent) + 2*float64(o.Buffer)
-	budget := float64(o.MaxBytes) * 0.8 / bytesPerPoint
-	for cells := (span / float64(grid)) * (span / float64(grid)); min(float64(n), cells) > budget; cells /= 4 {
-		grid *= 2
-	}
-	return grid, nil
+	return tiles.OverviewGrid(n, o), nil
 }
 
 // coarser is the next thinning grid for a tile of size bytes over max: the

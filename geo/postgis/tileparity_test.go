@@ -91,3 +91,26 @@ func sliver(g orb.Geometry) bool {
 	}
 	return false
 }
+
+// TestOverviewParity builds overview tiles of 30,000 points in both stores:
+// too many to keep on the configured grid, so both must pick the same
+// coarser one (tiles.OverviewGrid) and keep the same points.
+func TestOverviewParity(t *testing.T) {
+	ds := synth(30000, 3)
+	mem, pg := memstore.New(ds), loaded(t, ds)
+	var layers []geo.TileLayer
+	for _, l := range ds.Layers {
+		layers = append(layers, geo.TileLayer{ID: l.ID})
+	}
+	for _, tid := range []tiles.TileID{{Z: 8, X: 209, Y: 104}, {Z: 9, X: 418, Y: 209}} {
+		a, b := tileFeatures(t, mem, tid, layers), tileFeatures(t, pg, tid, layers)
+		if len(a) == 0 || len(a) > 15000 {
+			t.Errorf("tile %s keeps %d of the points: not thinned as an overview", tid, len(a))
+		}
+		// A point on a cell's edge may fall either side of it in the two
+		// stores' arithmetic: allow a few in a thousand.
+		if diff := substantialDiff(a, b); len(diff) > len(a)/200 {
+			t.Errorf("tile %s: %d of %d features in one store only: %v", tid, len(diff), len(a), diff[:min(len(diff), 10)])
+		}
+	}
+}
