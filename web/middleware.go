@@ -152,7 +152,11 @@ func nameRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rec, ok := w.(*recorder); ok {
 			if route := mux.CurrentRoute(r); route != nil {
-				rec.route, _ = route.GetPathTemplate()
+				if t, err := route.GetPathTemplate(); err == nil {
+					rec.route = t
+				} else {
+					rec.route = route.GetName() // a route matched by a function (tiles)
+				}
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -78,9 +78,9 @@ func (s *Server) routes() {
 	get := func(path string, h func(http.ResponseWriter, *http.Request) error) {
 		r.Handle(path, s.handle(h)).Methods(http.MethodGet, http.MethodHead)
 	}
-	// Tiles first: the router tries routes in order, and tiles are most of
-	// the requests a map makes.
-	get("/tiles/{tileset:[a-z0-9-]+}/{z}/{x}/{y}.mvt", s.tile)
+	// Tiles first, matched without a regexp: the router tries routes in
+	// order, and tiles are most of the requests a map makes.
+	r.MatcherFunc(matchTile).Methods(http.MethodGet, http.MethodHead).Handler(s.handle(s.tile)).Name(tileRoute)
 	get("/ogc", s.landing)
 	get("/ogc/", s.landing)
 	get("/ogc/conformance", s.conformance)

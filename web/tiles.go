@@ -122,6 +122,38 @@ func vectorLayers(layers []geo.Layer) []tiles.VectorLayer {
 	return out
 }
 
+// tileRoute names the tile route, which matchTile matches.
+const tileRoute = "/tiles/{tileset}/{z}/{x}/{y}.mvt"
+
+// matchTile matches /tiles/{tileset}/{z}/{x}/{y}.mvt (a tileset of a-z, 0-9
+// and -; z, x and y anything but empty or a slash, for the handler to check)
+// and sets those route variables. It does what a path template would, with
+// no regexp to run for every tile.
+func matchTile(r *http.Request, m *mux.RouteMatch) bool {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/tiles/")
+	if !ok {
+		return false
+	}
+	if rest, ok = strings.CutSuffix(rest, ".mvt"); !ok {
+		return false
+	}
+	p := strings.Split(rest, "/")
+	if len(p) != 4 || !tilesetName(p[0]) || p[1] == "" || p[2] == "" || p[3] == "" {
+		return false
+	}
+	m.Vars = map[string]string{"tileset": p[0], "z": p[1], "x": p[2], "y": p[3]}
+	return true
+}
+
+func tilesetName(s string) bool {
+	for _, c := range s {
+		if !(c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	if _, err := readParams(r.URL.Query()); err != nil {
 		return err

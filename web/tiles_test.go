@@ -116,6 +116,9 @@ func TestTileHTTP(t *testing.T) {
 		"/tiles/plan/99999999999/0/0.mvt": 400,
 		"/tiles/plan/3/01/2.mvt":          400,
 		"/tiles/nope/1/0/0.mvt":           404,
+		"/tiles/PLAN/1/0/0.mvt":           404,
+		"/tiles/plan/1/0/0/0.mvt":         404,
+		"/tiles/plan/1/0/.mvt":            404,
 		"/tiles/nope.json":                404,
 		"/tiles/plan/1/0/0.mvt?x=1":       400,
 	}
