@@ -24,10 +24,13 @@ start_postgres() {
   db="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 }
 
-wait_ready() {
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && return 0; sleep 0.5; done
-  echo "server on $1 did not become ready"; exit 1
+# wait_up URL: wait until URL answers.
+wait_up() {
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done
+  echo "$1 did not come up"; exit 1
 }
+
+wait_ready() { wait_up "http://127.0.0.1:$1/readyz"; }
 
 # serve PORT CACHE_MB [planmap serve flags...]: start a server, wait until ready.
 serve() {

@@ -23,7 +23,11 @@ echo "== load 500,000 points and 50,000 lines into PostGIS"
 
 run() { "$work/loadgen" -c "$conns" -d "${secs}s" "$@"; }
 
-echo "== trivial server (fixed 20 KB body): the ceiling"
+echo "== trivial server (fixed 20 KB body): the ceiling, as a process of its own and inside loadgen"
+"$work/loadgen" -serve-trivial 127.0.0.1:18089 &
+pids+=($!)
+wait_up http://127.0.0.1:18089/
+run -mode trivial -url http://127.0.0.1:18089
 run -mode trivial
 
 serve 18090 0 --database-url "$db"

@@ -36,12 +36,19 @@ func main() {
 	conns := flag.Int("c", 16, "concurrent connections")
 	dur := flag.Duration("d", 20*time.Second, "duration (at most 5 minutes)")
 	layer := flag.String("layer", "metro-stations", "collection for items requests in mix mode")
+	serve := flag.String("serve-trivial", "", "only serve the trivial fixed body on this loopback address, until killed")
 	flag.Parse()
+	if *serve != "" {
+		serveTrivial(*serve)
+		return
+	}
+	urlSet := false
+	flag.Visit(func(f *flag.Flag) { urlSet = urlSet || f.Name == "url" })
 	if *dur > 5*time.Minute || *conns < 1 || *conns > 512 {
 		fail("duration at most 5m, connections 1..512")
 	}
-	if *mode == "trivial" {
-		*base = trivialServer()
+	if *mode == "trivial" && !urlSet {
+		*base = trivialServer() // in this process; -serve-trivial runs one on its own
 	}
 	u, err := url.Parse(*base)
 	if err != nil || !loopback(u.Hostname()) {
@@ -232,15 +239,30 @@ func (r *result) print(label string) {
 
 // trivialServer answers every request with a fixed 20 KB body: the most this
 // machine can serve, to compare planmap's cached tiles against.
-func trivialServer() string {
+// trivial answers every request with the same 20 KB body.
+func trivial() http.Handler {
 	body := make([]byte, 20<<10)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(body)
+	})
+}
+
+func trivialServer() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fail("%v", err)
 	}
-	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Write(body)
-	}))
+	go http.Serve(ln, trivial())
 	return "http://" + ln.Addr().String()
+}
+
+// serveTrivial runs the trivial server as a process of its own, as planmap
+// runs: the fair ceiling for planmap's cached tiles.
+func serveTrivial(addr string) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || !loopback(host) {
+		fail("refusing %q: the trivial server listens on loopback only", addr)
+	}
+	fail("%v", http.ListenAndServe(addr, trivial()))
 }
