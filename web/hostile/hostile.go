@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -43,11 +44,10 @@ var metricHelp = regexp.MustCompile(`(?m)^(# (HELP|TYPE) )?go_[a-z_]*goroutines[
 // Leak returns the first forbidden substring found in body but not in the
 // request (its raw and decoded target), or "".
 func Leak(target string, body []byte) string {
-	req := strings.ToLower(target)
+	// What the client sent, as the server may decode and name it back: with
+	// every valid escape decoded even where another one is malformed.
+	req := strings.ToLower(target) + "\n" + strings.ToLower(lenientUnescape(target))
 	if u, err := url.QueryUnescape(target); err == nil {
-		req += "\n" + strings.ToLower(u)
-	}
-	if u, err := url.PathUnescape(target); err == nil {
 		req += "\n" + strings.ToLower(u)
 	}
 	low := strings.ToLower(string(body))
@@ -58,6 +58,29 @@ func Leak(target string, body []byte) string {
 		}
 	}
 	return ""
+}
+
+// lenientUnescape decodes %XX escapes and + as a space, keeping a malformed
+// escape as it is.
+func lenientUnescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '+':
+			b.WriteByte(' ')
+		case s[i] == '%' && i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]):
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+func ishex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
 }
 
 // Check returns what is wrong with one response, or "". A 5xx is always

@@ -31,6 +31,8 @@ func TestCheck(t *testing.T) {
 		// An echo of the client's own text is not a leak.
 		{"/a?q=SELECT", "GET", 400, j, `{"code":"x","description":"unknown layer \"SELECT\""}`, false},
 		{"/a?q=%2Fwork%2F", "GET", 400, j, `{"code":"x","description":"unknown layer \"/work/\""}`, false},
+		{"/a?DROP%20TABLE=%", "GET", 400, j, `{"code":"x","description":"parameter \"DROP TABLE\" has an invalid %-escape"}`, false},
+		{"/a?x=%", "GET", 400, j, `{"code":"x","description":"parameter \"DROP TABLE\" has an invalid %-escape"}`, true},
 		{"/a", "GET", 301, http.Header{"Location": {"//evil.example"}}, "", true},
 		{"/a", "GET", 301, http.Header{"Location": {"/ogc"}}, "", false},
 	}
