@@ -7,9 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"planmap/data"
 	"planmap/geo"
 	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 )
 
@@ -330,5 +333,53 @@ func TestTileFeaturesFollowEdits(t *testing.T) {
 	}
 	if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM tile_features").Scan(&n); err != nil || n != 0 {
 		t.Errorf("tile_features keeps %d rows after features were truncated (%v)", n, err)
+	}
+}
+
+// TestTileFeaturesMigration upgrades a database holding features from the
+// schema before tile_features: the migration must fill it from them.
+func TestTileFeaturesMigration(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ms, err := postgis.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (
+		version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version >= 5 {
+			break
+		}
+		if _, err := conn.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2)", m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
+			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
+		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra, geom) VALUES
+			('yangluo', 'ports', '阳逻港', 'existing', 'surveyed', now(), '{"color": "#123456"}', ST_SetSRID(ST_MakePoint(114.55, 30.66), 4326)),
+			('nowhere', 'ports', '某港', 'planned', 'unknown', now(), NULL, NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := postgis.Open(ctx, url, postgis.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	inStep(t, s)
+	var id, color string
+	if err := s.Pool().QueryRow(ctx, "SELECT id, color FROM tile_features").Scan(&id, &color); err != nil || id != "yangluo" || color != "#123456" {
+		t.Errorf("tile_features after the migration: %q %q, %v; want yangluo alone, with its colour", id, color, err)
 	}
 }
