@@ -71,7 +71,11 @@ func main() {
 		warm(client, *base, *tileset, *z, *set)
 	}
 	r := run(client, next, *conns, *dur)
-	r.print(fmt.Sprintf("%s %s z%d set=%d c=%d d=%s", *mode, *tileset, *z, *set, *conns, *dur))
+	label := fmt.Sprintf("%s %s z%d set=%d c=%d d=%s", *mode, *tileset, *z, *set, *conns, *dur)
+	if *mode == "trivial" {
+		label = fmt.Sprintf("trivial %s c=%d d=%s", *base, *conns, *dur)
+	}
+	r.print(label)
 }
 
 func fail(format string, args ...any) {
