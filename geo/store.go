@@ -3,6 +3,7 @@ package geo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -13,6 +14,9 @@ import (
 var (
 	ErrNotFound    = errors.New("not found")
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrOutOfDate: the database's schema is older than this planmap's
+	// (planmap migrate brings it up to date). It is also ErrUnavailable.
+	ErrOutOfDate = fmt.Errorf("database schema out of date: %w", ErrUnavailable)
 )
 
 // TimeRange is a closed interval; a zero end is open.

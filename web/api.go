@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"strings"
@@ -134,9 +135,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 // sends traffic elsewhere until it recovers.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Ping(r.Context()); err != nil {
+		desc := "the data store is not reachable"
+		if errors.Is(err, geo.ErrOutOfDate) {
+			desc = outOfDate
+		}
 		w.Header().Set("Retry-After", "5")
 		return writeJSON(w, r, http.StatusServiceUnavailable, typeJSON,
-			map[string]string{"code": "ServiceUnavailable", "description": "the data store is not reachable"})
+			map[string]string{"code": "ServiceUnavailable", "description": desc})
 	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]string{"status": "ready"})
 }

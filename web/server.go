@@ -158,6 +158,9 @@ func errBadParam(format string) *apiError {
 	return &apiError{http.StatusBadRequest, "InvalidParameterValue", format}
 }
 
+// outOfDate tells an operator what to do about a database behind the binary.
+const outOfDate = "the database schema is older than this planmap: run planmap migrate (or serve with --migrate)"
+
 func errNotFound(desc string) *apiError {
 	return &apiError{http.StatusNotFound, "NotFound", desc}
 }
@@ -168,6 +171,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &ae):
 	case errors.Is(err, geo.ErrNotFound):
 		ae = errNotFound("not found")
+	case errors.Is(err, geo.ErrOutOfDate):
+		w.Header().Set("Retry-After", "60")
+		s.opts.Log.Error("database schema out of date", "id", requestID(r), "err", err)
+		ae = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", outOfDate}
 	case errors.Is(err, geo.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		w.Header().Set("Retry-After", "5")
 		ae = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", "the data store is unavailable or too slow; try again shortly"}

@@ -517,3 +517,24 @@ func TestUnavailable(t *testing.T) {
 		t.Errorf("healthz while the store is down: %d (the process itself is healthy)", code)
 	}
 }
+
+// staleStore is a database whose schema is older than the binary.
+type staleStore struct{ geo.Store }
+
+func (staleStore) Ping(context.Context) error { return fmt.Errorf("schema 4 of 5: %w", geo.ErrOutOfDate) }
+func (staleStore) Layers(context.Context) ([]geo.Layer, error) {
+	return nil, fmt.Errorf(`relation "tile_features" does not exist: %w`, geo.ErrOutOfDate)
+}
+
+// TestOutOfDateSchema: an operator who upgraded planmap but not the schema
+// is told what to run, by /readyz and by every request, without SQL text.
+func TestOutOfDateSchema(t *testing.T) {
+	srv := newServer(t, staleStore{})
+	for _, p := range []string{"/readyz", "/ogc/collections", "/tiles/plan/10/843/414.mvt"} {
+		code, _, v := fetch(t, srv.URL+p)
+		desc, _ := v["description"].(string)
+		if code != 503 || !strings.Contains(desc, "planmap migrate") || strings.Contains(desc, "relation") {
+			t.Errorf("%s: %d %q", p, code, desc)
+		}
+	}
+}

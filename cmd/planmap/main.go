@@ -239,7 +239,18 @@ func serve(args []string, stderr io.Writer) error {
 		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
 	srv := httpServer(web.New(store, opts))
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc)
+	if err := pingSoon(store); errors.Is(err, geo.ErrOutOfDate) {
+		log.Error("the database schema is older than this planmap: run planmap migrate, or serve with --migrate", "err", err)
+	}
 	return serveUntilSignal(srv, ln, log)
+}
+
+// pingSoon asks the store once, briefly, whether it can answer; a database
+// that is down is not an error here (/readyz reports it).
+func pingSoon(s geo.Store) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return s.Ping(ctx)
 }
 
 // openStore opens PostGIS when a database URL is given, else the embedded

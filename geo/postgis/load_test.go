@@ -14,6 +14,7 @@ import (
 	"planmap/geo/postgis"
 	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
+	"planmap/tiles"
 )
 
 // snapshot is a fingerprint of everything a load may touch.
@@ -341,30 +342,7 @@ func TestTileFeaturesFollowEdits(t *testing.T) {
 func TestTileFeaturesMigration(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	ms, err := postgis.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (
-		version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version >= 5 {
-			break
-		}
-		if _, err := conn.Exec(ctx, m.SQL); err != nil {
-			t.Fatalf("%s: %v", m.Name, err)
-		}
-		if _, err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2)", m.Version, m.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	conn := migrateTo(t, url, 4)
 	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
 			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
 		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra, geom) VALUES
@@ -381,5 +359,66 @@ func TestTileFeaturesMigration(t *testing.T) {
 	var id, color string
 	if err := s.Pool().QueryRow(ctx, "SELECT id, color FROM tile_features").Scan(&id, &color); err != nil || id != "yangluo" || color != "#123456" {
 		t.Errorf("tile_features after the migration: %q %q, %v; want yangluo alone, with its colour", id, color, err)
+	}
+}
+
+// migrateTo applies the embedded migrations up to version last by hand, as
+// an older planmap would have, and returns a connection to the database.
+func migrateTo(t *testing.T, url string, last int) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	ms, err := postgis.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (
+		version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version > last {
+			break
+		}
+		if _, err := conn.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := conn.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2)", m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conn
+}
+
+// TestOutOfDateSchema: planmap started on a database its migrations have not
+// reached says so (geo.ErrOutOfDate, a kind of unavailable), from Ping and
+// from queries, instead of failing with SQL errors.
+func TestOutOfDateSchema(t *testing.T) {
+	ctx := context.Background()
+	for _, last := range []int{0, 4} {
+		url := pgtest.URL(t)
+		if last > 0 {
+			migrateTo(t, url, last)
+		}
+		s, err := postgis.Open(ctx, url, postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Ping(ctx); !errors.Is(err, geo.ErrOutOfDate) || !errors.Is(err, geo.ErrUnavailable) {
+			t.Errorf("schema at %d: Ping = %v, want ErrOutOfDate", last, err)
+		}
+		_, err = s.Tile(ctx, geo.TileRequest{Tile: tiles.TileID{Z: 12, X: 3348, Y: 1682}, Layers: []geo.TileLayer{{ID: "ports"}}})
+		if !errors.Is(err, geo.ErrOutOfDate) {
+			t.Errorf("schema at %d: a tile fails with %v, want ErrOutOfDate", last, err)
+		}
+	}
+	s := open(t) // migrated
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("an up-to-date schema: Ping = %v", err)
 	}
 }

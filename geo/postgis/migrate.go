@@ -52,6 +52,15 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
+// latestMigration is the schema version this planmap needs.
+func latestMigration() int {
+	ms, err := Migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].Version
+}
+
 // Migrate applies the pending migrations in order, all in one transaction
 // under an advisory lock, and records each in schema_migrations.
 func (s *Store) Migrate(ctx context.Context) error {

@@ -93,9 +93,19 @@ func (s *Store) PoolStats() geo.PoolStats {
 		Max: st.MaxConns(), Acquires: st.AcquireCount(), Waits: st.EmptyAcquireCount()}
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers with the schema this planmap
+// needs: geo.ErrOutOfDate when migrations are pending.
 func (s *Store) Ping(ctx context.Context) error {
-	return wrap(ctx, s.pool.Ping(ctx))
+	var have int
+	err := s.pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
+	if err != nil {
+		return wrap(ctx, err)
+	}
+	if need := latestMigration(); have < need {
+		return fmt.Errorf("postgis: the schema is at version %d, this planmap needs %d (run planmap migrate): %w",
+			have, need, geo.ErrOutOfDate)
+	}
+	return nil
 }
 
 // Close closes the pool.
@@ -118,7 +128,24 @@ func wrap(ctx context.Context, err error) error {
 	if unavailable(err) {
 		return fmt.Errorf("postgis: %w: %w", geo.ErrUnavailable, err)
 	}
+	if missingSchema(err) {
+		return fmt.Errorf("postgis: %w: %w", geo.ErrOutOfDate, err)
+	}
 	return fmt.Errorf("postgis: %w", err)
+}
+
+// missingSchema reports an error from a table, column, function or type
+// that planmap's migrations make and the database lacks.
+func missingSchema(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "42P01", "42703", "42883", "42704": // undefined table, column, function, object
+		return true
+	}
+	return false
 }
 
 func unavailable(err error) bool {

@@ -28,11 +28,14 @@ func TestStartsWhileDown(t *testing.T) {
 		t.Errorf("Layers while down = %v, want ErrUnavailable", err)
 	}
 	pgtest.Start(t)
-	if err := s.Ping(ctx); err != nil {
-		t.Fatalf("Ping after the database came back = %v", err)
+	if err := s.Ping(ctx); !errors.Is(err, geo.ErrOutOfDate) {
+		t.Fatalf("Ping after the database came back, not yet migrated = %v, want ErrOutOfDate", err)
 	}
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping after migrating = %v", err)
 	}
 	if _, err := postgis.Load(ctx, s, storetest.Fixture(), nil); err != nil {
 		t.Fatal(err)
