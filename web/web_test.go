@@ -521,7 +521,9 @@ func TestUnavailable(t *testing.T) {
 // staleStore is a database whose schema is older than the binary.
 type staleStore struct{ geo.Store }
 
-func (staleStore) Ping(context.Context) error { return fmt.Errorf("schema 4 of 5: %w", geo.ErrOutOfDate) }
+func (staleStore) Ping(context.Context) error {
+	return fmt.Errorf("schema 4 of 5: %w", geo.ErrOutOfDate)
+}
 func (staleStore) Layers(context.Context) ([]geo.Layer, error) {
 	return nil, fmt.Errorf(`relation "tile_features" does not exist: %w`, geo.ErrOutOfDate)
 }
