@@ -64,8 +64,7 @@ func (q *tileQuery) sql() string {
 		layer, group = q.arg(q.names[0]), ``
 	}
 	return fmt.Sprintf(`
-SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy, t.color, t.geom)::mvt_feature,
-	%[1]s::text, %[2]s::int, 'geom', 'fid')
+SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid')
 FROM (
 	SELECT f.layer, f.tile_id AS fid, %[3]s,
 	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
@@ -76,14 +75,17 @@ WHERE CASE ST_Dimension(t.geom)
 	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, %[9]s / 2)
 	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, %[9]s * %[9]s / 4)
 	ELSE true END
-%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, tol, group)
+%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, tol, group,
+		strings.Join(geo.TileProperties, ", t."))
 }
 
-// properties selects the tile properties of a row; the DenseDrop ones are
-// NULL in dense layers (ST_AsMVT leaves NULLs out), decided once for the
-// whole statement when all or none of its layers are dense.
+// properties selects the tile properties of a row (geo.TileProperties: the
+// columns of tile_features and the fields of mvt_feature, in that order);
+// the DenseDrop ones are NULL in dense layers (ST_AsMVT leaves NULLs out),
+// decided once for the whole statement when all or none of its layers are
+// dense.
 func (q *tileQuery) properties() string {
-	cols := []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
+	cols := slices.Clone(geo.TileProperties)
 	someDense := ""
 	for i, c := range cols {
 		switch {
