@@ -30,8 +30,8 @@ type Layer struct {
 	// MinZoom skips the layer in tiles shallower than it, so that, say, pump
 	// stations do not crowd a city-wide view.
 	MinZoom int
-	// Dense drops Options.DenseDrop (the labels) from the layer's features
-	// (see Dense).
+	// Dense drops Options.DenseDrop (labels, string ids) from the layer's
+	// features (see Dense).
 	Dense bool
 }
 
@@ -71,7 +71,8 @@ type Options struct {
 	// and unique strings are most of a dense tile's size and encoding time.
 	// 0 means DefaultDenseLayer; negative never drops.
 	DenseLayer int
-	// DenseDrop names the properties dense layers go without (labels).
+	// DenseDrop names the properties dense layers go without (planmap's:
+	// geo.TileDenseDrop, the names and the string id).
 	DenseDrop []string
 }
 
@@ -552,7 +553,7 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 		tol = max(tol, 1) * float64(uint(1)<<level)
 	}
 	grid := 0
-	if o.PointGrid > 0 && int(e.t.Z) < o.DetailZoom {
+	if e.grid > 0 { // an overview tile
 		grid = e.grid << level
 	} else if level > 0 {
 		grid = max(o.PointGrid, DefaultPointGrid) << (level - 1)
@@ -585,7 +586,7 @@ func (e *encoder) build(layers []prepLayer, caps []int, level int) ([]byte, erro
 				if keep != nil && !keep[i] {
 					continue
 				}
-				err = w.point(pf.id, pf.props, drop, roundPoint(pf.pt))
+				err = w.feature(pf.id, pf.props, drop, roundPoint(pf.pt))
 			} else {
 				g := e.finish(pf, tol, lineLimit, areaLimit)
 				if g == nil {

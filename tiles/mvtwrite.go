@@ -37,11 +37,6 @@ func (w *tileWriter) feature(id uint64, props map[string]any, drop []string, g o
 	return nil
 }
 
-// point adds a single-point feature.
-func (w *tileWriter) point(id uint64, props map[string]any, drop []string, p orb.Point) error {
-	return w.feature(id, props, drop, p)
-}
-
 // bytes marshals the tile; nil when no layer has features.
 func (w *tileWriter) bytes() ([]byte, error) {
 	if len(w.layers) == 0 {

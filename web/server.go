@@ -172,8 +172,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, geo.ErrNotFound):
 		ae = errNotFound("not found")
 	case errors.Is(err, geo.ErrOutOfDate):
-		w.Header().Set("Retry-After", "60")
-		s.opts.Log.Error("database schema out of date", "id", requestID(r), "err", err)
+		w.Header().Set("Retry-After", "60") // serve logged it at start: no line per request
 		ae = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable", outOfDate}
 	case errors.Is(err, geo.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		w.Header().Set("Retry-After", "5")

@@ -241,9 +241,8 @@ func (r *result) print(label string) {
 		r.errors, r.status, float64(r.bytes)/math.Max(1, float64(r.completed))/1024, float64(r.maxBytes)/1024)
 }
 
-// trivialServer answers every request with a fixed 20 KB body: the most this
+// trivial answers every request with the same 20 KB body: the most this
 // machine can serve, to compare planmap's cached tiles against.
-// trivial answers every request with the same 20 KB body.
 func trivial() http.Handler {
 	body := make([]byte, 20<<10)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -252,6 +251,7 @@ func trivial() http.Handler {
 	})
 }
 
+// trivialServer runs trivial inside this process and returns its URL.
 func trivialServer() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

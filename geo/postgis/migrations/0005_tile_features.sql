@@ -6,15 +6,9 @@
 -- every tile. Statement triggers keep it in step with features however those
 -- change (planmap, psql, QGIS), one set-based statement per change.
 
+-- (features_history from 0004 still takes geom_3857 and tile_id out of the
+-- rows it keeps: keys they no longer have, so it stays as it is.)
 ALTER TABLE features DROP COLUMN geom_3857, DROP COLUMN tile_id;
-
-CREATE OR REPLACE FUNCTION features_history() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO feature_history (feature_id, layer, version, operation, valid_from, valid_to, row, geom)
-    SELECT o.id, o.layer, o.version, TG_OP, o.written, now(), to_jsonb(o) - 'geom', o.geom
-    FROM old_rows o;
-    RETURN NULL;
-END $$;
 
 -- geo.TileFeatureID: the first 52 bits of md5(id), never 0.
 CREATE FUNCTION tile_id(id text) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
