@@ -21,9 +21,9 @@ var benchData = sync.OnceValues(func() (points, lines []Feature) {
 	statuses := []string{"existing", "planned", "under_construction"}
 	points = make([]Feature, 500_000)
 	for i := range points {
-		points[i] = Feature{ID: uint64(i + 1), Geometry: rnd(), Properties: map[string]any{
+		points[i] = Feature{ID: uint64(i + 1), Geometry: rnd(), Properties: NewProps(map[string]any{
 			"kind": kinds[i%len(kinds)], "status": statuses[i%len(statuses)], "name_en": fmt.Sprintf("feature %d", i),
-		}}
+		})}
 	}
 	lines = make([]Feature, 50_000)
 	for i := range lines {
@@ -33,7 +33,7 @@ var benchData = sync.OnceValues(func() (points, lines []Feature) {
 			ls[j] = p
 			p = orb.Point{p[0] + (r.Float64()-.5)*0.004, p[1] + (r.Float64()-.5)*0.004} // ~200 m steps
 		}
-		lines[i] = Feature{ID: uint64(i + 1), Geometry: ls, Properties: map[string]any{"kind": "road", "status": statuses[i%len(statuses)]}}
+		lines[i] = Feature{ID: uint64(i + 1), Geometry: ls, Properties: NewProps(map[string]any{"kind": "road", "status": statuses[i%len(statuses)]})}
 	}
 	return points, lines
 })

@@ -58,16 +58,16 @@ func TestEncodeRoundTrip(t *testing.T) {
 	other := orb.Ring{lerp(tile, .7, -.5), lerp(tile, 1.5, -.5), lerp(tile, 1.5, .3), lerp(tile, .7, .3), lerp(tile, .7, -.5)} // clockwise on a map, overhangs
 	layers := []Layer{
 		{Name: "stations", Features: []Feature{
-			{ID: 1, Geometry: lerp(tile, .25, .25), Properties: map[string]any{"name": "汉口站", "rank": 1, "score": 2.5, "open": true, "gone": nil}},
-			{ID: 2, Geometry: lerp(tile, .75, .25), Properties: map[string]any{"name": "B", "rank": 2}},
+			{ID: 1, Geometry: lerp(tile, .25, .25), Properties: NewProps(map[string]any{"name": "汉口站", "rank": 1, "score": 2.5, "open": true, "gone": nil})},
+			{ID: 2, Geometry: lerp(tile, .75, .25), Properties: NewProps(map[string]any{"name": "B", "rank": 2})},
 			{ID: 3, Geometry: lerp(tile, 3, 3)}, // far outside: skipped
 			{ID: 4, Geometry: orb.MultiPoint{lerp(tile, .5, .5), lerp(tile, .5, -2)}},
 		}},
 		{Name: "metro", Features: []Feature{
-			{ID: 10, Geometry: orb.LineString{lerp(tile, -1, .5), lerp(tile, .5, .5), lerp(tile, .5, 2)}, Properties: map[string]any{"line": "2"}},
+			{ID: 10, Geometry: orb.LineString{lerp(tile, -1, .5), lerp(tile, .5, .5), lerp(tile, .5, 2)}, Properties: NewProps(map[string]any{"line": "2"})},
 		}},
 		{Name: "zones", Features: []Feature{
-			{ID: 20, Geometry: orb.Polygon{outerCCW, hole}, Properties: map[string]any{"kind": "park"}},
+			{ID: 20, Geometry: orb.Polygon{outerCCW, hole}, Properties: NewProps(map[string]any{"kind": "park"})},
 			{ID: 21, Geometry: orb.Polygon{other}},
 		}},
 	}
@@ -284,7 +284,7 @@ func TestEncodeRejects(t *testing.T) {
 		t.Error("empty layer name accepted")
 	}
 	type opaque struct{ a int }
-	if _, err := Encode(hankou, []Layer{{Name: "a", Features: []Feature{{Geometry: lerp(hankou, .5, .5), Properties: map[string]any{"x": opaque{}}}}}}, Options{}); err == nil {
+	if _, err := Encode(hankou, []Layer{{Name: "a", Features: []Feature{{Geometry: lerp(hankou, .5, .5), Properties: NewProps(map[string]any{"x": opaque{}})}}}}, Options{}); err == nil {
 		t.Error("unencodable property accepted")
 	}
 }
@@ -298,7 +298,7 @@ func randomPoints(t TileID, n int, seed uint64) []Feature {
 		fs[i] = Feature{
 			ID:         uint64(i + 1),
 			Geometry:   orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])},
-			Properties: map[string]any{"kind": "pump_station", "n": i},
+			Properties: NewProps(map[string]any{"kind": "pump_station", "n": i}),
 		}
 	}
 	return fs
@@ -385,7 +385,7 @@ func TestMaxBytes(t *testing.T) {
 		t.Fatalf("lines: %d bytes, %v", len(data), err)
 	}
 	// A single feature that cannot fit fails loudly rather than exceed the cap.
-	big := []Feature{{ID: 1, Geometry: lerp(z8, .5, .5), Properties: map[string]any{"blob": string(make([]byte, 2000))}}}
+	big := []Feature{{ID: 1, Geometry: lerp(z8, .5, .5), Properties: NewProps(map[string]any{"blob": string(make([]byte, 2000))})}}
 	if _, err := Encode(z8, []Layer{{Name: "a", Features: big}}, Options{MaxBytes: 1000}); !errors.Is(err, ErrTileTooLarge) {
 		t.Fatalf("oversized feature: %v", err)
 	}

@@ -16,7 +16,7 @@ import (
 // the cache, answer 204 for empty tiles and 304 for matching ETags.
 func Example() {
 	const version = "1.0.0" // the data version: part of every cache key
-	stations := []tiles.Feature{{ID: 1, Geometry: orb.Point{114.2505, 30.6196}, Properties: map[string]any{"name_en": "Hankou"}}}
+	stations := []tiles.Feature{{ID: 1, Geometry: orb.Point{114.2505, 30.6196}, Properties: tiles.NewProps(map[string]any{"name_en": "Hankou"})}}
 	cache := tiles.NewCache(64 << 20)
 
 	mux := http.NewServeMux()

