@@ -253,17 +253,26 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 	defer e.release()
 	e.reset(t, o)
 
+	// Every layer's prepared features are carved from one slab the pooled
+	// encoder keeps: a dense tile prepares thousands, and allocating them
+	// anew made most of its garbage. (A collection can add more than one, so
+	// the slab may still move; finished layers keep their view of the old.)
+	n := 0
+	for _, l := range layers {
+		n += len(l.Features)
+	}
+	e.feats = slices.Grow(e.feats[:0], n)
 	prepared := make([]prepLayer, 0, len(layers))
 	for _, l := range layers {
 		if int(t.Z) < l.MinZoom {
 			continue
 		}
-		pl := prepLayer{name: l.Name, dense: l.Dense, feats: make([]prepFeature, 0, len(l.Features))}
+		start := len(e.feats)
 		for i := range l.Features {
-			pl.feats = e.prepare(pl.feats, &l.Features[i])
+			e.feats = e.prepare(e.feats, &l.Features[i])
 		}
-		if len(pl.feats) > 0 {
-			prepared = append(prepared, pl)
+		if len(e.feats) > start {
+			prepared = append(prepared, prepLayer{name: l.Name, dense: l.Dense, feats: e.feats[start:len(e.feats):len(e.feats)]})
 		}
 	}
 	if len(prepared) == 0 {
@@ -353,6 +362,7 @@ type encoder struct {
 	segs  []segment
 	cells []int32
 	arena []orb.Point
+	feats []prepFeature
 	w     tileWriter
 	dirty bool // a polygon in the current layer failed validation
 	grid  int  // the overview thinning cell (OverviewGrid), before coarsening
@@ -362,7 +372,7 @@ type encoder struct {
 // unusually large tile grew, so the pool does not pin it forever.
 func (e *encoder) release() {
 	const big = 4 << 20 // bytes
-	if cap(e.arena)*16 > big || cap(e.segs)*64 > big || cap(e.w.feats)+cap(e.w.values) > big {
+	if cap(e.arena)*16 > big || cap(e.segs)*64 > big || cap(e.feats)*128 > big || cap(e.w.feats)+cap(e.w.values) > big {
 		*e = encoder{}
 	}
 	encoderPool.Put(e)
