@@ -295,7 +295,7 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	defer s.mu.RUnlock()
 	b := bufferedBound(req.Tile, req.Options)
 	buf := featurePool.Get().(*[]tiles.Feature)
-	defer func() { clear(*buf); featurePool.Put(buf) }()
+	defer releaseFeatures(buf)
 	all := (*buf)[:0]
 	layers := make([]tiles.Layer, 0, len(req.Layers))
 	for _, l := range req.Layers {
@@ -319,6 +319,16 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 // long for a dense tile, so that building a tile makes little garbage for a
 // collector that must scan the whole in-memory dataset each cycle.
 var featurePool = sync.Pool{New: func() any { return new([]tiles.Feature) }}
+
+// releaseFeatures returns a candidate list to the pool, unless an unusually
+// large tile (a low zoom over a big dataset) grew it: the pool would pin it.
+func releaseFeatures(buf *[]tiles.Feature) {
+	if cap(*buf) > 1<<16 {
+		return
+	}
+	clear(*buf)
+	featurePool.Put(buf)
+}
 
 // bufferedBound is the tile's lon/lat bound grown by the encoder's buffer.
 func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
