@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"testing"
@@ -18,7 +19,7 @@ import (
 )
 
 // TestTileParity builds the same tiles of the shipped plan in both stores and
-// wants the same layers holding the same features.
+// wants the same layers holding the same features with the same properties.
 func TestTileParity(t *testing.T) {
 	ds, err := data.Load(data.Embedded())
 	if err != nil {
@@ -37,10 +38,15 @@ func TestTileParity(t *testing.T) {
 			if (tid.X+tid.Y)%max(1, uint32(r.Count()/12)) != 0 {
 				continue // a spread of tiles, not all of them
 			}
-			a := tileFeatures(t, mem, tid, layers)
-			b := tileFeatures(t, pg, tid, layers)
+			a, aProps := tileFeatures(t, mem, tid, layers)
+			b, bProps := tileFeatures(t, pg, tid, layers)
 			if diff := substantialDiff(a, b); len(diff) > 0 {
 				t.Errorf("tile %s: features in one store only: %v", tid, diff)
+			}
+			for k, p := range aProps {
+				if q, ok := bProps[k]; ok && !maps.Equal(p, q) {
+					t.Errorf("tile %s, %s: properties differ: embedded %v, PostGIS %v", tid, k, p, q)
+				}
 			}
 			compared++
 		}
@@ -50,20 +56,22 @@ func TestTileParity(t *testing.T) {
 	}
 }
 
-// tileFeatures maps "layer/id" to each feature's geometry in a tile.
-func tileFeatures(t *testing.T, s geo.Store, tid tiles.TileID, layers []geo.TileLayer) map[string]orb.Geometry {
+// tileFeatures maps "layer/id" to each feature's geometry and properties in
+// a tile.
+func tileFeatures(t *testing.T, s geo.Store, tid tiles.TileID, layers []geo.TileLayer) (map[string]orb.Geometry, map[string]map[string]any) {
 	t.Helper()
 	b, err := s.Tile(context.Background(), geo.TileRequest{Tile: tid, Layers: layers})
 	if err != nil {
 		t.Fatalf("%s: %v", tid, err)
 	}
-	out := map[string]orb.Geometry{}
+	geoms, props := map[string]orb.Geometry{}, map[string]map[string]any{}
 	for name, l := range storetest.DecodeTile(t, b) {
 		for _, f := range l.Features {
-			out[fmt.Sprintf("%s/%v", name, f.ID)] = f.Geometry
+			k := fmt.Sprintf("%s/%v", name, f.ID)
+			geoms[k], props[k] = f.Geometry, f.Properties
 		}
 	}
-	return out
+	return geoms, props
 }
 
 // substantialDiff lists the features only one tile holds, leaving out
@@ -103,7 +111,8 @@ func TestOverviewParity(t *testing.T) {
 		layers = append(layers, geo.TileLayer{ID: l.ID})
 	}
 	for _, tid := range []tiles.TileID{{Z: 8, X: 209, Y: 104}, {Z: 9, X: 418, Y: 209}} {
-		a, b := tileFeatures(t, mem, tid, layers), tileFeatures(t, pg, tid, layers)
+		a, _ := tileFeatures(t, mem, tid, layers)
+		b, _ := tileFeatures(t, pg, tid, layers)
 		if len(a) == 0 || len(a) > 15000 {
 			t.Errorf("tile %s keeps %d of the points: not thinned as an overview", tid, len(a))
 		}
