@@ -128,8 +128,8 @@ func version(fs []geo.Feature) string {
 	return fmt.Sprintf("mem-%x", h.Sum64())
 }
 
-// add indexes one feature. shared holds one boxed copy of each string
-// property value seen so far, for tileProps.
+// add indexes one feature. shared holds one boxed copy of each kind, status
+// and other repeating tile property value seen so far, for tileProps.
 func (s *Store) add(f *geo.Feature, shared map[string]any) {
 	s.byID[f.ID] = f
 	s.byLayer[f.Layer] = append(s.byLayer[f.Layer], f)
