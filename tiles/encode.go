@@ -279,11 +279,7 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 		return nil, nil
 	}
 	if o.PointGrid > 0 && int(t.Z) < o.DetailZoom {
-		n := 0
-		for _, pl := range prepared {
-			n += len(pl.feats)
-		}
-		e.grid = OverviewGrid(n, o)
+		e.grid = OverviewGrid(len(e.feats), o) // every prepared feature, all layers
 	}
 
 	// Fit into MaxBytes: first coarsen simplification and the point grid

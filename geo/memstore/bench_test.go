@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"planmap/data"
-	"planmap/data/synth"
 	"planmap/geo/memstore"
 	"planmap/geo/storetest"
 )
@@ -12,11 +11,7 @@ import (
 // BenchmarkTile builds random uncached tiles in Go over 500,000 points and
 // 50,000 lines.
 func BenchmarkTile(b *testing.B) {
-	dir := b.TempDir()
-	if err := synth.Write(dir, synth.Sizes{Points: 500000, Lines: 50000}, 1); err != nil {
-		b.Fatal(err)
-	}
-	ds, err := data.Load(data.Dir(dir))
+	ds, err := data.Load(data.Dir(storetest.SynthDir(b)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -40,13 +40,19 @@ func (q *tileQuery) arg(v any) string {
 	return fmt.Sprintf("$%d", len(q.args))
 }
 
+// candidates is the condition on tile_features of the features in the
+// buffered tile z/x/y (placeholders), through the GiST index.
+func (q *tileQuery) candidates(z, x, y string) string {
+	return fmt.Sprintf(`f.layer = ANY(%s) AND f.geom && ST_TileEnvelope(%s, %s, %s, margin => %s)`,
+		q.arg(q.names), z, x, y, q.arg(float64(q.o.Buffer)/float64(q.o.Extent)))
+}
+
 func (q *tileQuery) sql() string {
 	q.args = nil
 	z, x, y := q.arg(int(q.t.Z)), q.arg(int(q.t.X)), q.arg(int(q.t.Y))
 	extent := q.arg(int(q.o.Extent))
 	tol := q.arg(q.o.Tolerance)
-	found := fmt.Sprintf(`f.layer = ANY(%s) AND f.geom && ST_TileEnvelope(%s, %s, %s, margin => %s)`,
-		q.arg(q.names), z, x, y, q.arg(float64(q.o.Buffer)/float64(q.o.Extent)))
+	found := q.candidates(z, x, y)
 	from := `tile_features f WHERE ` + found
 	if q.grid > 0 {
 		from = fmt.Sprintf(`(SELECT DISTINCT ON (f.layer, cell) f.*
@@ -141,11 +147,10 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 // candidates (from the index alone, far cheaper than building the tile), by
 // the rule the Go encoder follows too (tiles.OverviewGrid).
 func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o tiles.Options) (int, error) {
+	q := &tileQuery{names: names, o: o}
+	where := q.candidates(q.arg(int(t.Z)), q.arg(int(t.X)), q.arg(int(t.Y)))
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tile_features
-		WHERE layer = ANY($4) AND geom && ST_TileEnvelope($1, $2, $3, margin => $5)`,
-		int(t.Z), int(t.X), int(t.Y), names, float64(o.Buffer)/float64(o.Extent)).Scan(&n)
-	if err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tile_features f WHERE `+where, q.args...).Scan(&n); err != nil {
 		return 0, wrap(ctx, err)
 	}
 	return tiles.OverviewGrid(n, o), nil

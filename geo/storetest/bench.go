@@ -13,6 +13,16 @@ import (
 	"planmap/tiles"
 )
 
+// SynthDir writes the benchmarks' synthetic dataset (planmap gen's default
+// size: 500,000 points and 50,000 lines, seed 1) to a temporary directory.
+func SynthDir(b *testing.B) string {
+	dir := b.TempDir()
+	if err := synth.Write(dir, synth.Sizes{Points: 500000, Lines: 50000}, 1); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
 // BenchTiles builds random tiles of a store holding planmap gen's synthetic
 // data (data/synth), at z10, z12 and z14, the same way for every store and
 // as the server asks: dense layers go without geo.TileDenseDrop.
