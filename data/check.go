@@ -9,11 +9,17 @@ import (
 	"planmap/geo"
 )
 
-// geometryTypes lists the layer geometry types and the GeoJSON types each admits.
+// geometryTypes lists the layer geometry types and the GeoJSON types each
+// admits. A Multi* layer holds only Multi* geometries, so GIS clients can
+// give it one exact type; a plain layer also admits its Multi* form, as
+// datasets written before planmap declared exact types do.
 var geometryTypes = map[string][]string{
-	"Point":      {"Point", "MultiPoint"},
-	"LineString": {"LineString", "MultiLineString"},
-	"Polygon":    {"Polygon", "MultiPolygon"},
+	"Point":           {"Point", "MultiPoint"},
+	"LineString":      {"LineString", "MultiLineString"},
+	"Polygon":         {"Polygon", "MultiPolygon"},
+	"MultiPoint":      {"MultiPoint"},
+	"MultiLineString": {"MultiLineString"},
+	"MultiPolygon":    {"MultiPolygon"},
 }
 
 // Check validates a dataset held in memory as a whole: layer metadata, unique
@@ -86,7 +92,7 @@ func checkLayer(l geo.Layer, before map[string]geo.Layer) string {
 		bad = append(bad, "needs title_zh and title_en")
 	}
 	if _, ok := geometryTypes[l.GeometryType]; !ok {
-		bad = append(bad, fmt.Sprintf("geometry_type %q is not Point, LineString or Polygon", l.GeometryType))
+		bad = append(bad, fmt.Sprintf("geometry_type %q is not Point, LineString or Polygon, or their Multi* forms", l.GeometryType))
 	}
 	if !knownTheme(l.Theme) {
 		bad = append(bad, fmt.Sprintf("theme %q is unknown", l.Theme))

@@ -22,15 +22,15 @@ var Statuses = []string{StatusExisting, StatusUnderConstruction, StatusPlanned, 
 
 // Accuracy values: how far a feature's geometry can be trusted.
 const (
-	AccuracySurveyed    = "surveyed"    // from a measured source (OSM, Wikidata, metro data)
-	AccuracyApproximate = "approximate" // a point placed from a description, good to a few km
-	AccuracySchematic   = "schematic"   // a drawn shape that shows intent, not a boundary
-	AccuracyDistrict    = "district"    // placed at its district, nothing finer is known
+	AccuracySurveyed    = "surveyed"    // from a mapped source (OSM, Wikidata, metro data), within ~200 m
+	AccuracyApproximate = "approximate" // a site a primary source names, within ~2 km
+	AccuracyIndicative  = "indicative"  // by a stated rule or a description; shape and place may be off by more
+	AccuracyDistrict    = "district"    // drawn as the district(s) it lies in; nothing finer is known
 	AccuracyUnknown     = "unknown"     // no geometry at all
 )
 
 // Accuracies lists every known accuracy, best first.
-var Accuracies = []string{AccuracySurveyed, AccuracyApproximate, AccuracySchematic, AccuracyDistrict, AccuracyUnknown}
+var Accuracies = []string{AccuracySurveyed, AccuracyApproximate, AccuracyIndicative, AccuracyDistrict, AccuracyUnknown}
 
 // Target is one quantified goal the plan sets for a feature or for the city.
 type Target struct {

@@ -9,24 +9,40 @@ import (
 	"planmap/geo"
 )
 
-const (
-	srcDataV    = "DataV GeoAtlas 420100_full (GCJ-02, converted to WGS84 with geo.GCJ02ToWGS84; no open licence)"
-	srcMetroman = "MetroMan MetroMapOpenMiniProgram wh.js, Jan 2025 (MIT, (c) 2019 metromancn); GCJ-02 converted to WGS84"
-	srcNE       = "Natural Earth 1:10m rivers_lake_centerlines (public domain)"
-)
+// setPlaced copies what a rule made onto a feature, with the same property
+// keys on every feature: placement texts, uncertainty and evidence are null
+// where there is nothing to say.
+func setPlaced(f *geo.Feature, p placed, evidence string) {
+	f.Geometry, f.Accuracy, f.Source = p.geom, p.accuracy, sourceText(p.used)
+	if f.Extra == nil {
+		f.Extra = map[string]any{}
+	}
+	f.Extra["placement_rule"], f.Extra["placement_en"], f.Extra["placement_zh"] = p.rule, p.en, p.zh
+	f.Extra["uncertainty_m"] = nil
+	if p.uncertaintyM > 0 {
+		f.Extra["uncertainty_m"] = int(p.uncertaintyM)
+	}
+	f.Extra["evidence"] = nil
+	if evidence != "" {
+		f.Extra["evidence"] = evidence
+	}
+}
 
 func (b *builder) addDistricts() {
-	for _, d := range b.districts {
-		r := b.byID[d.id]
-		f := b.common(r)
-		f.Layer = "districts"
-		f.Geometry = d.geom
-		f.Accuracy = geo.AccuracySurveyed
-		f.Source = srcDataV
-		f.District = d.name
-		f.Extra["adcode"] = d.adcode
+	for _, d := range b.osm.districts {
+		f := b.common(b.byID[d.id])
+		f.Layer, f.District = "districts", d.name
+		p, _ := b.apply(placement{rule: "districts", ref: "d:" + d.name}, &f)
+		p.en, p.zh = "The district's boundary as OpenStreetMap maps it.", "取自OpenStreetMap的行政区界。"
+		if d.name == "汉南区" {
+			p.en += " OpenStreetMap draws 汉南区 as the whole 武汉经济技术开发区 that manages it, so it includes 蔡甸's 沌口, 沌阳 and 军山 (its note tag)."
+			p.zh += "OpenStreetMap将汉南区绘为武汉经济技术开发区的管理范围，含蔡甸区沌口、沌阳、军山街道（见其note标签）。"
+		}
+		p.accuracy, p.used[srcPlan] = geo.AccuracySurveyed, true
+		setPlaced(&f, p, "")
+		f.Extra["wikidata"] = d.wikidata
 		f.Extra["label_point"] = []float64{round6(d.label[0]), round6(d.label[1])}
-		b.add(f)
+		b.add(f, p.used)
 	}
 }
 
@@ -35,34 +51,36 @@ func (b *builder) addBase() {
 	qid := map[string]string{"yangtze": "Q5413", "han": "Q875573"}
 	for _, key := range []string{"yangtze", "han"} {
 		n := names[key]
-		b.add(geo.Feature{ID: "river-" + key, Layer: "rivers", NameZH: n[0], NameEN: n[1], Kind: "river",
-			Status: geo.StatusExisting, Accuracy: geo.AccuracyApproximate,
-			Source:   srcNE + "; centreline good to about 1 km, use at overview zooms (z<=10)",
-			Geometry: b.rivers[key], Extra: map[string]any{"wikidata": qid[key], "max_zoom_hint": 10}})
+		f := geo.Feature{ID: "river-" + key, Layer: "rivers", NameZH: n[0], NameEN: n[1], Kind: "river",
+			Status: geo.StatusExisting, Extra: map[string]any{"wikidata": qid[key], "max_zoom_hint": 10}}
+		p, err := b.apply(placement{rule: "river", ref: key}, &f)
+		if err != nil {
+			panic(err)
+		}
+		setPlaced(&f, p, "")
+		b.add(f, p.used)
 	}
 	for _, q := range sortedKeys(b.wikidata) {
-		f := b.wikidata[q]
-		if f.Properties.MustString("category", "") != "lake" {
+		w := b.wikidata[q]
+		if w.Properties.MustString("category", "") != "lake" {
 			continue
 		}
-		p := f.Geometry.(orb.Point)
-		name := f.Properties.MustString("name", "")
 		slug := lakeIDs[q]
 		if slug == "" {
 			panic("lake " + q + " needs an id")
 		}
-		ft := geo.Feature{ID: "lake-" + slug,
-			Layer: "lakes", NameZH: name, NameEN: f.Properties.MustString("name_en", ""), Kind: "lake",
-			Status: geo.StatusExisting, Accuracy: geo.AccuracyApproximate,
-			Source:   "Wikidata " + q + " (CC0), label point only",
-			Geometry: p, Extra: map[string]any{"wikidata": q}}
-		if note := f.Properties.MustString("precision_note", ""); note != "" {
-			ft.Extra["precision_note"] = note
+		f := geo.Feature{ID: "lake-" + slug, Layer: "lakes", NameZH: w.Properties.MustString("name", ""),
+			NameEN: w.Properties.MustString("name_en", ""), Kind: "lake", Status: geo.StatusExisting,
+			Extra: map[string]any{"wikidata": q}}
+		p, err := b.apply(placement{rule: "geom", ref: "wd:" + q}, &f)
+		if err != nil {
+			panic(err)
 		}
-		if d := b.districtAt(p); d != nil {
-			ft.District = d.name
-		}
-		b.add(ft)
+		p.en += " A label point in the lake, not its shore."
+		p.zh += "仅为湖内标注点，不是湖岸线。"
+		setPlaced(&f, p, "")
+		f.District = b.districtOf(f.Geometry)
+		b.add(f, p.used)
 	}
 }
 
@@ -82,29 +100,77 @@ func lineSlug(name string) string {
 
 func (b *builder) addMetro() {
 	for _, l := range b.lines {
-		id := "metro-2025-" + lineSlug(l.name)
-		nameEN := l.nameEN
 		from, to := b.stations[l.stations[0]].name, b.stations[l.stations[len(l.stations)-1]].name
-		f := geo.Feature{ID: id, Layer: "metro-lines", NameZH: "武汉地铁" + l.name, NameEN: "Wuhan Metro " + nameEN,
-			Kind: "metro_line", Status: geo.StatusExisting, Accuracy: geo.AccuracySchematic,
-			Source:   srcMetroman + "; straight segments between stations, not the track",
-			Geometry: l.geom,
+		f := geo.Feature{ID: "metro-2025-" + lineSlug(l.name), Layer: "metro-lines", NameZH: "武汉地铁" + l.name,
+			NameEN: "Wuhan Metro " + l.nameEN, Kind: "metro_line", Status: geo.StatusExisting,
 			Extra: map[string]any{"color": l.color, "network": "2025", "line": l.name, "from": from, "to": to,
 				"station_count": len(l.stations)}}
-		b.add(f)
+		p, err := b.apply(placement{rule: "metro", ref: l.name}, &f)
+		if err != nil {
+			panic(err)
+		}
+		setPlaced(&f, p, "")
+		b.add(f, p.used)
 	}
 	for _, s := range b.stations {
 		lines := make([]string, len(s.lines))
 		copy(lines, s.lines)
 		f := geo.Feature{ID: "station-" + s.py, Layer: "metro-stations", NameZH: s.name,
 			NameEN: pinyinTitle(s.py), Kind: "metro_station", Status: geo.StatusExisting,
-			Accuracy: geo.AccuracySurveyed, Source: srcMetroman, Geometry: s.p,
 			Extra: map[string]any{"lines": lines, "transfer": s.transfer, "metroman_id": s.id}}
-		if d := b.districtAt(s.p); d != nil {
-			f.District = d.name
+		p, err := b.apply(placement{rule: "geom", ref: "st:" + s.name}, &f)
+		if err != nil {
+			panic(err)
 		}
-		b.add(f)
+		setPlaced(&f, p, "")
+		f.District = b.districtOf(f.Geometry)
+		b.add(f, p.used)
 	}
+}
+
+// metroPlacement draws a metro line, or the section from;to of it, as
+// straight segments between its stations; ref "*" is the whole network.
+func (b *builder) metroPlacement(pl placement, out placed, note func(en, zh string) (string, string)) (placed, error) {
+	out.used[srcMetroMan] = true
+	out.accuracy = geo.AccuracyIndicative
+	if pl.ref == "*" {
+		var ml orb.MultiLineString
+		for _, l := range b.lines {
+			ml = append(ml, append(orb.LineString{}, l.geom...))
+		}
+		out.geom = ml
+		out.en, out.zh = note("The 13 lines open in January 2025, each drawn as straight segments between its stations (MetroMan data), not the track.",
+			"2025年1月运营的13条线路，各以站点间直线段表示（MetroMan数据），不是实际线位。")
+		return out, nil
+	}
+	parts := splitRefs(pl.ref)
+	l := b.line(parts[0])
+	if l == nil {
+		return out, fmt.Errorf("no metro line %s", parts[0])
+	}
+	i, j := 0, len(l.stations)-1
+	if len(parts) == 3 {
+		i, j = -1, -1
+		for k, id := range l.stations {
+			switch b.stations[id].name {
+			case parts[1]:
+				i = k
+			case parts[2]:
+				j = k
+			}
+		}
+		if i < 0 || j < 0 {
+			return out, fmt.Errorf("line %s: stations %s..%s not found", parts[0], parts[1], parts[2])
+		}
+		if i > j {
+			i, j = j, i
+		}
+	}
+	out.geom = append(orb.LineString{}, l.geom[i:j+1]...)
+	from, to := b.stations[l.stations[i]].name, b.stations[l.stations[j]].name
+	out.en, out.zh = note(fmt.Sprintf("Straight segments between the stations of %s from %s to %s (MetroMan data, January 2025), not the track.", l.name, from, to),
+		fmt.Sprintf("%s自%s至%s各站之间的直线段（MetroMan数据，2025年1月），不是实际线位。", l.name, from, to))
+	return out, nil
 }
 
 func pinyinTitle(py string) string {
@@ -113,5 +179,3 @@ func pinyinTitle(py string) string {
 	}
 	return strings.ToUpper(py[:1]) + py[1:]
 }
-
-var _ = fmt.Sprint

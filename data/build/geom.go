@@ -6,8 +6,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
-
-	"planmap/geo"
 )
 
 // dissolve merges the parts of a multipolygon that share edges. DataV cuts
@@ -166,65 +164,6 @@ func areaKm2(mp orb.MultiPolygon) float64 {
 	return s * 111.32 * 110.57 * math.Cos(lat*math.Pi/180)
 }
 
-// kmToDeg converts an east/north offset in km at latitude lat to degrees.
-func offset(c orb.Point, eastKm, northKm float64) orb.Point {
-	return orb.Point{c[0] + eastKm/(111.32*math.Cos(c[1]*math.Pi/180)), c[1] + northKm/110.57}
-}
-
-// ellipse is a closed ring of n points around c with radii rx (east) and ry
-// (north) in km, rotated by rot degrees counter-clockwise.
-func ellipse(c orb.Point, rx, ry, rot float64, n int) orb.Ring {
-	r := make(orb.Ring, 0, n+1)
-	s, co := math.Sincos(rot * math.Pi / 180)
-	for i := 0; i < n; i++ {
-		t := 2 * math.Pi * float64(i) / float64(n)
-		x, y := rx*math.Cos(t), ry*math.Sin(t)
-		r = append(r, offset(c, x*co-y*s, x*s+y*co))
-	}
-	r = append(r, r[0])
-	return r
-}
-
-func circle(c orb.Point, km float64) orb.Polygon { return orb.Polygon{ellipse(c, km, km, 0, 32)} }
-
-// segment is a straight line of length km through c at bearing deg (0 = north).
-func segment(c orb.Point, km, deg float64) orb.LineString {
-	s, co := math.Sincos(deg * math.Pi / 180)
-	h := km / 2
-	return orb.LineString{offset(c, -h*s, -h*co), offset(c, h*s, h*co)}
-}
-
-// clipToRegion shortens a line's last segment so it ends inside geo.Region;
-// used for direction corridors that point at cities beyond the region.
-func clipToRegion(l orb.LineString) orb.LineString {
-	in := func(p orb.Point) bool { return geo.Region.Contains(p) }
-	out := orb.LineString{}
-	for i, p := range l {
-		if in(p) {
-			out = append(out, p)
-			continue
-		}
-		if i == 0 {
-			continue
-		}
-		a := l[i-1]
-		lo, hi := 0.0, 1.0
-		for range 60 {
-			m := (lo + hi) / 2
-			q := orb.Point{a[0] + (p[0]-a[0])*m, a[1] + (p[1]-a[1])*m}
-			if in(q) {
-				lo = m
-			} else {
-				hi = m
-			}
-		}
-		q := orb.Point{a[0] + (p[0]-a[0])*lo*0.98, a[1] + (p[1]-a[1])*lo*0.98}
-		out = append(out, q)
-		break
-	}
-	return out
-}
-
 // round rounds every coordinate to d decimals.
 func round(g orb.Geometry, d int) orb.Geometry {
 	f := math.Pow(10, float64(d))
@@ -273,30 +212,4 @@ func round(g orb.Geometry, d int) orb.Geometry {
 	return g
 }
 
-// anchorOf returns a representative point of a geometry.
-func anchorOf(g orb.Geometry) orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		return g
-	case orb.LineString:
-		return g[len(g)/2]
-	case orb.MultiLineString:
-		return anchorOf(g[0])
-	case orb.Polygon:
-		c, _ := planar.CentroidArea(g)
-		return c
-	case orb.MultiPolygon:
-		best := 0
-		for i := range g {
-			if planar.Area(g[i]) > planar.Area(g[best]) {
-				best = i
-			}
-		}
-		return anchorOf(g[best])
-	}
-	return g.Bound().Center()
-}
-
-func cosd(d float64) float64      { return math.Cos(d * math.Pi / 180) }
-func hypot(x, y float64) float64  { return math.Hypot(x, y) }
-func atan2d(y, x float64) float64 { return math.Atan2(y, x) * 180 / math.Pi }
+func cosd(d float64) float64 { return math.Cos(d * math.Pi / 180) }

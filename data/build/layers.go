@@ -294,12 +294,28 @@ func kindFor(id string) string {
 	return ""
 }
 
-func layersJSON() []geo.Layer {
-	var out []geo.Layer
+// layerJSON is one entry of layers.json: the layer with the licence it is
+// offered under and the credits of the datasets its features came from.
+type layerJSON struct {
+	geo.Layer
+	License     licence  `json:"license"`
+	Attribution []string `json:"attribution"`
+}
+
+// layersJSON describes every layer. A layer whose features include a Multi*
+// geometry declares the Multi* type, and its single geometries are promoted
+// (see promote), so GIS clients get one exact type per layer.
+func layersJSON(multi map[string]bool, used map[string]map[string]bool) []layerJSON {
+	var out []layerJSON
 	for i, s := range layerSpecs {
-		out = append(out, geo.Layer{ID: s.id, TitleZH: s.zh, TitleEN: s.en, DescriptionZH: s.descZH, DescriptionEN: s.descEN,
-			Theme: s.theme, GeometryType: s.geom, Order: (i + 1) * 10, Base: s.base,
-			Style: geo.Style{Color: s.color, Dashed: s.dashed, Icon: s.icon, MinZoom: s.minzoom}})
+		gt := s.geom
+		if multi[s.id] {
+			gt = "Multi" + gt
+		}
+		out = append(out, layerJSON{Layer: geo.Layer{ID: s.id, TitleZH: s.zh, TitleEN: s.en, DescriptionZH: s.descZH,
+			DescriptionEN: s.descEN, Theme: s.theme, GeometryType: gt, Order: (i + 1) * 10, Base: s.base,
+			Style: geo.Style{Color: s.color, Dashed: s.dashed, Icon: s.icon, MinZoom: s.minzoom}},
+			License: odbl, Attribution: credits(used[s.id])})
 	}
 	return out
 }

@@ -116,16 +116,27 @@ func build(src string) (map[string][]byte, string, error) {
 		return nil, "", err
 	}
 	files := map[string][]byte{}
-	layers := layersJSON()
+	byLayer := map[string][]geo.Feature{}
+	multi := map[string]bool{}
+	used := map[string]map[string]bool{}
+	for _, f := range b.features {
+		byLayer[f.Layer] = append(byLayer[f.Layer], f)
+		if f.Geometry != nil && strings.HasPrefix(f.Geometry.GeoJSONType(), "Multi") {
+			multi[f.Layer] = true
+		}
+		if used[f.Layer] == nil {
+			used[f.Layer] = map[string]bool{}
+		}
+		for k := range b.used[f.ID] {
+			used[f.Layer][k] = true
+		}
+	}
+	layers := layersJSON(multi, used)
 	lb, err := json.MarshalIndent(layers, "", "  ")
 	if err != nil {
 		return nil, "", err
 	}
 	files["layers.json"] = append(lb, '\n')
-	byLayer := map[string][]geo.Feature{}
-	for _, f := range b.features {
-		byLayer[f.Layer] = append(byLayer[f.Layer], f)
-	}
 	known := map[string]bool{}
 	for _, l := range layers {
 		known[l.ID] = true
@@ -134,6 +145,9 @@ func build(src string) (map[string][]byte, string, error) {
 			return nil, "", fmt.Errorf("layer %s has no features", l.ID)
 		}
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
+		for i := range fs {
+			fs[i].Geometry = promote(fs[i].Geometry, multi[l.ID])
+		}
 		fb, err := featureCollection(fs)
 		if err != nil {
 			return nil, "", fmt.Errorf("layer %s: %v", l.ID, err)
@@ -151,6 +165,22 @@ func build(src string) (map[string][]byte, string, error) {
 	}
 	files["targets.json"] = append(tb, '\n')
 	return files, b.report(), nil
+}
+
+// promote turns a single geometry into its Multi* form when its layer holds Multi*.
+func promote(g orb.Geometry, multi bool) orb.Geometry {
+	if !multi {
+		return g
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return orb.MultiPoint{g}
+	case orb.LineString:
+		return orb.MultiLineString{g}
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	}
+	return g
 }
 
 // featureCollection writes one feature per line, so diffs stay readable.
@@ -214,5 +244,3 @@ func (b *builder) report() string {
 	}
 	return s.String()
 }
-
-var _ = orb.Point{}

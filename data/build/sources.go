@@ -16,9 +16,7 @@ type row struct {
 	ID, NameZH, NameEN, Layer, Geom, Section string
 	PlanLine                                 int
 	Quote, Targets, Status                   string
-	Lon, Lat                                 float64
-	HasCoord                                 bool
-	Conf, CoordSource, Note                  string
+	Note                                     string
 }
 
 func readCSV(path string) ([]map[string]string, error) {
@@ -47,6 +45,8 @@ func readCSV(path string) ([]map[string]string, error) {
 	return out, nil
 }
 
+// readCatalogue reads the plan's elements. Its lon/lat anchors and their
+// sources are not read: a geometry comes only from placements.csv.
 func readCatalogue(dir string) ([]row, error) {
 	recs, err := readCSV(filepath.Join(dir, "catalogue.csv"))
 	if err != nil {
@@ -55,17 +55,8 @@ func readCatalogue(dir string) ([]row, error) {
 	var rows []row
 	for _, m := range recs {
 		r := row{ID: m["id"], NameZH: m["name_zh"], NameEN: m["name_en"], Layer: m["layer"], Geom: m["geom_type"],
-			Section: m["section"], Quote: m["quote"], Targets: m["targets"], Status: m["status"],
-			Conf: m["coord_confidence"], CoordSource: m["coord_source"], Note: m["location_note"]}
+			Section: m["section"], Quote: m["quote"], Targets: m["targets"], Status: m["status"], Note: m["location_note"]}
 		r.PlanLine, _ = strconv.Atoi(m["plan_line"])
-		if m["lon"] != "" && m["lat"] != "" {
-			lon, err1 := strconv.ParseFloat(m["lon"], 64)
-			lat, err2 := strconv.ParseFloat(m["lat"], 64)
-			if err1 != nil || err2 != nil {
-				return nil, fmt.Errorf("catalogue %s: bad lon/lat %q %q", r.ID, m["lon"], m["lat"])
-			}
-			r.Lon, r.Lat, r.HasCoord = lon, lat, true
-		}
 		rows = append(rows, r)
 	}
 	return rows, nil
