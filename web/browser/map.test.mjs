@@ -77,15 +77,18 @@ describe('web map', {skip}, () => {
         assert.ok(tj.attribution && text.includes(tj.attribution.slice(0, 30)), `attribution shown: ${text}`);
     });
 
-    test('clicking a pump station opens its panel with its name', async () => {
-        // Centre the map on a pump station, then click where it is drawn.
+    test('clicking a plan facility opens its panel with its name and how it is drawn', async () => {
+        // Centre the map on a facility of the plan (a point of a plan layer,
+        // not a metro station), then click where it is drawn.
         const f = await page.evaluate(async () => {
-            const fs = window.map.queryRenderedFeatures().filter((x) => x.layer.metadata?.['planmap:layer'] === 'pump-stations');
+            const kinds = new Set(['metro-stations', 'lakes']);
+            const fs = window.map.queryRenderedFeatures().filter((x) => x.geometry.type === 'Point' &&
+                x.layer.metadata?.['planmap:layer'] && !kinds.has(x.layer.metadata['planmap:layer']));
             if (!fs.length) return null;
-            window.map.jumpTo({center: fs[0].geometry.coordinates, zoom: 13});
-            return {name: fs[0].properties.name_zh, center: fs[0].geometry.coordinates};
+            window.map.jumpTo({center: fs[0].geometry.coordinates, zoom: 15});
+            return {name: fs[0].properties.name_zh, center: fs[0].geometry.coordinates, layer: fs[0].layer.metadata['planmap:layer']};
         });
-        assert.ok(f, 'no pump station rendered');
+        assert.ok(f, 'no plan facility rendered');
         await idle();
         const pt = await page.evaluate((c) => window.map.project(c), f.center);
         const canvas = await page.locator('#map canvas').boundingBox();
@@ -93,23 +96,32 @@ describe('web map', {skip}, () => {
         await page.locator('#feature').waitFor({state: 'visible'});
         assert.equal(await page.locator('#feature-name').textContent(), f.name);
         assert.match(await page.locator('#feature').textContent(), /位置精度/);
-        assert.match(new URL(page.url()).hash, /feature=pump-stations\//, 'the URL does not name the feature');
+        assert.match(await page.locator('#feature .placement').textContent(), /^绘制方法: /);
+        assert.match(new URL(page.url()).hash, new RegExp(`feature=${f.layer}/`), 'the URL does not name the feature');
     });
 
-    test('searching 阳逻 finds 阳逻港 and flies to it', async () => {
-        await page.locator('#q').fill('阳逻');
-        const hit = page.locator('#results button').filter({has: page.locator('.name', {hasText: /^阳逻港$/})});
+    test('searching 中心书城 finds 武汉中心书城 and flies to it', async () => {
+        await page.locator('#q').fill('中心书城');
+        const hit = page.locator('#results button').filter({has: page.locator('.name', {hasText: /^武汉中心书城$/})});
         await hit.first().waitFor({state: 'visible'});
         const ref = await hit.first().getAttribute('data-feature');
         await hit.first().click();
-        await page.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '阳逻港');
+        await page.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '武汉中心书城');
         await page.waitForFunction(() => !window.map.isMoving(), null, {timeout: 10000});
-        // The map now shows all of 阳逻港.
+        // The map now shows the bookshop.
         const f = await (await fetch(`${base}/ogc/collections/${ref.replace('/', '/items/')}`)).json();
-        const coords = JSON.stringify(f.geometry.coordinates).match(/-?\d+(\.\d+)?,-?\d+(\.\d+)?/g)
-            .map((c) => c.split(',').map(Number));
-        const outside = await page.evaluate((cs) => cs.filter((c) => !window.map.getBounds().contains(c)), coords);
-        assert.deepEqual(outside, [], 'the map does not show 阳逻港');
+        const inside = await page.evaluate((c) => window.map.getBounds().contains(c), f.geometry.coordinates);
+        assert.ok(inside, 'the map does not show 武汉中心书城');
+    });
+
+    test('an element without a place says why it is not drawn', async () => {
+        await page.locator('#q').fill('阳逻港');
+        const hit = page.locator('#results button').filter({has: page.locator('.name', {hasText: /^阳逻港$/})});
+        await hit.first().waitFor({state: 'visible'});
+        await hit.first().click();
+        await page.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '阳逻港');
+        assert.match(await page.locator('#feature .placement').textContent(), /未绘制：/);
+        assert.match(await page.locator('#feature .accuracy').textContent(), /未绘制/);
     });
 
     test('the permalink opens the map on the feature', async () => {

@@ -27,10 +27,11 @@ const I18N = {
         status_existing: '现状', status_under_construction: '在建', status_planned: '规划',
         status_expansion: '扩建', status_upgrade: '改造提升',
         accuracy_surveyed: '实测位置（来自测量数据）',
-        accuracy_approximate: '大致位置：根据描述放置，误差约数公里',
-        accuracy_schematic: '示意范围：表达规划意图，不是边界',
-        accuracy_district: '仅知所在行政区：标在行政区内，并非实际位置',
-        accuracy_unknown: '位置未知：规划未给出位置',
+        accuracy_approximate: '大致位置：一手来源所指地点，误差约2公里以内',
+        accuracy_indicative: '示意：按所述规则或描述绘制，形状和位置可能偏差更大',
+        accuracy_district: '仅知所在行政区：以行政区范围表示，并非实际范围',
+        accuracy_unknown: '未绘制：数据源中没有其位置',
+        placement: '绘制方法', evidence: '位置依据', uncertainty: '误差约',
     },
     en: {
         title: "Wuhan's 14th Five-Year Plan on the map",
@@ -52,14 +53,18 @@ const I18N = {
         status_existing: 'Existing', status_under_construction: 'Under construction', status_planned: 'Planned',
         status_expansion: 'Expansion', status_upgrade: 'Upgrade',
         accuracy_surveyed: 'Surveyed: from measured data',
-        accuracy_approximate: 'Approximate: placed from a description, good to a few km',
-        accuracy_schematic: 'Schematic: a drawn shape showing intent, not a boundary',
-        accuracy_district: 'District only: placed in its district, not at its real position',
-        accuracy_unknown: 'Unknown: the plan gives no position',
+        accuracy_approximate: 'Approximate: a site a primary source names, within about 2 km',
+        accuracy_indicative: 'Indicative: drawn by a stated rule or a description; shape and place may be off by more',
+        accuracy_district: 'District only: drawn as its district, not its own extent',
+        accuracy_unknown: 'Not drawn: no source places it',
+        placement: 'How it is drawn', evidence: 'Evidence for the site', uncertainty: 'within about',
     },
 };
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
-const APPROX = ['schematic', 'district']; // accuracies drawn as "approximate"
+const APPROX = ['indicative', 'district']; // accuracies drawn as "approximate"
+
+// kindOf is a layer's geometry kind without Multi: Point, LineString or Polygon.
+const kindOf = (l) => l.geometry_type.replace(/^Multi/, '');
 const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
 // Used when the tiles do not name their sources (data/SOURCES.md has the details).
 const ATTRIBUTION = 'Plan data: 武汉市“十四五”规划纲要 · MetroMan (MIT) · Wikidata (CC0) · Natural Earth · ' +
@@ -134,7 +139,7 @@ const dashedIfPlanned = ['match', ['get', 'status'],
 
 // role names what a layer is, so that it can be drawn as a planner expects.
 function role(l) {
-    const id = l.id, g = l.geometry_type;
+    const id = l.id, g = kindOf(l);
     if (id === 'districts') return 'districts';
     if (g === 'Polygon') {
         if (l.base && /water|river|lake/.test(id)) return 'water';
@@ -182,21 +187,21 @@ function layersFor(l) {
         out.push(layer);
     };
     // Areas are labelled once, at a point inside each (labels.js), not once per tile.
-    const labelSrc = l.geometry_type === 'Polygon' ? {source: 'labels', filter: ['==', ['get', 'layer'], id]} : {};
+    const labelSrc = kindOf(l) === 'Polygon' ? {source: 'labels', filter: ['==', ['get', 'layer'], id]} : {};
     const labels = (extra = {}) => add('label', {
         type: 'symbol', ...labelSrc,
         layout: {'text-field': label, 'text-font': FONT, 'text-size': 12, 'text-max-width': 8, ...extra.layout},
         paint: {'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, ...extra.paint},
         ...(extra.minzoom && extra.minzoom > (base.minzoom ?? 0) ? {minzoom: extra.minzoom} : {}),
     });
-    // Outlines are dashed where the layer says so or the feature's shape is only schematic.
+    // Outlines are dashed where the layer says so or the feature's shape is only indicative.
     const outlineDash = l.style?.dashed ? ['literal', [3, 2]] : ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]];
     const area = (fill, opacity, line, width = 1.2) => {
         add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['case', approx, opacity * 0.6, opacity]}});
         add('line', {type: 'line', paint: {'line-color': line, 'line-width': width, 'line-dasharray': outlineDash}});
     };
     const lines = (c, width, dash) => {
-        // A soft, wide band under schematic lines says "roughly here".
+        // A soft, wide band under indicative lines says "roughly here".
         add('approx', {type: 'line', filter: approx,
             paint: {'line-color': c, 'line-width': width * 3.5, 'line-opacity': 0.16, 'line-blur': 4}});
         add('casing', {type: 'line', layout: {'line-join': 'round'},
@@ -253,7 +258,7 @@ function layersFor(l) {
         break;
     case 'point': {
         const icon = iconOf(l);
-        // A blurred halo under points whose position is only schematic or district-level.
+        // A blurred halo under points whose position is only indicative or district-level.
         add('approx', {type: 'circle', filter: approx,
             paint: {'circle-radius': 18, 'circle-color': color, 'circle-opacity': 0.2, 'circle-blur': 0.7}});
         add('icon', {type: 'symbol', layout: {
@@ -292,7 +297,7 @@ function buildStyle() {
     }
     // The base map first; then areas, lines and points, so nothing hides a symbol.
     const rank = {Polygon: 0, LineString: 1, Point: 2};
-    const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (rank[a.geometry_type] - rank[b.geometry_type]) || (a.order - b.order));
+    const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (rank[kindOf(a)] - rank[kindOf(b)]) || (a.order - b.order));
     const layers = [{id: 'background', type: 'background', paint: {'background-color': '#eef2f3'}}];
     const labelLayers = [];
     for (const l of ordered) {
@@ -325,7 +330,7 @@ function buildStyle() {
 function addImages(map) {
     map.addImage('hatch-blue', hatchPattern('#1f6fb4'), {pixelRatio: 2});
     for (const l of state.layers) {
-        if (l.geometry_type !== 'Point' || l.base) continue;
+        if (kindOf(l) !== 'Point' || l.base) continue;
         const icon = iconOf(l), color = l.style?.color || '#555';
         map.addImage(`${icon}:${l.id}`, drawIcon(icon, color, false), {pixelRatio: 2});
         map.addImage(`${icon}:${l.id}:open`, drawIcon(icon, color, true), {pixelRatio: 2});
@@ -395,7 +400,7 @@ async function loadGeoJSON(map) {
 // loadLabels fetches the areas of polygon layers once and puts one label
 // point per area into the "labels" source.
 async function loadLabels(ids) {
-    const todo = ids.filter((id) => state.byId[id]?.geometry_type === 'Polygon' && !state.labels.has(id));
+    const todo = ids.filter((id) => state.byId[id] && kindOf(state.byId[id]) === 'Polygon' && !state.labels.has(id));
     if (!todo.length) return;
     for (const id of todo) state.labels.set(id, []);
     await Promise.all(todo.map(async (id) => {
@@ -483,7 +488,7 @@ function buildLayerPanel() {
 
 function swatch(l) {
     const color = l.style?.color || '#555';
-    if (l.geometry_type === 'Point' && !l.base) return badge(color, false, iconOf(l));
+    if (kindOf(l) === 'Point' && !l.base) return badge(color, false, iconOf(l));
     const r = role(l);
     const s = el('span', {class: `swatch ${r}${l.style?.dashed ? ' dashed' : ''}`, 'aria-hidden': 'true'});
     s.style.setProperty('--c', ['water', 'river', 'lake'].includes(r) ? '#a9cde6' : color);
@@ -655,6 +660,9 @@ function flyTo(geom) {
     map.fitBounds(b, {padding: 60, maxZoom: 14, essential: true});
 }
 
+// placementOf is the rule that drew a feature, in the map's language.
+const placementOf = (p) => (lang === 'en' ? p.placement_en : p.placement_zh) || p.placement_en || '';
+
 function renderFeature(f) {
     const p = f.properties, layer = state.byId[p.layer];
     const other = lang === 'en' ? p.name_zh : p.name_en;
@@ -676,6 +684,9 @@ function renderFeature(f) {
         p.plan_quote ? el('blockquote', {lang: 'zh-CN'}, p.plan_quote) : null,
         targets.length ? [el('h3', {}, t('targetsOf')), el('ul', {class: 'targets'}, targets)] : null,
         el('p', {class: `accuracy ${p.accuracy}`}, el('strong', {}, `${t('accuracy')}: `), t(`accuracy_${p.accuracy}`)),
+        placementOf(p) ? el('p', {class: 'placement'}, `${t('placement')}: ${placementOf(p)}`,
+            p.uncertainty_m ? ` (${t('uncertainty')} ${p.uncertainty_m} m)` : '') : null,
+        p.evidence && p.evidence !== 'plan' ? el('p', {class: 'evidence'}, `${t('evidence')}: ${p.evidence}`) : null,
         p.source ? el('p', {class: 'source'}, `${t('source')}: ${p.source}`) : null,
         el('p', {class: 'permalink'}, el('a', {href: link, id: 'permalink'}, t('permalink')), ' ',
             el('button', {type: 'button', onclick: (e) => {

@@ -87,14 +87,14 @@ water = [
 sub = [
     feat("subcity-guanggu", "光谷副城", "Optics Valley Sub-centre", "sub_centre", "planned",
          poly((114.38, 30.45), (114.52, 30.45), (114.55, 30.52), (114.45, 30.54), (114.38, 30.51)),
-         acc="schematic", district="东湖新技术开发区",
+         acc="indicative", district="东湖新技术开发区",
          quote="光谷副城：建设具有全球影响力的科技创新中心核心承载区。", line_no=812,
          targets=[{"metric": "地区生产总值", "value": 1, "unit": "万亿元", "year": 2035, "text": "万亿级"}]),
     feat("subcity-chegu", "车谷副城", "Auto Valley Sub-centre", "sub_centre", "planned",
-         poly((114.05, 30.42), (114.18, 30.42), (114.18, 30.52), (114.05, 30.52)), acc="schematic",
+         poly((114.05, 30.42), (114.18, 30.42), (114.18, 30.52), (114.05, 30.52)), acc="indicative",
          district="汉阳区", quote="车谷副城：打造世界级汽车产业基地。", line_no=818),
     feat("subcity-linkonggang", "临空港副城", "Airport Sub-centre", "sub_centre", "planned",
-         poly((114.05, 30.66), (114.22, 30.70), (114.24, 30.80), (114.08, 30.80)), acc="schematic",
+         poly((114.05, 30.66), (114.22, 30.70), (114.24, 30.80), (114.08, 30.80)), acc="indicative",
          district="黄陂区", quote="临空港副城：建设国家网络安全人才与创新基地。", line_no=822),
     feat("changjiang-new-area", "长江新区", "Yangtze New Area", "sub_centre", "planned",
          poly((114.38, 30.68), (114.55, 30.68), (114.58, 30.80), (114.40, 30.80)), acc="district",
@@ -102,10 +102,10 @@ sub = [
 ]
 green = [
     feat("east-lake-wedge", "大东湖生态绿楔", "East Lake green wedge", "green_wedge", "existing",
-         poly((114.40, 30.52), (114.60, 30.52), (114.70, 30.60), (114.47, 30.62)), acc="schematic",
+         poly((114.40, 30.52), (114.60, 30.52), (114.70, 30.60), (114.47, 30.62)), acc="indicative",
          quote="保护六大生态绿楔。", line_no=901),
     feat("fuhe-wedge", "府河生态绿楔", "Fu River green wedge", "green_wedge", "existing",
-         poly((114.15, 30.70), (114.25, 30.70), (114.30, 30.85), (114.20, 30.88)), acc="schematic",
+         poly((114.15, 30.70), (114.25, 30.70), (114.30, 30.85), (114.20, 30.88)), acc="indicative",
          quote="保护六大生态绿楔。", line_no=901),
 ]
 flood = [
@@ -127,7 +127,7 @@ L = [
          line((114.12, 30.53), (114.24, 30.52), (114.40, 30.49), (114.55, 30.48)), acc="approximate",
          color="#ffd500", quote="加快建设轨道交通11号线。", line_no=700),
     feat("line-20-plan", "轨道交通新港线", "Xingang metro line (planned)", "metro_line", "planned",
-         line((114.36, 30.66), (114.45, 30.67), (114.56, 30.67)), acc="schematic",
+         line((114.36, 30.66), (114.45, 30.67), (114.56, 30.67)), acc="indicative",
          color="#a6c8e8", quote="规划建设新港线，连通阳逻港。", line_no=702),
 ]
 S = [
