@@ -81,3 +81,19 @@ func TestHTTPServerBounds(t *testing.T) {
 		t.Errorf("%d-byte header: %d, want 431", 2*MaxHeaderBytes, code)
 	}
 }
+
+// TestSourcesDoc: serve offers the SOURCES.md of the dataset it was given:
+// the embedded one's, a directory's own, or none.
+func TestSourcesDoc(t *testing.T) {
+	if b, err := sourcesDoc(""); err != nil || !strings.Contains(string(b), "# Sources of the planmap dataset") {
+		t.Errorf("embedded: %.40q, %v", b, err)
+	}
+	dir := t.TempDir()
+	if b, err := sourcesDoc(dir); b != nil || err != nil {
+		t.Errorf("a directory without SOURCES.md: %.40q, %v; want none", b, err)
+	}
+	os.WriteFile(filepath.Join(dir, "SOURCES.md"), []byte("# Synthetic\n"), 0o644)
+	if b, err := sourcesDoc(dir); string(b) != "# Synthetic\n" || err != nil {
+		t.Errorf("a directory's own: %q, %v", b, err)
+	}
+}
