@@ -4,7 +4,7 @@
 //
 // A dataset directory holds:
 //
-//	layers.json          [ {id, title_zh, title_en, ..., geometry_type}, ... ]
+//	layers.json          [ {id, title_zh, title_en, ..., geometry_type, license?, attribution?}, ... ]
 //	layers/<id>.geojson  one FeatureCollection per layer
 //	targets.json         [ {id, group, metric, value, ...}, ... ] (optional)
 package data
