@@ -9,8 +9,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"planmap/geo"
-	"planmap/geo/postgis"
-	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 )
 
@@ -78,18 +76,8 @@ func TestLicenseWhole(t *testing.T) {
 // TestLayerCreditsMigration upgrades a database whose layers predate
 // credits: they read as layers without any, and a load then gives them some.
 func TestLayerCreditsMigration(t *testing.T) {
-	ctx := context.Background()
-	url := pgtest.URL(t)
-	conn := migrateTo(t, url, 5)
-	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
-			VALUES ('areas', 0, '区域', 'Areas', 'structure', 'Polygon', 1, '{}')`); err != nil {
-		t.Fatal(err)
-	}
-	s, err := postgis.Open(ctx, url, postgis.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := upgraded(t, 5, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
+			VALUES ('areas', 0, '区域', 'Areas', 'structure', 'Polygon', 1, '{}')`)
 	if l := layerCredits(t, s)["areas"]; l.License != nil || l.Attribution != nil {
 		t.Errorf("a layer from before credits reads %+v %q, want none", l.License, l.Attribution)
 	}
