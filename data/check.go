@@ -2,7 +2,9 @@ package data
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/paulmach/orb"
 
@@ -97,7 +99,51 @@ func checkLayer(l geo.Layer, before map[string]geo.Layer) string {
 	if !knownTheme(l.Theme) {
 		bad = append(bad, fmt.Sprintf("theme %q is unknown", l.Theme))
 	}
+	bad = append(bad, checkCredits(l)...)
 	return strings.Join(bad, "; ")
+}
+
+// checkCredits checks a layer's licence and attribution. Both are optional
+// (older datasets have neither), but what is given ends up in a map's credit
+// line and a licence link, so it must be whole: a licence with an id, a title
+// and a URL a browser can open; each credit one line of text.
+func checkCredits(l geo.Layer) []string {
+	var bad []string
+	if lic := l.License; lic != nil {
+		if p := lineProblem(lic.ID); p != "" {
+			bad = append(bad, "license id "+p)
+		}
+		if p := lineProblem(lic.Title); p != "" {
+			bad = append(bad, "license title "+p)
+		}
+		if !webURL(lic.URL) {
+			bad = append(bad, fmt.Sprintf("license url %q is not an absolute http(s) URL", lic.URL))
+		}
+	}
+	for i, a := range l.Attribution {
+		if p := lineProblem(a); p != "" {
+			bad = append(bad, fmt.Sprintf("attribution[%d] %s", i, p))
+		}
+	}
+	return bad
+}
+
+// lineProblem says what keeps s from being one non-empty line of text, or "".
+func lineProblem(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "is empty"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("%q is not one line of text", s)
+		}
+	}
+	return ""
+}
+
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsRune(s, ' ')
 }
 
 func knownTheme(t string) bool {

@@ -4,7 +4,7 @@
 //
 // A dataset directory holds:
 //
-//	layers.json          [ {id, title_zh, title_en, ..., geometry_type}, ... ]
+//	layers.json          [ {id, title_zh, title_en, ..., geometry_type, license?, attribution?}, ... ]
 //	layers/<id>.geojson  one FeatureCollection per layer
 //	targets.json         [ {id, group, metric, value, ...}, ... ] (optional)
 package data
@@ -151,6 +151,11 @@ func readMeta(fsys fs.FS) (*Dataset, []geo.Problem) {
 		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
 	}
 	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
+	for i := range ds.Layers {
+		if len(ds.Layers[i].Attribution) == 0 {
+			ds.Layers[i].Attribution = nil // "attribution": [] says no more than leaving it out
+		}
+	}
 	return ds, probs
 }
 

@@ -69,6 +69,18 @@ type Style struct {
 	MinZoom int    `json:"minzoom,omitempty"`
 }
 
+// License is the licence a layer's data is offered under.
+type License struct {
+	ID    string `json:"id"` // an SPDX identifier where there is one, e.g. ODbL-1.0
+	Title string `json:"title"`
+	URL   string `json:"url"` // absolute http(s)
+}
+
+// SameLicense reports whether a and b name the same licence (or both none).
+func SameLicense(a, b *License) bool {
+	return a == b || (a != nil && b != nil && *a == *b)
+}
+
 // Layer is one theme of the plan, served as one OGC collection and one tile layer.
 type Layer struct {
 	ID            string    `json:"id"`
@@ -81,7 +93,9 @@ type Layer struct {
 	Order         int       `json:"order"`
 	Base          bool      `json:"base,omitempty"` // a base layer (districts, water), not a plan element
 	Style         Style     `json:"style"`
-	Bounds        orb.Bound `json:"-"` // computed from the data
+	License       *License  `json:"license,omitempty"`     // nil when the dataset names none
+	Attribution   []string  `json:"attribution,omitempty"` // one credit per source the layer draws from; nil when none
+	Bounds        orb.Bound `json:"-"`                     // computed from the data
 	Count         int       `json:"-"`
 	Updated       time.Time `json:"-"` // latest feature update
 }

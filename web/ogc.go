@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -35,16 +36,20 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := baseURL(r) + "/ogc"
+	links := []Link{
+		{base, "self", typeJSON, "This document"},
+		{base + "/api", "service-desc", typeOpenAPI, "The API definition (OpenAPI 3.0)"},
+		{baseURL(r) + "/", "service-doc", typeHTML, "The web map"},
+		{base + "/conformance", "conformance", typeJSON, "Conformance classes"},
+		{base + "/collections", "data", typeJSON, "The plan's layers"},
+	}
+	if s.opts.Sources != nil {
+		links = append(links, Link{baseURL(r) + SourcesPath, "license", "text/markdown", "The data's sources and licences"})
+	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{
 		"title":       s.opts.Title,
 		"description": "The spatial elements of Wuhan's 14th Five-Year Plan and 2035 Vision, as OGC API – Features. 武汉市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要的空间要素。",
-		"links": []Link{
-			{base, "self", typeJSON, "This document"},
-			{base + "/api", "service-desc", typeOpenAPI, "The API definition (OpenAPI 3.0)"},
-			{baseURL(r) + "/", "service-doc", typeHTML, "The web map"},
-			{base + "/conformance", "conformance", typeJSON, "Conformance classes"},
-			{base + "/collections", "data", typeJSON, "The plan's layers"},
-		},
+		"links":       links,
 	})
 }
 
@@ -58,22 +63,35 @@ func (s *Server) conformance(w http.ResponseWriter, r *http.Request) error {
 // collectionJSON describes one layer as an OGC collection.
 func collectionJSON(base string, l geo.Layer) map[string]any {
 	href := base + "/collections/" + l.ID
+	links := []Link{
+		{href, "self", typeJSON, l.TitleEN},
+		{href + "/items", "items", typeGeoJSON, l.TitleEN + " (GeoJSON)"},
+	}
+	if l.License != nil {
+		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})
+	}
 	c := map[string]any{
 		"id":          l.ID,
 		"title":       l.TitleZH + " " + l.TitleEN,
 		"description": l.DescriptionEN,
 		"itemType":    "feature",
 		"crs":         []string{crs84},
-		"links": []Link{
-			{href, "self", typeJSON, l.TitleEN},
-			{href + "/items", "items", typeGeoJSON, l.TitleEN + " (GeoJSON)"},
-		},
-		"extent": extentJSON(l),
+		"links":       links,
+		"extent":      extentJSON(l),
 		// planmap's own metadata, for the web map and curious clients.
 		"title_zh": l.TitleZH, "title_en": l.TitleEN,
 		"description_zh": l.DescriptionZH, "description_en": l.DescriptionEN,
 		"theme": l.Theme, "geometry_type": l.GeometryType, "base": l.Base,
 		"order": l.Order, "style": l.Style, "feature_count": l.Count,
+	}
+	if l.License != nil {
+		c["license"] = l.License
+	}
+	if len(l.Attribution) > 0 {
+		// OGC API's attribution is one string; credits keeps the list, for
+		// clients that combine layers (the web map credits those on show).
+		c["attribution"] = strings.Join(l.Attribution, creditSep)
+		c["credits"] = l.Attribution
 	}
 	return c
 }

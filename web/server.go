@@ -25,12 +25,15 @@ const (
 	typeHTML    = "text/html"
 )
 
+// SourcesPath is where the dataset's sources document is served.
+const SourcesPath = "/data/SOURCES.md"
+
 // Options tune the server.
 type Options struct {
 	Title            string
 	Timeout          time.Duration // per-request deadline passed to the store
 	Log              *slog.Logger
-	Attribution      string        // data credits shown by maps (TileJSON)
+	Sources          []byte        // the dataset's sources and licences (SOURCES.md), served at SourcesPath; nil for none
 	Tiles            tiles.Options // MVT encoding: buffer, caps
 	TileCacheBytes   int64         // in-memory tile cache size; 0 disables it
 	TileCacheControl string        // Cache-Control of tiles
@@ -94,6 +97,10 @@ func (s *Server) routes() {
 	get("/api/targets", s.targets)
 	get("/tiles", s.tileList)
 	get("/tiles/{tileset:[a-z0-9-]+}.json", s.tileJSON)
+	if s.opts.Sources != nil {
+		r.Handle(SourcesPath, s.noBody(newAsset(s.opts.Sources, "text/markdown; charset=utf-8", "no-cache"))).
+			Methods(http.MethodGet, http.MethodHead)
+	}
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
 	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)

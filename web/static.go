@@ -43,6 +43,11 @@ type asset struct {
 	cache string
 }
 
+func newAsset(body []byte, ctype, cache string) asset {
+	sum := sha256.Sum256(body)
+	return asset{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, cache: cache}
+}
+
 // assets maps URL paths (/static/…, and / for index.html) to files.
 var assets = loadAssets()
 
@@ -60,15 +65,13 @@ func loadAssets() map[string]asset {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		a := asset{body: b, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`,
-			// The app's own files are revalidated on every load (a 304 when unchanged);
-			// the vendored library changes only with a planmap release.
-			cache: "no-cache"}
+		// The app's own files are revalidated on every load (a 304 when unchanged);
+		// the vendored library changes only with a planmap release.
+		cache := "no-cache"
 		if strings.HasPrefix(p, "static/vendor/") {
-			a.cache = "public, max-age=86400"
+			cache = "public, max-age=86400"
 		}
-		out["/"+p] = a
+		out["/"+p] = newAsset(b, ctype, cache)
 		return nil
 	})
 	if err != nil {
@@ -95,6 +98,11 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	a.ServeHTTP(w, r)
+}
+
+// ServeHTTP sends the file, or a 304 to a client that has it.
+func (a asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", a.ctype)
 	h.Set("Cache-Control", a.cache)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"hash/fnv"
+	"html"
 	"io"
 	"net/http"
 	"strings"
@@ -79,7 +80,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	tj := tiles.NewTileJSON(baseURL(r)+"/tiles/"+name+"/{z}/{x}/{y}.mvt", MaxZoom, vectorLayers(layers)...)
 	tj.Name = "planmap " + name
 	tj.Description = "Wuhan 14th Five-Year Plan and 2035 Vision — 武汉市“十四五”规划空间要素"
-	tj.Attribution = s.opts.Attribution
+	tj.Attribution = attributionHTML(layers)
 	tj.Version = "1.0.0"
 	if b, ok := layersBound(layers); ok {
 		tj.Bounds = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
@@ -88,6 +89,26 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("ETag", `"`+hash(version+tj.Tiles[0])+`"`)
 	return writeJSON(w, r, http.StatusOK, typeJSON, tj)
+}
+
+// creditSep separates credits in one line, as MapLibre separates sources.
+const creditSep = " | "
+
+// attributionHTML credits the sources of the layers a tileset holds, each
+// once, in layer order. TileJSON's attribution is HTML to MapLibre, so the
+// credits are escaped: they are text, whatever characters they hold.
+func attributionHTML(layers []geo.Layer) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range layers {
+		for _, c := range l.Attribution {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, html.EscapeString(c))
+			}
+		}
+	}
+	return strings.Join(out, creditSep)
 }
 
 // layersBound is the union of the layers' extents.

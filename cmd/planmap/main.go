@@ -229,12 +229,16 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sources, err := sourcesDoc(*dir)
+	if err != nil {
+		return err
+	}
 	defer store.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	opts := web.Options{Log: log, Attribution: data.Attribution(), TileCacheBytes: int64(*cacheMB) << 20,
+	opts := web.Options{Log: log, Sources: sources, TileCacheBytes: int64(*cacheMB) << 20,
 		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
 		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
 	srv := httpServer(web.New(store, opts))
@@ -243,6 +247,21 @@ func serve(args []string, stderr io.Writer) error {
 		log.Error("the database schema is older than this planmap: run planmap migrate, or serve with --migrate", "err", err)
 	}
 	return serveUntilSignal(srv, ln, log)
+}
+
+// sourcesDoc reads the SOURCES.md of the dataset directory, or of the
+// embedded dataset (which PostGIS holds after a plain planmap load); nil when
+// the directory has none.
+func sourcesDoc(dir string) ([]byte, error) {
+	fsys, err := datasetFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.ReadFile(fsys, "SOURCES.md")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }
 
 // pingSoon asks the store once, briefly, whether it can answer; a database

@@ -20,12 +20,14 @@ func TestCheckEmbedded(t *testing.T) {
 	}
 }
 
-// TestCheckBroken checks a dataset with one broken feature: the message names
-// the file and the feature, and the exit code is not zero.
+// TestCheckBroken checks a dataset with one broken feature and a broken
+// licence: the message names the file and the feature or layer, and the exit
+// code is not zero.
 func TestCheckBroken(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "layers"), 0o755)
-	os.WriteFile(filepath.Join(dir, "layers.json"), []byte(`[{"id":"pumps","title_zh":"泵站","title_en":"Pumps","theme":"water","geometry_type":"Point","order":1}]`), 0o644)
+	os.WriteFile(filepath.Join(dir, "layers.json"), []byte(`[{"id":"pumps","title_zh":"泵站","title_en":"Pumps","theme":"water","geometry_type":"Point","order":1,
+	 "license":{"id":"MIT","title":"MIT License","url":"opensource.org/license/mit"}}]`), 0o644)
 	os.WriteFile(filepath.Join(dir, "layers", "pumps.geojson"), []byte(`{"type":"FeatureCollection","features":[
 	 {"type":"Feature","id":"pump-a","geometry":{"type":"Point","coordinates":[114.3,30.5]},
 	  "properties":{"name_zh":"甲泵站","name_en":"Pump A","kind":"pump_station","status":"planned","accuracy":"approximate","source":"test"}},
@@ -37,7 +39,7 @@ func TestCheckBroken(t *testing.T) {
 	if code == 0 {
 		t.Fatalf("check passed a broken dataset: %s", out.String())
 	}
-	for _, want := range []string{"layers/pumps.geojson", `"pump-b"`, "status", "outside"} {
+	for _, want := range []string{"layers/pumps.geojson", `"pump-b"`, "status", "outside", `layers.json: layer "pumps": license url`} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message does not name %s:\n%s", want, msg)
 		}
@@ -77,5 +79,21 @@ func TestHTTPServerBounds(t *testing.T) {
 	}
 	if code := get(strings.Repeat("a", 2*MaxHeaderBytes)); code != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("%d-byte header: %d, want 431", 2*MaxHeaderBytes, code)
+	}
+}
+
+// TestSourcesDoc: serve offers the SOURCES.md of the dataset it was given:
+// the embedded one's, a directory's own, or none.
+func TestSourcesDoc(t *testing.T) {
+	if b, err := sourcesDoc(""); err != nil || !strings.Contains(string(b), "# Sources of the planmap dataset") {
+		t.Errorf("embedded: %.40q, %v", b, err)
+	}
+	dir := t.TempDir()
+	if b, err := sourcesDoc(dir); b != nil || err != nil {
+		t.Errorf("a directory without SOURCES.md: %.40q, %v; want none", b, err)
+	}
+	os.WriteFile(filepath.Join(dir, "SOURCES.md"), []byte("# Synthetic\n"), 0o644)
+	if b, err := sourcesDoc(dir); string(b) != "# Synthetic\n" || err != nil {
+		t.Errorf("a directory's own: %q, %v", b, err)
 	}
 }

@@ -6,6 +6,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -67,7 +68,7 @@ func New(ds *data.Dataset) *Store {
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
 		s.byLayer[id] = fs
 	}
-	s.version = version(ds.Features)
+	s.version = version(ds.Layers, ds.Features)
 	return s
 }
 
@@ -116,10 +117,14 @@ func morton(x, y uint32) uint64 {
 	return z
 }
 
-// version hashes every feature's id and update time: the embedded data only
-// changes with a restart, and then its version says so.
-func version(fs []geo.Feature) string {
+// version hashes the layers and every feature's id and update time: the
+// embedded data only changes with a restart, and then its version says so.
+// Layers count as in PostGIS, where editing one moves the version: what
+// clients cache of them (TileJSON's credits) must not outlive a change.
+func version(layers []geo.Layer, fs []geo.Feature) string {
 	h := fnv.New64a()
+	meta, _ := json.Marshal(layers) // plain values: nothing to fail
+	h.Write(meta)
 	for _, f := range fs {
 		h.Write([]byte(f.ID))
 		b, _ := f.Updated.MarshalBinary()

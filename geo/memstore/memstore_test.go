@@ -1,6 +1,7 @@
 package memstore_test
 
 import (
+	"context"
 	"testing"
 
 	"planmap/data"
@@ -16,4 +17,19 @@ func TestContract(t *testing.T) {
 		}
 		return memstore.New(ds)
 	})
+}
+
+// TestVersionFollowsLayers: a dataset whose layers alone differ (here, a
+// credit) is another version, as PostGIS counts it, so that nothing cached
+// under the old one (a TileJSON's attribution) is taken for the new.
+func TestVersionFollowsLayers(t *testing.T) {
+	ctx := context.Background()
+	before, _ := memstore.New(storetest.Fixture()).Version(ctx)
+	ds := storetest.Fixture()
+	ds.Layers[2].Attribution = []string{"Made with Natural Earth"}
+	after, _ := memstore.New(ds).Version(ctx)
+	again, _ := memstore.New(storetest.Fixture()).Version(ctx)
+	if before == after || before != again {
+		t.Errorf("versions %s, %s with a new credit, %s again", before, after, again)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -160,17 +161,20 @@ func upsertLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
 		if old, ok := have[l.ID]; ok && old.position == i && sameLayer(old.Layer, l) {
 			continue
 		}
+		lic := licenseCols(l.License)
 		b.Queue(`INSERT INTO layers AS l (id, position, title_zh, title_en, description_zh, description_en,
-				theme, geometry_type, sort_order, base, style)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				theme, geometry_type, sort_order, base, style, license_id, license_title, license_url, attribution)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (id) DO UPDATE SET position = $2, title_zh = $3, title_en = $4,
 				description_zh = $5, description_en = $6, theme = $7, geometry_type = $8,
-				sort_order = $9, base = $10, style = $11
+				sort_order = $9, base = $10, style = $11, license_id = $12, license_title = $13,
+				license_url = $14, attribution = $15
 			WHERE (l.position, l.title_zh, l.title_en, l.description_zh, l.description_en, l.theme,
-				l.geometry_type, l.sort_order, l.base, l.style)
-				IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)`,
+				l.geometry_type, l.sort_order, l.base, l.style, l.license_id, l.license_title, l.license_url,
+				l.attribution)
+				IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::text[])`,
 			l.ID, i, l.TitleZH, l.TitleEN, l.DescriptionZH, l.DescriptionEN, l.Theme, l.GeometryType,
-			l.Order, l.Base, style)
+			l.Order, l.Base, style, lic[0], lic[1], lic[2], attributionCol(l.Attribution))
 	}
 	if b.Len() == 0 {
 		return nil
@@ -185,19 +189,24 @@ type storedLayer struct {
 
 func storedLayers(ctx context.Context, tx pgx.Tx) (map[string]storedLayer, error) {
 	rows, err := tx.Query(ctx, `SELECT id, position, title_zh, title_en, description_zh, description_en,
-		theme, geometry_type, sort_order, base, style FROM layers`)
+		theme, geometry_type, sort_order, base, style, license_id, license_title, license_url, attribution FROM layers`)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]storedLayer{}
 	var l storedLayer
 	var style []byte
+	var lic [3]string
+	var credits []string
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &l.position, &l.TitleZH, &l.TitleEN, &l.DescriptionZH,
-		&l.DescriptionEN, &l.Theme, &l.GeometryType, &l.Order, &l.Base, &style}, func() error {
+		&l.DescriptionEN, &l.Theme, &l.GeometryType, &l.Order, &l.Base, &style,
+		&lic[0], &lic[1], &lic[2], &credits}, func() error {
 		l.Style = geo.Style{}
 		if err := json.Unmarshal(style, &l.Style); err != nil {
 			return err
 		}
+		l.License = licenseOf(lic)
+		l.Attribution, credits = credits, nil // the next row scans into a slice of its own
 		out[l.ID] = l
 		return nil
 	})
@@ -207,7 +216,32 @@ func storedLayers(ctx context.Context, tx pgx.Tx) (map[string]storedLayer, error
 func sameLayer(a, b geo.Layer) bool {
 	return a.ID == b.ID && a.TitleZH == b.TitleZH && a.TitleEN == b.TitleEN && a.DescriptionZH == b.DescriptionZH &&
 		a.DescriptionEN == b.DescriptionEN && a.Theme == b.Theme && a.GeometryType == b.GeometryType &&
-		a.Order == b.Order && a.Base == b.Base && a.Style == b.Style
+		a.Order == b.Order && a.Base == b.Base && a.Style == b.Style &&
+		geo.SameLicense(a.License, b.License) && slices.Equal(a.Attribution, b.Attribution)
+}
+
+// licenseCols is a licence as the layers table keeps it: id, title and URL,
+// all empty for none.
+func licenseCols(l *geo.License) [3]string {
+	if l == nil {
+		return [3]string{}
+	}
+	return [3]string{l.ID, l.Title, l.URL}
+}
+
+func licenseOf(cols [3]string) *geo.License {
+	if cols == ([3]string{}) {
+		return nil
+	}
+	return &geo.License{ID: cols[0], Title: cols[1], URL: cols[2]}
+}
+
+// attributionCol is a layer's credits as the column keeps them: never NULL.
+func attributionCol(credits []string) []string {
+	if credits == nil {
+		return []string{}
+	}
+	return credits
 }
 
 // stagingCols are the columns of load_features, filled by COPY.

@@ -341,25 +341,33 @@ func TestTileFeaturesFollowEdits(t *testing.T) {
 // schema before tile_features: the migration must fill it from them.
 func TestTileFeaturesMigration(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	conn := migrateTo(t, url, 4)
-	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
+	s := upgraded(t, 4, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
 			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
 		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra, geom) VALUES
 			('yangluo', 'ports', '阳逻港', 'existing', 'surveyed', now(), '{"color": "#123456"}', ST_SetSRID(ST_MakePoint(114.55, 30.66), 4326)),
-			('nowhere', 'ports', '某港', 'planned', 'unknown', now(), NULL, NULL)`); err != nil {
+			('nowhere', 'ports', '某港', 'planned', 'unknown', now(), NULL, NULL)`)
+	inStep(t, s)
+	var id, color string
+	if err := s.Pool().QueryRow(ctx, "SELECT id, color FROM tile_features").Scan(&id, &color); err != nil || id != "yangluo" || color != "#123456" {
+		t.Errorf("tile_features after the migration: %q %q, %v; want yangluo alone, with its colour", id, color, err)
+	}
+}
+
+// upgraded returns a store on a database that an older planmap, at schema
+// version last, filled with sql, and that this one has then migrated.
+func upgraded(t *testing.T, last int, sql string) *postgis.Store {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	if _, err := migrateTo(t, url, last).Exec(ctx, sql); err != nil {
 		t.Fatal(err)
 	}
 	s, err := postgis.Open(ctx, url, postgis.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	inStep(t, s)
-	var id, color string
-	if err := s.Pool().QueryRow(ctx, "SELECT id, color FROM tile_features").Scan(&id, &color); err != nil || id != "yangluo" || color != "#123456" {
-		t.Errorf("tile_features after the migration: %q %q, %v; want yangluo alone, with its colour", id, color, err)
-	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // migrateTo applies the embedded migrations up to version last by hand, as
@@ -399,7 +407,7 @@ func migrateTo(t *testing.T, url string, last int) *pgx.Conn {
 // from queries, instead of failing with SQL errors.
 func TestOutOfDateSchema(t *testing.T) {
 	ctx := context.Background()
-	for _, last := range []int{0, 4} {
+	for _, last := range []int{0, 4, 5} {
 		url := pgtest.URL(t)
 		if last > 0 {
 			migrateTo(t, url, last)
@@ -412,9 +420,14 @@ func TestOutOfDateSchema(t *testing.T) {
 		if err := s.Ping(ctx); !errors.Is(err, geo.ErrOutOfDate) || !errors.Is(err, geo.ErrUnavailable) {
 			t.Errorf("schema at %d: Ping = %v, want ErrOutOfDate", last, err)
 		}
-		_, err = s.Tile(ctx, geo.TileRequest{Tile: tiles.TileID{Z: 12, X: 3348, Y: 1682}, Layers: []geo.TileLayer{{ID: "ports"}}})
-		if !errors.Is(err, geo.ErrOutOfDate) {
-			t.Errorf("schema at %d: a tile fails with %v, want ErrOutOfDate", last, err)
+		if last < 5 { // 0005 made the table tiles read
+			_, err = s.Tile(ctx, geo.TileRequest{Tile: tiles.TileID{Z: 12, X: 3348, Y: 1682}, Layers: []geo.TileLayer{{ID: "ports"}}})
+			if !errors.Is(err, geo.ErrOutOfDate) {
+				t.Errorf("schema at %d: a tile fails with %v, want ErrOutOfDate", last, err)
+			}
+		}
+		if _, err := s.Layers(ctx); !errors.Is(err, geo.ErrOutOfDate) { // 0006 gave layers their credits
+			t.Errorf("schema at %d: the layers fail with %v, want ErrOutOfDate", last, err)
 		}
 	}
 	s := open(t) // migrated

@@ -47,7 +47,8 @@ func (s *Store) Layers(ctx context.Context) ([]geo.Layer, error) {
 func (s *Store) queryLayers(ctx context.Context) ([]geo.Layer, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT l.id, l.title_zh, l.title_en, l.description_zh, l.description_en, l.theme,
-		       l.geometry_type, l.sort_order, l.base, l.style, coalesce(a.n, 0),
+		       l.geometry_type, l.sort_order, l.base, l.style,
+		       l.license_id, l.license_title, l.license_url, l.attribution, coalesce(a.n, 0),
 		       ST_XMin(a.ext), ST_YMin(a.ext), ST_XMax(a.ext), ST_YMax(a.ext), a.updated
 		FROM layers l LEFT JOIN (
 			SELECT layer, count(*) AS n, ST_Extent(geom) AS ext, max(updated) AS updated
@@ -65,10 +66,16 @@ func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
 	var style []byte
 	var x0, y0, x1, y1 *float64
 	var updated *time.Time
+	var lic [3]string
 	err := row.Scan(&l.ID, &l.TitleZH, &l.TitleEN, &l.DescriptionZH, &l.DescriptionEN, &l.Theme,
-		&l.GeometryType, &l.Order, &l.Base, &style, &l.Count, &x0, &y0, &x1, &y1, &updated)
+		&l.GeometryType, &l.Order, &l.Base, &style, &lic[0], &lic[1], &lic[2], &l.Attribution,
+		&l.Count, &x0, &y0, &x1, &y1, &updated)
 	if err != nil {
 		return l, err
+	}
+	l.License = licenseOf(lic)
+	if len(l.Attribution) == 0 {
+		l.Attribution = nil // as the dataset reader gives a layer without credits
 	}
 	if err := json.Unmarshal(style, &l.Style); err != nil {
 		return l, fmt.Errorf("layer %s: style: %w", l.ID, err)

@@ -75,6 +75,9 @@ func testLayers(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset
 		if l.ID != want.ID || l.TitleZH != want.TitleZH || l.GeometryType != want.GeometryType || l.Theme != want.Theme {
 			t.Errorf("layer %d = %+v, want %+v", i, l, want)
 		}
+		if !geo.SameLicense(l.License, want.License) || !reflect.DeepEqual(l.Attribution, want.Attribution) {
+			t.Errorf("layer %s credits = %+v %#v, want %+v %#v", l.ID, l.License, l.Attribution, want.License, want.Attribution)
+		}
 		var count int
 		var bound orb.Bound
 		var latest = Base

@@ -21,6 +21,13 @@ const (
 	GridPoints  = 250 // points in a regular grid, more than two default pages
 )
 
+// The fixture layers' credits.
+const (
+	CreditAreas  = "© Survey <Wuhan> & Partners"
+	CreditShared = "Wikidata (CC0)"
+	CreditLines  = "MetroMan MetroMapOpenMiniProgram, © 2019 metromancn, MIT License"
+)
+
 // Base time of the fixture's Updated stamps; point i is updated i days later.
 var Base = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -39,9 +46,15 @@ func feature(layer, id, zh, en, kind, status string, g orb.Geometry) geo.Feature
 
 // Fixture returns the contract dataset.
 func Fixture() *data.Dataset {
+	// Credits: areas have a licence and two sources (one with characters HTML
+	// must escape), lines a source they share with areas and one of their
+	// own, points neither, as in a dataset from before credits.
 	ds := &data.Dataset{Layers: []geo.Layer{
-		{ID: LayerAreas, TitleZH: "区域", TitleEN: "Areas", Theme: "structure", GeometryType: "Polygon", Order: 1},
-		{ID: LayerLines, TitleZH: "线路", TitleEN: "Lines", Theme: "transport", GeometryType: "LineString", Order: 2},
+		{ID: LayerAreas, TitleZH: "区域", TitleEN: "Areas", Theme: "structure", GeometryType: "Polygon", Order: 1,
+			License:     &geo.License{ID: "ODbL-1.0", Title: "Open Database License 1.0", URL: "https://opendatacommons.org/licenses/odbl/1-0/"},
+			Attribution: []string{CreditAreas, CreditShared}},
+		{ID: LayerLines, TitleZH: "线路", TitleEN: "Lines", Theme: "transport", GeometryType: "LineString", Order: 2,
+			Attribution: []string{CreditShared, CreditLines}},
 		{ID: LayerPoints, TitleZH: "设施", TitleEN: "Points", Theme: "water", GeometryType: "Point", Order: 3},
 	}}
 	square := orb.Polygon{{{114.38, 30.48}, {114.42, 30.48}, {114.42, 30.52}, {114.38, 30.52}, {114.38, 30.48}}}

@@ -66,9 +66,6 @@ const APPROX = ['indicative', 'district']; // accuracies drawn as "approximate"
 // kindOf is a layer's geometry kind without Multi: Point, LineString or Polygon.
 const kindOf = (l) => l.geometry_type.replace(/^Multi/, '');
 const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
-// Used when the tiles do not name their sources (data/SOURCES.md has the details).
-const ATTRIBUTION = 'Plan data: 武汉市“十四五”规划纲要 · MetroMan (MIT) · Wikidata (CC0) · Natural Earth · ' +
-    'DataV GeoAtlas (no open licence) · © OpenStreetMap contributors (ODbL)';
 
 let lang = 'zh';
 const t = (key, ...args) => {
@@ -112,7 +109,7 @@ function setHashParam(key, value) {
 // One MapLibre layer set per planmap layer; ids are "<layer>:<part>" and each
 // carries metadata {"planmap:layer": id} so the panel can toggle them together.
 
-const state = {layers: [], byId: {}, tiles: null, visible: new Set(), defaultVisible: new Set(),
+const state = {layers: [], byId: {}, tiles: null, visible: new Set(), defaultVisible: new Set(), attribution: null,
     labels: new Map(), selected: null, near: null, nearMode: false,
     styleLoaded: false, pendingState: {}};
 
@@ -285,14 +282,13 @@ function buildStyle() {
     };
     if (state.tiles) {
         const tj = state.tiles;
-        sources.plan = {type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14,
-            attribution: tj.attribution || ATTRIBUTION};
+        // No attribution here: it would credit every layer, shown or not (see credits()).
+        sources.plan = {type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14};
         if (tj.bounds) sources.plan.bounds = tj.bounds;
     } else {
         // Filled in by loadGeoJSON: the feature id goes into the properties, as in the tiles.
         for (const l of state.layers) {
-            sources[`gj:${l.id}`] = {type: 'geojson', data: {type: 'FeatureCollection', features: []},
-                attribution: ATTRIBUTION};
+            sources[`gj:${l.id}`] = {type: 'geojson', data: {type: 'FeatureCollection', features: []}};
         }
     }
     // The base map first; then areas, lines and points, so nothing hides a symbol.
@@ -367,7 +363,8 @@ async function start() {
     });
     map.addControl(new maplibregl.NavigationControl({showCompass: false}), 'bottom-right');
     map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
-    map.addControl(new maplibregl.AttributionControl({compact: window.innerWidth < 700}), 'bottom-right');
+    state.attribution = new maplibregl.AttributionControl({compact: window.innerWidth < 700, customAttribution: credits()});
+    map.addControl(state.attribution, 'bottom-right');
     addImages(map);
     if (!tiles) map.once('style.load', () => loadGeoJSON(map));
     map.on('styleimagemissing', (e) => console.warn('missing image', e.id));
@@ -435,6 +432,13 @@ function overview() {
     return new Set((on.some((l) => !l.base) ? on : state.layers).map((l) => l.id));
 }
 
+// credits names the sources of the layers on show, each once, in layer order
+// (each collection lists its own). MapLibre shows them as HTML: escape them.
+function credits() {
+    const on = state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []);
+    return [...new Set(on)].map((c) => c.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`));
+}
+
 function initialVisible() {
     const fromHash = hashParams().get('layers');
     return fromHash === null ? overview() : new Set(fromHash.split(',').filter((id) => state.byId[id]));
@@ -443,6 +447,8 @@ function initialVisible() {
 function setLayerVisible(id, on) {
     if (on) state.visible.add(id); else state.visible.delete(id);
     if (on) loadLabels([id]);
+    // The control rereads its options when the style changes, as it is about to.
+    state.attribution.options.customAttribution = credits();
     for (const sl of styleLayersOf(id)) window.map.setLayoutProperty(sl, 'visibility', on ? 'visible' : 'none');
     const box = document.querySelector(`input[data-layer="${id}"]`);
     if (box) box.checked = on;

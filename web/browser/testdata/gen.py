@@ -29,6 +29,29 @@ def feat(fid, zh, en, kind, status, geom, acc="approximate", district=None, quot
     p.update(extra)
     return {"type": "Feature", "id": fid, "geometry": geom, "properties": p}
 
+# Licences and credits, so the browser tests can see the map's credits follow
+# the layers on show: districts' credit has characters HTML must escape;
+# green wedges (off at first) have one credit of their own; the metro layers
+# share one. No layer credits OpenStreetMap.
+MIT = {"id": "MIT", "title": "MIT License", "url": "https://opensource.org/license/mit"}
+CC0 = {"id": "CC0-1.0", "title": "Creative Commons Zero 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/"}
+PLAN = "Plan elements: 武汉市“十四五”规划纲要 (fixture)"
+CREDITS = {
+    "districts": dict(license={"id": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                               "url": "https://creativecommons.org/licenses/by/4.0/"},
+                      attribution=["Test boundaries © Survey <Wuhan> & Co"]),
+    "water": dict(attribution=["Made with Natural Earth"]),
+    "sub-centres": dict(attribution=[PLAN]),
+    "green-wedges": dict(attribution=["Green wedges: Wuhan ecology fixture"]),
+    "flood-storage": dict(attribution=[PLAN]),
+    "metro-lines": dict(license=MIT, attribution=["MetroMan MetroMapOpenMiniProgram, © 2019 metromancn, MIT License"]),
+    "metro-stations": dict(license=MIT, attribution=["MetroMan MetroMapOpenMiniProgram, © 2019 metromancn, MIT License"]),
+    "ports": dict(license=CC0, attribution=["Wikidata (CC0)"]),
+    "airports": dict(license=CC0, attribution=["Wikidata (CC0)"]),
+    "rail-stations": dict(license=CC0, attribution=["Wikidata (CC0)"]),
+    "pump-stations": dict(attribution=[PLAN]),
+}
+
 layers = [
     dict(id="districts", title_zh="行政区", title_en="Districts", theme="base", geometry_type="Polygon",
          order=1, base=True, style={"color": "#8c8c8c"}),
@@ -187,6 +210,8 @@ targets = [
      "plan_section": "第三十节", "plan_line": 1008, "plan_quote": "新增排涝能力1135立方米/秒。"},
 ]
 
+for l in layers:
+    l.update(CREDITS[l["id"]])
 os.makedirs(os.path.join(OUT, "layers"), exist_ok=True)
 with open(os.path.join(OUT, "layers.json"), "w") as f:
     json.dump(layers, f, ensure_ascii=False, indent=1)
