@@ -1,6 +1,10 @@
 package main
 
-import "sort"
+import (
+	"sort"
+
+	"planmap/geo"
+)
 
 // A dataset a geometry may come from. Every feature names the ones it
 // used, and each layer credits exactly the ones its features used.
@@ -37,16 +41,9 @@ var datasets = map[string]dataset{
 // datasetOrder is the order credits are listed in.
 var datasetOrder = []string{srcPlan, srcOSM, srcMetroMan, srcWikidata, srcNE}
 
-// licence is how layers.json names the licence a layer is offered under.
-type licence struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	URL   string `json:"url"`
-}
-
 // odbl is the licence planmap's dataset is offered under: it holds data
 // derived from OpenStreetMap, so as a database it is shared alike.
-var odbl = licence{ID: "ODbL-1.0", Title: "Open Database License 1.0",
+var odbl = geo.License{ID: "ODbL-1.0", Title: "Open Database License 1.0",
 	URL: "https://opendatacommons.org/licenses/odbl/1-0/"}
 
 // credits lists the attribution lines of a set of datasets, in datasetOrder.
