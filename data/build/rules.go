@@ -229,7 +229,8 @@ func (b *builder) apply(pl placement, f *geo.Feature) (placed, error) {
 		if u, ok := o.Extra["uncertainty_m"].(int); ok {
 			out.uncertaintyM = float64(u)
 		}
-		out.en, out.zh = note(fmt.Sprintf("Drawn as %s (%s):", o.NameEN, o.ID), fmt.Sprintf("与%s（%s）同绘：", o.NameZH, o.ID))
+		en, zh := note(fmt.Sprintf("Drawn as %s (%s):", o.NameEN, o.ID), fmt.Sprintf("与%s（%s）同绘：", o.NameZH, o.ID))
+		out.en, out.zh = en+" "+o.Extra["placement_en"].(string), zh+o.Extra["placement_zh"].(string)
 	case "along":
 		ps, err := resolveAll(refs)
 		if err != nil {
