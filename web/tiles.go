@@ -133,7 +133,7 @@ func vectorLayers(layers []geo.Layer) []tiles.VectorLayer {
 		"id":      "feature id (not in a dense layer's tiles: the OGC items?tile_id= parameter finds a feature by its MVT id)",
 		"name_zh": "Chinese name (not in a dense layer's tiles)", "name_en": "English name (not in a dense layer's tiles)",
 		"kind": "kind of element", "status": "existing, under_construction, planned, expansion or upgrade",
-		"accuracy": "surveyed, approximate, schematic, district or unknown", "color": "official colour (metro lines)",
+		"accuracy": "surveyed, approximate, indicative, district or unknown", "color": "official colour (metro lines)",
 	}
 	out := make([]tiles.VectorLayer, len(layers))
 	for i, l := range layers {
