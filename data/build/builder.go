@@ -48,6 +48,7 @@ type builder struct {
 	rivers    map[string]orb.MultiLineString // "yangtze", "han"
 	features  []geo.Feature
 	targets   []geo.PlanTarget
+	ftargets  map[string][]geo.Target // feature_targets.csv, by feature id
 	catIDs    map[string]bool
 	places    map[string]place // places plus data/sources/placements.csv
 	log       []string
@@ -58,6 +59,9 @@ func newBuilder(src string) (*builder, error) {
 		wikidata: map[string]*geojson.Feature{}, rivers: map[string]orb.MultiLineString{}, catIDs: map[string]bool{}}
 	var err error
 	if b.rows, err = readCatalogue(src); err != nil {
+		return nil, err
+	}
+	if b.ftargets, err = readFeatureTargets(src); err != nil {
 		return nil, err
 	}
 	for i := range b.rows {
