@@ -79,6 +79,9 @@ func (c *checker) targets(ts []geo.PlanTarget) {
 		if t.Feature != "" && c.seen[t.Feature] == "" {
 			c.add(geo.Problem{File: "targets.json", Msg: fmt.Sprintf("target %q links to unknown feature %q", t.ID, t.Feature)})
 		}
+		if err := t.Check(); err != nil {
+			c.add(geo.Problem{File: "targets.json", Msg: fmt.Sprintf("target %q: %v", t.ID, err)})
+		}
 	}
 }
 

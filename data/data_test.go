@@ -154,8 +154,16 @@ func TestOneGeometryTypePerLayer(t *testing.T) {
 
 func TestTargetsLink(t *testing.T) {
 	ds := load(t)
-	if len(ds.Targets) != 117 {
-		t.Errorf("%d targets, want 117", len(ds.Targets))
+	b, err := os.ReadFile("sources/targets.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Targets) != len(recs)-1 {
+		t.Errorf("%d targets, want targets.csv's %d", len(ds.Targets), len(recs)-1)
 	}
 	linked := map[string]string{}
 	for _, tg := range ds.Targets {
@@ -233,6 +241,9 @@ func TestBrokenCopiesFail(t *testing.T) {
 		{"outside region", "airports", "airport-tianhe", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
 			f.Geometry = orbPoint(2.35, 48.85)
 		}, "outside the Wuhan region"},
+		{"unknown comparator", "airports", "airport-tianhe", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
+			f.Properties["targets"] = []any{map[string]any{"metric": "年旅客吞吐量", "comparator": "~", "value": 4200}}
+		}, `comparator "~"`},
 		{"wrong geometry type", "ports", "port-hannan", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
 			f.Geometry = orbLine([][2]float64{{114.07, 30.30}, {114.08, 30.31}})
 		}, "but layer"},

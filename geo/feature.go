@@ -32,13 +32,24 @@ const (
 // Accuracies lists every known accuracy, best first.
 var Accuracies = []string{AccuracySurveyed, AccuracyApproximate, AccuracyIndicative, AccuracyDistrict, AccuracyUnknown}
 
-// Target is one quantified goal the plan sets for a feature or for the city.
+// Comparator values: how the plan qualifies a target's figure. ≥ stands for
+// 以上, 不低于, 不少于; > for 超过, 突破; ≤ for 以下, 不超过; < for 低于; 约 for
+// 约, 左右 (about); = for a figure the plan fixes exactly. Empty is a plain figure.
+var Comparators = []string{"", "≥", ">", "≤", "<", "=", "约"}
+
+// Target is one goal the plan sets, in the plan's words: Text is its wording
+// of the value (e.g. "约300万标箱"), Comparator, Value and Unit the figure read
+// from it (约, 300, 万标箱); Value is nil where the plan gives no figure.
 type Target struct {
-	Metric string   `json:"metric"`
-	Value  *float64 `json:"value,omitempty"`
-	Unit   string   `json:"unit,omitempty"`
-	Year   int      `json:"year,omitempty"`
-	Text   string   `json:"text,omitempty"` // the plan's own wording, e.g. "300万标箱"
+	Metric     string   `json:"metric"`              // as the plan words it
+	MetricEN   string   `json:"metric_en,omitempty"` // an English gloss
+	Comparator string   `json:"comparator,omitempty"`
+	Value      *float64 `json:"value,omitempty"`
+	Unit       string   `json:"unit,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	Year       int      `json:"year,omitempty"` // the year it is due (the end of a period)
+	PlanLine   int      `json:"plan_line,omitempty"`
+	Quote      string   `json:"plan_quote,omitempty"` // verbatim from that line of the plan
 }
 
 // Feature is one mappable element of the plan.
@@ -114,17 +125,13 @@ var Themes = []struct{ ID, ZH, EN string }{
 	{"commerce", "商贸物流", "Commerce and logistics"},
 }
 
-// PlanTarget is one of the plan's city-wide quantified targets, linked to a
-// feature where the target names one.
+// PlanTarget is one of the plan's city-wide targets, linked to a feature
+// only where the plan states it of that element or programme.
 type PlanTarget struct {
-	ID          string `json:"id"`
-	Group       string `json:"group"`
-	Metric      string `json:"metric"`
-	Value       string `json:"value"` // as the plan writes it, e.g. "600公里"
-	Year        int    `json:"year,omitempty"`
+	ID    string `json:"id"`
+	Group string `json:"group"`
+	Target
 	PlanSection string `json:"plan_section,omitempty"`
-	PlanLine    int    `json:"plan_line,omitempty"`
-	Quote       string `json:"plan_quote,omitempty"`
 	Feature     string `json:"feature,omitempty"` // id of the linked feature
 	Layer       string `json:"layer,omitempty"`   // its layer
 }

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -61,6 +62,11 @@ func Validate(f Feature) []Problem {
 	if f.Source == "" {
 		bad("source is missing")
 	}
+	for i, t := range f.Targets {
+		if err := t.Check(); err != nil {
+			bad("target %d: %v", i, err)
+		}
+	}
 	switch {
 	case f.Geometry == nil && f.Accuracy != AccuracyUnknown:
 		bad("geometry is null but accuracy is %q (use %q)", f.Accuracy, AccuracyUnknown)
@@ -74,6 +80,20 @@ func Validate(f Feature) []Problem {
 		}
 	}
 	return out
+}
+
+// Check reports what makes a target unreadable: no metric, neither a figure
+// nor the plan's wording, or a comparator not in Comparators.
+func (t Target) Check() error {
+	switch {
+	case t.Metric == "":
+		return errors.New("metric is missing")
+	case t.Value == nil && t.Text == "":
+		return errors.New("has neither value nor text")
+	case !slices.Contains(Comparators, t.Comparator):
+		return fmt.Errorf("comparator %q is not one of %q", t.Comparator, Comparators)
+	}
+	return nil
 }
 
 // ValidGeometry checks what a map and a spatial database need of a geometry:

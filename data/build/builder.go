@@ -42,6 +42,7 @@ type builder struct {
 	built      map[string]*geo.Feature    // catalogue features placed so far, for f: references
 	used       map[string]map[string]bool // datasets each feature's geometry came from
 	targets    []geo.PlanTarget
+	ftargets   map[string][]geo.Target // feature_targets.csv, by feature id
 	catIDs     map[string]bool
 	log        []string
 }
@@ -52,6 +53,9 @@ func newBuilder(src string) (*builder, error) {
 		built: map[string]*geo.Feature{}, used: map[string]map[string]bool{}}
 	var err error
 	if b.rows, err = readCatalogue(src); err != nil {
+		return nil, err
+	}
+	if b.ftargets, err = readFeatureTargets(src); err != nil {
 		return nil, err
 	}
 	for i := range b.rows {

@@ -19,7 +19,7 @@ func (b *builder) common(r *row) geo.Feature {
 		st = s
 	}
 	f := geo.Feature{ID: r.ID, NameZH: r.NameZH, NameEN: r.NameEN, Kind: kindFor(r.ID), Status: st,
-		PlanSection: r.Section, PlanLine: r.PlanLine, PlanQuote: r.Quote, Targets: parseTargets(r.Targets),
+		PlanSection: r.Section, PlanLine: r.PlanLine, PlanQuote: r.Quote, Targets: b.ftargets[r.ID],
 		Extra: map[string]any{"catalogue_layer": r.Layer, "name_plan": nil, "plan_text_note": nil}}
 	// Correct the plan's slips in the name and keep the plan's spelling.
 	plan := r.NameZH

@@ -15,7 +15,7 @@ import (
 type row struct {
 	ID, NameZH, NameEN, Layer, Geom, Section string
 	PlanLine                                 int
-	Quote, Targets, Status                   string
+	Quote, Status                            string
 	Note                                     string
 }
 
@@ -55,7 +55,7 @@ func readCatalogue(dir string) ([]row, error) {
 	var rows []row
 	for _, m := range recs {
 		r := row{ID: m["id"], NameZH: m["name_zh"], NameEN: m["name_en"], Layer: m["layer"], Geom: m["geom_type"],
-			Section: m["section"], Quote: m["quote"], Targets: m["targets"], Status: m["status"], Note: m["location_note"]}
+			Section: m["section"], Quote: m["quote"], Status: m["status"], Note: m["location_note"]}
 		r.PlanLine, _ = strconv.Atoi(m["plan_line"])
 		rows = append(rows, r)
 	}

@@ -477,10 +477,12 @@ func replaceTargets(ctx context.Context, tx pgx.Tx, targets []geo.PlanTarget) er
 	}
 	rows := make([][]any, len(targets))
 	for i, t := range targets {
-		rows[i] = []any{t.ID, i, t.Group, t.Metric, t.Value, t.Year, t.PlanSection, t.PlanLine, t.Quote, t.Feature, t.Layer}
+		rows[i] = []any{t.ID, i, t.Group, t.Metric, t.MetricEN, t.Comparator, t.Value, t.Unit, t.Text, t.Year,
+			t.PlanSection, t.PlanLine, t.Quote, t.Feature, t.Layer}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"targets"}, []string{"id", "position", "group_name", "metric",
-		"value", "year", "plan_section", "plan_line", "quote", "feature", "layer"}, pgx.CopyFromRows(rows))
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"targets"}, []string{"id", "position", "group_name", "metric", "metric_en",
+		"comparator", "value", "unit", "value_text", "year", "plan_section", "plan_line", "quote", "feature", "layer"},
+		pgx.CopyFromRows(rows))
 	return err
 }
 

@@ -267,15 +267,16 @@ func searchText(f geo.Feature) string {
 
 // Targets lists the plan-wide targets in dataset order.
 func (s *Store) Targets(ctx context.Context) ([]geo.PlanTarget, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, group_name, metric, value, year, plan_section, plan_line,
-		quote, feature, layer FROM targets ORDER BY position, id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, group_name, metric, metric_en, comparator, value, unit, value_text,
+		year, plan_section, plan_line, quote, feature, layer FROM targets ORDER BY position, id`)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
 	var out []geo.PlanTarget
 	var t geo.PlanTarget
-	_, err = pgx.ForEachRow(rows, []any{&t.ID, &t.Group, &t.Metric, &t.Value, &t.Year, &t.PlanSection,
-		&t.PlanLine, &t.Quote, &t.Feature, &t.Layer}, func() error {
+	// pgx gives each row's value a new pointer (nil for NULL), so rows do not share it.
+	_, err = pgx.ForEachRow(rows, []any{&t.ID, &t.Group, &t.Metric, &t.MetricEN, &t.Comparator, &t.Value, &t.Unit,
+		&t.Text, &t.Year, &t.PlanSection, &t.PlanLine, &t.Quote, &t.Feature, &t.Layer}, func() error {
 		out = append(out, t)
 		return nil
 	})

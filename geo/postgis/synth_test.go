@@ -37,7 +37,9 @@ func synth(n int, seed uint64) *data.Dataset {
 			ds.Features = append(ds.Features, synthFeature(r, i, synthLayers[k], base))
 		}
 	}
-	ds.Targets = []geo.PlanTarget{{ID: "t-syn", Group: "合成", Metric: "数量", Value: fmt.Sprint(n, "个"), Year: 2035}}
+	count := float64(n)
+	ds.Targets = []geo.PlanTarget{{ID: "t-syn", Group: "合成",
+		Target: geo.Target{Metric: "数量", Value: &count, Unit: "个", Text: fmt.Sprint(n, "个"), Year: 2035}}}
 	return ds
 }
 

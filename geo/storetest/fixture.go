@@ -63,7 +63,9 @@ func Fixture() *data.Dataset {
 		{{114.14, 30.74}, {114.16, 30.74}, {114.16, 30.76}, {114.14, 30.76}, {114.14, 30.74}},
 	}
 	area := feature(LayerAreas, "guanggu-area", "光谷副城", "Optics Valley Sub-centre", "sub_centre", geo.StatusPlanned, square)
-	area.Targets = []geo.Target{{Metric: "GDP", Value: ptr(1.5), Unit: "万亿元", Year: 2025, Text: "1.5万亿元"}}
+	area.Targets = []geo.Target{{Metric: "GDP", Value: ptr(1.5), Unit: "万亿元", Year: 2025, Text: "1.5万亿元"},
+		{Metric: "企业", MetricEN: "Firms", Comparator: "≥", Value: ptr(200), Unit: "家", Text: "200家以上",
+			PlanLine: 328, Quote: "建成200家以上"}}
 	area.Extra = map[string]any{"name_plan": "光谷副城区"}
 	ds.Features = append(ds.Features, area,
 		feature(LayerAreas, "donut-lake", "环湖", "Ring Lake", "lake", geo.StatusExisting, donut),
@@ -91,9 +93,13 @@ func Fixture() *data.Dataset {
 		feature(LayerPoints, "yangluo-port", "阳逻港", "Yangluo Port", "port", geo.StatusExpansion, orb.Point{114.56, 30.67}),
 		feature(LayerPoints, "xin-yangluo", "新阳逻码头", "New Yangluo Wharf", "port", geo.StatusPlanned, orb.Point{114.57, 30.68}),
 	)
+	// Each field set somewhere, a comparator and a target without a figure among them.
 	ds.Targets = []geo.PlanTarget{
-		{ID: "t-port", Group: "交通", Metric: "集装箱吞吐量", Value: "300万标箱", Year: 2025, Feature: "yangluo-port", Layer: LayerPoints},
-		{ID: "t-gdp", Group: "经济", Metric: "GDP", Value: "2.5万亿元", Year: 2025},
+		{ID: "t-port", Group: "交通", Target: geo.Target{Metric: "集装箱吞吐量", MetricEN: "Container throughput",
+			Comparator: "约", Value: ptr(300), Unit: "万标箱", Text: "约300万标箱", Year: 2025, PlanLine: 824,
+			Quote: "其中阳逻港约300万标箱"}, PlanSection: "第二十六节", Feature: "yangluo-port", Layer: LayerPoints},
+		{ID: "t-gdp", Group: "经济", Target: geo.Target{Metric: "GDP", Value: ptr(2.5), Unit: "万亿元", Text: "2.5万亿元", Year: 2025}},
+		{ID: "t-lakes", Group: "水", Target: geo.Target{Metric: "Ⅴ类湖泊", Text: "基本消除", Year: 2025}},
 	}
 	return ds
 }

@@ -166,10 +166,16 @@ describe('web map', {skip}, () => {
         const n = await page.locator('#target-list .target').count();
         const api = await (await fetch(`${base}/api/targets`)).json();
         assert.equal(n, api.targets.length);
-        const linked = api.targets.find((x) => x.feature);
-        assert.ok(linked, 'no target is linked to a feature');
+        // A linked target the plan qualifies shows its comparator in both panels.
+        const linked = api.targets.find((x) => x.feature && x.comparator && x.value != null);
+        assert.ok(linked, 'no target the plan qualifies (约, 以上 …) is linked to a feature');
+        const shown = `${linked.comparator} ${linked.value}${linked.unit}`;
+        assert.match(await page.locator(`#target-list [data-target="${linked.id}"] .value`).textContent(), new RegExp(`^${shown}`));
         await page.locator(`#target-list [data-feature="${linked.layer}/${linked.feature}"]`).first().click();
         await page.waitForFunction((id) => location.hash.includes(`feature=${id}`), `${linked.layer}/${linked.feature}`);
+        await page.locator('#feature-body ul.targets').waitFor({state: 'visible'});
+        assert.ok((await page.locator('#feature-body ul.targets').textContent()).includes(shown),
+            `the feature panel does not show "${shown}"`);
     });
 
     test('switching language changes the page and the map labels', async () => {

@@ -675,7 +675,7 @@ function renderFeature(f) {
     const link = `${location.origin}/#feature=${p.layer}/${f.id}${lang === 'en' ? '&lang=en' : ''}`;
     const row = (k, v) => (v ? [el('dt', {}, t(k)), el('dd', {}, v)] : []);
     const targets = (p.targets || []).map((x) =>
-        el('li', {}, `${x.metric}: ${x.text || [x.value, x.unit].filter(Boolean).join(' ')}`, x.year ? ` (${x.year})` : ''));
+        el('li', {}, `${metricOf(x)}: ${targetValue(x)}`, x.year ? ` (${x.year})` : ''));
     const section = [p.plan_section, p.plan_line ? `${t('planLine')} ${p.plan_line}` : null].filter(Boolean).join(' · ');
     $('#feature-body').replaceChildren(...[
         el('p', {class: 'layer-name'}, layer ? titleOf(layer) : p.layer),
@@ -813,13 +813,23 @@ async function loadTargets() {
     renderTargets();
 }
 
+// targetValue is a target's figure as the plan qualifies it ("≥ 15座",
+// "约 300万标箱"), or the plan's own wording where it gives no figure.
+function targetValue(x) {
+    if (x.value == null) return x.text || '';
+    const cmp = x.comparator === '约' && lang === 'en' ? '≈' : x.comparator;
+    return `${cmp ? `${cmp} ` : ''}${x.value}${x.unit || ''}`;
+}
+
+const metricOf = (x) => (lang === 'en' && x.metric_en) || x.metric;
+
 function renderTargets() {
     const groups = Map.groupBy(state.targets, (x) => x.group || '');
     $('#target-list').replaceChildren(...[...groups].map(([g, items]) => el('section', {class: 'target-group'},
         g ? el('h3', {lang: 'zh-CN'}, g) : null,
         el('ul', {class: 'list'}, items.map((x) => el('li', {class: 'target', 'data-target': x.id},
-            el('span', {class: 'metric', lang: 'zh-CN'}, x.metric),
-            el('span', {class: 'value'}, x.value, x.year ? el('small', {}, ` ${x.year}${t('year')}`) : null),
+            el('span', {class: 'metric', lang: metricOf(x) === x.metric ? 'zh-CN' : 'en'}, metricOf(x)),
+            el('span', {class: 'value'}, targetValue(x), x.year ? el('small', {}, ` ${x.year}${t('year')}`) : null),
             x.plan_quote ? el('q', {lang: 'zh-CN'}, x.plan_quote) : null,
             x.feature ? el('button', {type: 'button', class: 'show', 'data-feature': `${x.layer}/${x.feature}`,
                 onclick: () => openFeature(`${x.layer}/${x.feature}`)}, t('showOnMap')) : null))))));

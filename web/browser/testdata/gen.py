@@ -165,8 +165,9 @@ S = [
 ]
 ports = [
     feat("yangluo-port", "阳逻港", "Yangluo Port", "port", "expansion", pt(114.56, 30.665), acc="approximate",
-         district="新洲区", quote="推进阳逻港集装箱水铁联运二期建设，集装箱吞吐量达到300万标箱。", line_no=731,
-         targets=[{"metric": "集装箱吞吐量", "value": 300, "unit": "万标箱", "year": 2025, "text": "300万标箱"}]),
+         district="新洲区", quote="推进阳逻港集装箱水铁联运二期建设，集装箱吞吐量约300万标箱。", line_no=731,
+         targets=[{"metric": "集装箱吞吐量", "comparator": "约", "value": 300, "unit": "万标箱", "year": 2025,
+                   "text": "约300万标箱"}]),
     feat("hannan-port", "汉南港", "Hannan Port", "port", "planned", pt(114.08, 30.31), acc="district",
          district="汉南区", quote="建设汉南港区。", line_no=733),
 ]
@@ -199,14 +200,15 @@ files = {"districts": districts, "water": water, "sub-centres": sub, "green-wedg
          "flood-storage": flood, "metro-lines": L, "metro-stations": S, "ports": ports,
          "airports": airports, "rail-stations": rail, "pump-stations": pumps}
 targets = [
-    {"id": "metro-lines-2025", "group": "综合交通", "metric": "轨道交通运营线路", "value": "14条", "year": 2025,
+    {"id": "metro-lines-2025", "group": "综合交通", "metric": "轨道交通运营线路", "value": 14, "unit": "条", "text": "14条", "year": 2025,
      "plan_section": "第二十八节", "plan_line": 698, "plan_quote": "轨道交通运营线路达到14条、总里程达到600公里。"},
-    {"id": "metro-km-2025", "group": "综合交通", "metric": "轨道交通运营里程", "value": "600公里", "year": 2025,
+    {"id": "metro-km-2025", "group": "综合交通", "metric": "轨道交通运营里程", "value": 600, "unit": "公里", "text": "600公里", "year": 2025,
      "plan_section": "第二十八节", "plan_line": 698, "plan_quote": "轨道交通运营线路达到14条、总里程达到600公里。"},
-    {"id": "yangluo-teu-2025", "group": "综合交通", "metric": "阳逻港集装箱吞吐量", "value": "300万标箱", "year": 2025,
-     "plan_section": SEC, "plan_line": 731, "plan_quote": "集装箱吞吐量达到300万标箱。",
+    {"id": "yangluo-teu-2025", "group": "综合交通", "metric": "阳逻港集装箱吞吐量", "comparator": "约", "value": 300,
+     "unit": "万标箱", "text": "约300万标箱", "year": 2025, "plan_section": SEC, "plan_line": 731,
+     "plan_quote": "集装箱吞吐量约300万标箱。",
      "feature": "yangluo-port", "layer": "ports"},
-    {"id": "drainage-2025", "group": "水安全", "metric": "新增排涝能力", "value": "1135立方米/秒", "year": 2025,
+    {"id": "drainage-2025", "group": "水安全", "metric": "新增排涝能力", "value": 1135, "unit": "立方米/秒", "text": "1135立方米/秒", "year": 2025,
      "plan_section": "第三十节", "plan_line": 1008, "plan_quote": "新增排涝能力1135立方米/秒。"},
 ]
 
