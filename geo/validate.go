@@ -137,10 +137,13 @@ func validLine(l orb.LineString) error {
 			return err
 		}
 	}
-	if orb.Bound(l.Bound()).IsEmpty() {
-		return fmt.Errorf("line has zero length")
+	// orb.Bound.IsEmpty means min > max, not zero size: compare the points.
+	for _, p := range l[1:] {
+		if p != l[0] {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("line has zero length: every point is %v", l[0])
 }
 
 func validPolygon(p orb.Polygon) error {
