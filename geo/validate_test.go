@@ -13,7 +13,8 @@ import (
 const square = "(0 0,10 0,10 10,0 10,0 0)"
 
 // RuleCases are small hand-made geometries, one or more for each rule: Want
-// is a pattern the message must match, or "" for a valid geometry.
+// is a pattern the message must match, or "" for a valid geometry. The
+// PostGIS test checks that ST_IsValid agrees with each.
 var RuleCases = []struct{ Name, WKT, Want string }{
 	{"point", "POINT(1 2)", ""},
 	{"multipoint with a repeat", "MULTIPOINT((1 2),(1 2))", ""},
