@@ -226,7 +226,7 @@ func lineHitsBound(l []orb.Point, b orb.Bound) bool {
 			continue
 		}
 		for k := 0; k < 4; k++ {
-			if segmentsIntersect(l[i-1], p, corners[k], corners[k+1]) {
+			if m, _ := intersect(l[i-1], p, corners[k], corners[k+1]); m != meetApart {
 				return true
 			}
 		}

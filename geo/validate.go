@@ -96,8 +96,15 @@ func (t Target) Check() error {
 	return nil
 }
 
-// ValidGeometry checks what a map and a spatial database need of a geometry:
-// finite coordinates, enough points, closed rings without self-intersections.
+// ValidGeometry reports why g is not valid by the OGC Simple Features
+// rules, as PostGIS's ST_IsValid (GEOS) applies them, or nil when it is:
+// coordinates are finite; a line has two distinct points; a polygon's rings
+// are closed, have four points with repeats dropped and never meet
+// themselves; rings of a polygon meet only in single points without
+// crossing, holes lie inside the shell and apart, and the interior stays
+// connected; the polygons of a multipolygon neither overlap, nor share an
+// edge, nor nest. Unlike PostGIS it also rejects empty geometries, which a
+// plan's features have no use for.
 func ValidGeometry(g orb.Geometry) error {
 	switch g := g.(type) {
 	case orb.Point:
@@ -123,16 +130,12 @@ func ValidGeometry(g orb.Geometry) error {
 			}
 		}
 	case orb.Polygon:
-		return validPolygon(g)
+		return validPolygons([]orb.Polygon{g}, false)
 	case orb.MultiPolygon:
 		if len(g) == 0 {
 			return fmt.Errorf("empty multipolygon")
 		}
-		for _, p := range g {
-			if err := validPolygon(p); err != nil {
-				return err
-			}
-		}
+		return validPolygons(g, true)
 	default:
 		return fmt.Errorf("unsupported geometry type %T", g)
 	}
@@ -157,31 +160,42 @@ func validLine(l orb.LineString) error {
 			return err
 		}
 	}
-	if orb.Bound(l.Bound()).IsEmpty() {
-		return fmt.Errorf("line has zero length")
+	// orb.Bound.IsEmpty means min > max, not zero size: compare the points.
+	for _, p := range l[1:] {
+		if p != l[0] {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("line has zero length: every point is %v", l[0])
 }
 
-func validPolygon(p orb.Polygon) error {
-	if len(p) == 0 {
-		return fmt.Errorf("polygon has no rings")
-	}
-	for i, r := range p {
-		if len(r) < 4 {
-			return fmt.Errorf("ring %d has %d points, needs at least 4", i, len(r))
+// validPolygons checks each ring on its own, then how the rings of all the
+// polygons meet.
+func validPolygons(ps []orb.Polygon, multi bool) error {
+	for pi, p := range ps {
+		switch {
+		case len(p) == 0 && multi:
+			return fmt.Errorf("polygon %d has no rings", pi)
+		case len(p) == 0:
+			return fmt.Errorf("polygon has no rings")
 		}
-		for _, pt := range r {
+	}
+	t := newTopology(ps, multi)
+	for i, r := range t.rings {
+		raw := ps[r.poly][r.idx]
+		for _, pt := range raw {
 			if err := finite(pt); err != nil {
 				return err
 			}
 		}
-		if !r.Closed() {
-			return fmt.Errorf("ring %d is not closed", i)
-		}
-		if at, ok := selfIntersection(r); ok {
-			return fmt.Errorf("ring %d self-intersects near %v", i, at)
+		switch {
+		case len(raw) < 4:
+			return fmt.Errorf("%s has %d points, needs at least 4", t.ringName(int32(i)), len(raw))
+		case !raw.Closed():
+			return fmt.Errorf("%s is not closed: it starts at %v and ends at %v", t.ringName(int32(i)), raw[0], raw[len(raw)-1])
+		case len(r.pts) < 4:
+			return fmt.Errorf("%s has %d points once repeats are dropped, needs at least 4 near %v", t.ringName(int32(i)), len(r.pts), raw[0])
 		}
 	}
-	return nil
+	return t.check()
 }
