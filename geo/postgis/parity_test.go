@@ -226,3 +226,29 @@ func describe(q geo.Query) string {
 	}
 	return s
 }
+
+// TestShippedGeometriesValid loads the shipped plan and asks PostGIS itself
+// whether every geometry is valid, as planmap check already claims.
+func TestShippedGeometriesValid(t *testing.T) {
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := loaded(t, ds)
+	rows, err := s.Pool().Query(context.Background(),
+		`SELECT id, ST_IsValidReason(geom) FROM features WHERE geom IS NOT NULL AND NOT ST_IsValid(geom) ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, reason string
+		if err := rows.Scan(&id, &reason); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("%s: PostGIS calls it invalid: %s", id, reason)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
