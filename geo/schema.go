@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"slices"
@@ -94,4 +95,60 @@ func NewSchema(extra PropertyTypes) []Property {
 	}
 	slices.SortFunc(out, func(a, b Property) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// ServedProperties are the feature's properties as the API serves them, so
+// that every GIS client can store them in a table: every property of the
+// schema (null where the feature has none), arrays and objects as JSON text
+// (null when empty: QGIS 3.22 can neither save a list of objects nor type a
+// field from an empty list), and values of a property whose types mix, as
+// text.
+func (f Feature) ServedProperties(schema []Property) map[string]any {
+	p := f.Properties()
+	for k, v := range p {
+		p[k] = served(v)
+	}
+	for _, prop := range schema {
+		v, ok := p[prop.Name]
+		switch {
+		case !ok:
+			p[prop.Name] = nil
+		case prop.Type == TypeString && v != nil:
+			if _, isString := v.(string); !isString {
+				p[prop.Name] = jsonText(v)
+			}
+		}
+	}
+	return p
+}
+
+// served is one value as a table cell holds it.
+func served(v any) any {
+	switch x := v.(type) {
+	case nil, string, bool, float64:
+		return v
+	case []Target:
+		if len(x) == 0 {
+			return nil
+		}
+	default:
+		if t := ValueType(v); t != TypeArray && t != TypeObject {
+			return v
+		}
+	}
+	if s := jsonText(v); s != "[]" && s != "{}" {
+		return s
+	}
+	return nil
+}
+
+// jsonText is v as compact JSON, with <, > and & as they are.
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
