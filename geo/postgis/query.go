@@ -187,9 +187,9 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 	return f, wrap(ctx, err)
 }
 
-// Schema lists the properties of a layer's features, computed once per
-// data version. Each further property's values are typed in SQL exactly as
-// geo.ValueType types them in Go, one row per key and type found.
+// Schema lists the properties of a layer's features, from the counts that
+// triggers keep of each further property and type (layer_properties),
+// once per data version.
 func (s *Store) Schema(ctx context.Context, layer string) ([]geo.Property, error) {
 	version, err := s.Version(ctx)
 	if err != nil {
@@ -205,14 +205,7 @@ func (s *Store) Schema(ctx context.Context, layer string) ([]geo.Property, error
 	if !slices.ContainsFunc(layers, func(l geo.Layer) bool { return l.ID == layer }) {
 		return nil, geo.ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT e.key, CASE WHEN jsonb_typeof(e.value) <> 'number' THEN jsonb_typeof(e.value)
-			WHEN e.value::numeric = trunc(e.value::numeric)
-			     AND e.value::numeric BETWEEN -2147483648 AND 2147483647 THEN 'integer'
-			ELSE 'number' END
-		FROM features f CROSS JOIN LATERAL jsonb_each(f.extra) e
-		WHERE f.layer = $1 AND jsonb_typeof(f.extra) = 'object'
-		GROUP BY 1, 2`, layer)
+	rows, err := s.pool.Query(ctx, "SELECT key, type FROM layer_properties WHERE layer = $1 AND n > 0", layer)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}

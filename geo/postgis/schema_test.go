@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"planmap/geo"
+	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 )
 
@@ -31,11 +33,19 @@ func TestSchemaFollowsEdits(t *testing.T) {
 	if got := typeOf("capacity"); got != geo.TypeInteger {
 		t.Fatalf("capacity is %q before any edit", got)
 	}
+	propertiesInStep(t, s)
 	for _, c := range []struct{ sql, key, want string }{
 		{`UPDATE features SET extra = coalesce(extra, '{}') || '{"depth_m": 4.5}' WHERE id = 'p-000'`, "depth_m", geo.TypeNumber},
 		{`UPDATE features SET extra = extra || '{"capacity": "many"}' WHERE id = 'p-201'`, "capacity", geo.TypeString},
+		{`UPDATE features SET status = 'existing' WHERE id = 'p-201'`, "capacity", geo.TypeString},
 		{`UPDATE features SET extra = extra - 'capacity' WHERE extra ? 'capacity'`, "capacity", ""},
 		{`UPDATE features SET extra = '{"open": true}' WHERE id = 'yangluo'`, "open", geo.TypeBoolean},
+		{`UPDATE features SET layer = 'areas' WHERE id = 'yangluo'`, "open", ""},
+		{`UPDATE features SET extra = '[1, 2]' WHERE id = 'p-000'`, "depth_m", ""},
+		{`INSERT INTO features (id, layer, updated, extra) VALUES ('added', 'points', now(), '{"depth_m": 3}')`, "depth_m", geo.TypeInteger},
+		{`DELETE FROM features WHERE id = 'added'`, "depth_m", ""},
+		{`UPDATE features SET extra = NULL WHERE id = 'p-249'`, "late_note", ""},
+		{`TRUNCATE features CASCADE`, "name_plan", ""},
 	} {
 		before, _ := s.Version(ctx)
 		if _, err := s.Pool().Exec(ctx, c.sql); err != nil {
@@ -47,8 +57,59 @@ func TestSchemaFollowsEdits(t *testing.T) {
 				break
 			}
 		}
+		propertiesInStep(t, s)
 		if got := typeOf(c.key); got != c.want {
 			t.Errorf("after %s: %s is %q, want %q", c.sql, c.key, got, c.want)
 		}
+	}
+}
+
+// propertiesInStep fails unless layer_properties counts exactly the further
+// properties features hold, by layer, key and type.
+func propertiesInStep(t *testing.T, s *postgis.Store) {
+	t.Helper()
+	var off, rows int
+	err := s.Pool().QueryRow(context.Background(), `WITH want AS (
+			SELECT f.layer, t.key, t.type, count(*) AS n FROM features f CROSS JOIN LATERAL extra_types(f.extra) t GROUP BY 1, 2, 3),
+		have AS (SELECT * FROM layer_properties WHERE n <> 0)
+		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) d),
+		       (SELECT count(*) FROM have)`).Scan(&off, &rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off != 0 {
+		t.Errorf("layer_properties is out of step with features: %d rows differ (of %d)", off, rows)
+	}
+}
+
+// TestLayerPropertiesMigration upgrades a database holding features from the
+// schema before layer_properties: the migration must count their properties.
+func TestLayerPropertiesMigration(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	conn := migrateTo(t, url, 5)
+	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
+			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
+		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra) VALUES
+			('yangluo', 'ports', '阳逻港', 'existing', 'unknown', now(), '{"berths": 12, "draught_m": 12.5}'),
+			('hannan', 'ports', '汉南港', 'planned', 'unknown', now(), '{"berths": 4}')`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := postgis.Open(ctx, url, postgis.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	propertiesInStep(t, s)
+	schema, err := s.Schema(ctx, "ports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]string{}
+	for _, p := range schema {
+		types[p.Name] = p.Type
+	}
+	if types["berths"] != geo.TypeInteger || types["draught_m"] != geo.TypeNumber {
+		t.Errorf("after the migration: berths %q, draught_m %q; want integer, number", types["berths"], types["draught_m"])
 	}
 }
