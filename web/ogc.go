@@ -130,11 +130,17 @@ func (s *Server) layer(r *http.Request) (geo.Layer, error) {
 	return geo.Layer{}, errNotFound(fmt.Sprintf("no collection %q; see /ogc/collections", clip(id)))
 }
 
-func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+// layerOnly finds the collection named in the path of a request that takes
+// no parameter but f.
+func (s *Server) layerOnly(r *http.Request) (geo.Layer, error) {
 	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
+		return geo.Layer{}, err
 	}
-	l, err := s.layer(r)
+	return s.layer(r)
+}
+
+func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.layerOnly(r)
 	if err != nil {
 		return err
 	}
@@ -142,10 +148,7 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) schema(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
-	}
-	l, err := s.layer(r)
+	l, err := s.layerOnly(r)
 	if err != nil {
 		return err
 	}
@@ -321,10 +324,7 @@ func pageLinks(href string, orig url.Values, q geo.Query, matched int) []Link {
 }
 
 func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
-	}
-	l, err := s.layer(r)
+	l, err := s.layerOnly(r)
 	if err != nil {
 		return err
 	}

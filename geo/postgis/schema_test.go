@@ -7,7 +7,6 @@ import (
 
 	"planmap/geo"
 	"planmap/geo/postgis"
-	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 )
 
@@ -68,38 +67,16 @@ func TestSchemaFollowsEdits(t *testing.T) {
 // properties features hold, by layer, key and type.
 func propertiesInStep(t *testing.T, s *postgis.Store) {
 	t.Helper()
-	var off, rows int
-	err := s.Pool().QueryRow(context.Background(), `WITH want AS (
-			SELECT f.layer, t.key, t.type, count(*) AS n FROM features f CROSS JOIN LATERAL extra_types(f.extra) t GROUP BY 1, 2, 3),
-		have AS (SELECT * FROM layer_properties WHERE n <> 0)
-		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) d),
-		       (SELECT count(*) FROM have)`).Scan(&off, &rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if off != 0 {
-		t.Errorf("layer_properties is out of step with features: %d rows differ (of %d)", off, rows)
-	}
+	tableInStep(t, s, "SELECT * FROM layer_properties WHERE n <> 0", `SELECT f.layer, t.key, t.type, count(*) AS n
+		FROM features f CROSS JOIN LATERAL extra_types(f.extra) t GROUP BY 1, 2, 3`)
 }
 
 // TestLayerPropertiesMigration upgrades a database holding features from the
 // schema before layer_properties: the migration must count their properties.
 func TestLayerPropertiesMigration(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	conn := migrateTo(t, url, 5)
-	if _, err := conn.Exec(ctx, `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
-			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
-		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra) VALUES
-			('yangluo', 'ports', '阳逻港', 'existing', 'unknown', now(), '{"berths": 12, "draught_m": 12.5}'),
-			('hannan', 'ports', '汉南港', 'planned', 'unknown', now(), '{"berths": 4}')`); err != nil {
-		t.Fatal(err)
-	}
-	s, err := postgis.Open(ctx, url, postgis.Options{Migrate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := upgraded(t, 5, `('yangluo', '阳逻港', 'existing', 'unknown', '{"berths": 12, "draught_m": 12.5}', NULL::geometry),
+		('hannan', '汉南港', 'planned', 'unknown', '{"berths": 4}', NULL)`)
 	propertiesInStep(t, s)
 	schema, err := s.Schema(ctx, "ports")
 	if err != nil {
