@@ -78,6 +78,10 @@ type Store interface {
 	Features(ctx context.Context, layer string, q Query) (Page, error)
 	// Feature returns one feature of a layer, or ErrNotFound.
 	Feature(ctx context.Context, layer, id string) (Feature, error)
+	// Schema lists the properties of a layer's features: every key any of
+	// them has, with the JSON type of its values (NewSchema); ErrNotFound
+	// for an unknown layer. It follows the data as Version does.
+	Schema(ctx context.Context, layer string) ([]Property, error)
 	// Nearby lists features nearest first, with distance to the nearest point of the geometry.
 	Nearby(ctx context.Context, q NearbyQuery) ([]Near, error)
 	// Search ranks name matches: exact, then prefix, then substring.

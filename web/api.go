@@ -63,11 +63,16 @@ func (s *Server) nearby(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	fs := make([]geo.Feature, len(hits))
+	for i, h := range hits {
+		fs[i] = h.Feature
+	}
 	fc := geojson.NewFeatureCollection()
-	for _, h := range hits {
-		gf := h.Feature.GeoJSON()
-		gf.Properties["distance_m"] = math.Round(h.DistanceM*10) / 10
-		fc.Append(gf)
+	if fc.Features, err = s.served(r.Context(), fs); err != nil {
+		return err
+	}
+	for i, h := range hits {
+		fc.Features[i].Properties["distance_m"] = math.Round(h.DistanceM*10) / 10
 	}
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }
@@ -107,8 +112,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	fc := geojson.NewFeatureCollection()
-	for _, f := range hits {
-		fc.Append(f.GeoJSON())
+	if fc.Features, err = s.served(r.Context(), hits); err != nil {
+		return err
 	}
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -66,6 +67,11 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 	links := []Link{
 		{href, "self", typeJSON, l.TitleEN},
 		{href + "/items", "items", typeGeoJSON, l.TitleEN + " (GeoJSON)"},
+		{href + "/schema", "describedby", typeSchema, "Schema of the features (JSON Schema)"},
+		// The same link as OGC API – Features 1.0.0 spelt its rel: GDAL
+		// up to 3.6 matches it case by case, though relation types
+		// compare case-insensitively (RFC 8288), so both say the same.
+		{href + "/schema", "describedBy", typeSchema, "Schema of the features (JSON Schema)"},
 	}
 	if l.License != nil {
 		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})
@@ -142,15 +148,96 @@ func (s *Server) layer(r *http.Request) (geo.Layer, error) {
 	return geo.Layer{}, errNotFound(fmt.Sprintf("no collection %q; see /ogc/collections", clip(id)))
 }
 
-func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+// layerOnly finds the collection named in the path of a request that takes
+// no parameter but f.
+func (s *Server) layerOnly(r *http.Request) (geo.Layer, error) {
 	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
+		return geo.Layer{}, err
 	}
-	l, err := s.layer(r)
+	return s.layer(r)
+}
+
+func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.layerOnly(r)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, collectionJSON(baseURL(r)+"/ogc", l))
+}
+
+func (s *Server) schema(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.layerOnly(r)
+	if err != nil {
+		return err
+	}
+	props, err := s.store.Schema(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	href := baseURL(r) + "/ogc/collections/" + l.ID
+	return writeJSON(w, r, http.StatusOK, typeSchema, schemaJSON(href, l, props))
+}
+
+// schemaJSON describes a layer's features as items serves them, in JSON
+// Schema. It has the shape GDAL's OAPIF driver types fields from (at least
+// up to 3.6): the feature's schema with the properties under "properties",
+// each of them one JSON type, for GDAL reads a list such as
+// ["integer","null"] as a string. So "type" says what a property's values
+// are, and the description says that a value is null where a feature has none.
+func schemaJSON(href string, l geo.Layer, props []geo.Property) obj {
+	ps, names := obj{}, make([]string, len(props))
+	for i, p := range props {
+		names[i] = p.Name
+		ps[p.Name] = propertySchema(p)
+	}
+	return obj{
+		"$schema": "https://json-schema.org/draft/2020-12/schema",
+		"$id":     href + "/schema",
+		"title":   l.TitleZH + " " + l.TitleEN,
+		"description": "A feature of " + l.TitleEN + " as " + href + "/items serves it (GeoJSON). Every feature has " +
+			"every property below; its value is null where the feature has none, and otherwise of the type given.",
+		"type":     "object",
+		"required": []string{"type", "geometry", "properties"},
+		"properties": obj{
+			"type":       obj{"type": "string", "enum": []string{"Feature"}},
+			"id":         obj{"type": "string"},
+			"geometry":   obj{"type": []string{"object", "null"}, "description": "GeoJSON geometry in CRS84; null where the place is unknown"},
+			"properties": obj{"type": "object", "required": names, "properties": ps},
+		},
+	}
+}
+
+// propertySchema is one property's schema. Arrays and objects are served
+// as JSON text (geo.ServedProperties), which contentSchema describes.
+func propertySchema(p geo.Property) obj {
+	if p.Type == geo.TypeArray || p.Type == geo.TypeObject {
+		return obj{"type": geo.TypeString, "contentMediaType": typeJSON, "contentSchema": obj{"type": p.Type},
+			"description": "JSON text of the " + p.Type + "; null when it is empty"}
+	}
+	s := obj{"type": p.Type}
+	if p.Format != "" {
+		s["format"] = p.Format
+	}
+	return s
+}
+
+// served turns features into GeoJSON as every endpoint serves them: with
+// every property of their collection's schema (geo.ServedProperties).
+func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Feature, error) {
+	schemas := map[string][]geo.Property{}
+	out := make([]*geojson.Feature, len(fs))
+	for i, f := range fs {
+		schema, ok := schemas[f.Layer]
+		if !ok {
+			var err error
+			if schema, err = s.store.Schema(ctx, f.Layer); err != nil {
+				return nil, err
+			}
+			schemas[f.Layer] = schema
+		}
+		out[i] = &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: f.Geometry, Properties: f.ServedProperties(schema)}
+	}
+	return out, nil
 }
 
 // MaxTileID is the largest MVT feature id planmap gives (geo.TileFeatureID: 52 bits).
@@ -186,12 +273,13 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fc := featureCollection{Type: "FeatureCollection", Features: make([]*geojson.Feature, len(page.Features)),
+	features, err := s.served(r.Context(), page.Features)
+	if err != nil {
+		return err
+	}
+	fc := featureCollection{Type: "FeatureCollection", Features: features,
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
-	for i, f := range page.Features {
-		fc.Features[i] = f.GeoJSON()
-	}
 	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched)
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }
@@ -254,10 +342,7 @@ func pageLinks(href string, orig url.Values, q geo.Query, matched int) []Link {
 }
 
 func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
-	}
-	l, err := s.layer(r)
+	l, err := s.layerOnly(r)
 	if err != nil {
 		return err
 	}
@@ -275,20 +360,24 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	served, err := s.served(r.Context(), []geo.Feature{f})
+	if err != nil {
+		return err
+	}
 	base := baseURL(r) + "/ogc/collections/" + l.ID
 	links := []Link{
 		{base + "/items/" + url.PathEscape(f.ID), "self", typeGeoJSON, "This feature"},
 		{baseURL(r) + "/#feature=" + url.QueryEscape(f.ID), "alternate", typeHTML, "On the web map"},
 		{base, "collection", typeJSON, l.TitleEN},
 	}
-	return writeJSON(w, r, http.StatusOK, typeGeoJSON, featureJSON(f, links))
+	return writeJSON(w, r, http.StatusOK, typeGeoJSON, featureJSON(served[0], links))
 }
 
 // featureJSON is a GeoJSON feature with OGC links; geometry is null when unknown.
-func featureJSON(f geo.Feature, links []Link) map[string]any {
+func featureJSON(f *geojson.Feature, links []Link) map[string]any {
 	var g any
 	if f.Geometry != nil {
 		g = geojson.NewGeometry(f.Geometry)
 	}
-	return map[string]any{"type": "Feature", "id": f.ID, "geometry": g, "properties": f.Properties(), "links": links}
+	return map[string]any{"type": "Feature", "id": f.ID, "geometry": g, "properties": f.Properties, "links": links}
 }

@@ -84,6 +84,8 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		"/collections": get("The plan's layers", typeJSON, f),
 		"/collections/{collectionId}": get("One layer", typeJSON,
 			[]obj{ref("collectionId"), ref("f")}),
+		"/collections/{collectionId}/schema": get("Schema of a layer's features (JSON Schema)", typeSchema,
+			[]obj{ref("collectionId"), ref("f")}),
 		"/collections/{collectionId}/items": get("Features of a layer", typeGeoJSON,
 			append([]obj{ref("collectionId")}, itemsParams()...)),
 		"/collections/{collectionId}/items/{featureId}": get("One feature", typeGeoJSON,

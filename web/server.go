@@ -23,6 +23,7 @@ const (
 	typeGeoJSON = "application/geo+json"
 	typeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
 	typeHTML    = "text/html"
+	typeSchema  = "application/schema+json"
 )
 
 // SourcesPath is where the dataset's sources document is served.
@@ -90,6 +91,7 @@ func (s *Server) routes() {
 	get("/ogc/api", s.openapi)
 	get("/ogc/collections", s.collections)
 	get("/ogc/collections/{collection}", s.collection)
+	get("/ogc/collections/{collection}/schema", s.schema)
 	get("/ogc/collections/{collection}/items", s.items)
 	get("/ogc/collections/{collection}/items/{feature}", s.item)
 	get("/api/nearby", s.nearby)

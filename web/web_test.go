@@ -178,6 +178,9 @@ func TestOpenAPI(t *testing.T) {
 	}
 	params := v["components"].(map[string]any)["parameters"].(map[string]any)
 	paths := v["paths"].(map[string]any)
+	if paths["/collections/{collectionId}/schema"] == nil {
+		t.Error("the schema path is not declared")
+	}
 	for _, layer := range []string{storetest.LayerAreas, storetest.LayerLines, storetest.LayerPoints} {
 		p, ok := paths["/collections/"+layer+"/items"].(map[string]any)
 		if !ok {

@@ -31,6 +31,7 @@ type Store struct {
 	index    map[string]*rtree.RTreeG[*entry] // one tree per layer
 	targets  []geo.PlanTarget
 	layerIdx map[string]int
+	schemas  map[string][]geo.Property
 	version  string
 }
 
@@ -68,8 +69,24 @@ func New(ds *data.Dataset) *Store {
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
 		s.byLayer[id] = fs
 	}
+	s.schemas = schemas(s.layers, s.byLayer)
 	s.version = version(ds.Layers, ds.Features)
 	return s
+}
+
+// schemas works out each layer's schema once: the data never changes.
+func schemas(layers []geo.Layer, byLayer map[string][]*geo.Feature) map[string][]geo.Property {
+	out := make(map[string][]geo.Property, len(layers))
+	for _, l := range layers {
+		types := geo.PropertyTypes{}
+		for _, f := range byLayer[l.ID] {
+			for k, v := range f.Extra {
+				types.Add(k, geo.ValueType(v))
+			}
+		}
+		out[l.ID] = geo.NewSchema(types)
+	}
+	return out
 }
 
 // spatialOrder lists the features' indices along a Z-order curve of their
@@ -257,6 +274,15 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 		return geo.Feature{}, geo.ErrNotFound
 	}
 	return *f, nil
+}
+
+// Schema lists the properties of a layer's features.
+func (s *Store) Schema(ctx context.Context, layer string) ([]geo.Property, error) {
+	schema, ok := s.schemas[layer]
+	if !ok {
+		return nil, geo.ErrNotFound
+	}
+	return slices.Clone(schema), nil
 }
 
 // Nearby lists features within a geodesic radius, nearest first.

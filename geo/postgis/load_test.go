@@ -287,18 +287,25 @@ func TestLoadDropsLayer(t *testing.T) {
 // should: one row per feature with a geometry, the same values.
 func inStep(t *testing.T, s *postgis.Store) {
 	t.Helper()
+	tableInStep(t, s, "TABLE tile_features", `SELECT f.id, f.layer, tile_id(f.id) AS tile_id, f.name_zh, f.name_en,
+		f.kind, f.status, f.accuracy, f.extra->>'color' AS color, GeometryType(f.geom) = 'POINT' AS point,
+		ST_Transform(f.geom, 3857) AS geom
+		FROM features f WHERE f.geom IS NOT NULL`)
+}
+
+// tableInStep fails unless the rows of query have, what a table derived
+// from features holds, are exactly those of query want.
+func tableInStep(t *testing.T, s *postgis.Store, have, want string) {
+	t.Helper()
 	var off, rows int
-	err := s.Pool().QueryRow(context.Background(), `WITH want AS (
-		SELECT f.id, f.layer, tile_id(f.id) AS tile_id, f.name_zh, f.name_en, f.kind, f.status, f.accuracy,
-		       f.extra->>'color' AS color, GeometryType(f.geom) = 'POINT' AS point, ST_Transform(f.geom, 3857) AS geom
-		FROM features f WHERE f.geom IS NOT NULL)
-		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE tile_features) UNION ALL
-			(TABLE tile_features EXCEPT TABLE want)) d), (SELECT count(*) FROM tile_features)`).Scan(&off, &rows)
+	err := s.Pool().QueryRow(context.Background(), `WITH want AS (`+want+`), have AS (`+have+`)
+		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) d),
+		       (SELECT count(*) FROM have)`).Scan(&off, &rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if off != 0 {
-		t.Errorf("tile_features is out of step with features: %d rows differ (of %d)", off, rows)
+		t.Errorf("%s is out of step with features: %d rows differ (of %d)", have, off, rows)
 	}
 }
 
@@ -351,6 +358,16 @@ func TestTileFeaturesMigration(t *testing.T) {
 	if err := s.Pool().QueryRow(ctx, "SELECT id, color FROM tile_features").Scan(&id, &color); err != nil || id != "yangluo" || color != "#123456" {
 		t.Errorf("tile_features after the migration: %q %q, %v; want yangluo alone, with its colour", id, color, err)
 	}
+}
+
+// portsSQL fills a layer, ports, with features given as VALUES rows of
+// (id, name_zh, status, accuracy, extra, geom), for upgraded.
+func portsSQL(values string) string {
+	return `INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order, style)
+			VALUES ('ports', 0, '港口', 'Ports', 'transport', 'Point', 1, '{}');
+		INSERT INTO features (id, layer, name_zh, status, accuracy, updated, extra, geom)
+			SELECT id, 'ports', name_zh, status, accuracy, now(), extra::jsonb, geom
+			FROM (VALUES ` + values + `) v (id, name_zh, status, accuracy, extra, geom)`
 }
 
 // upgraded returns a store on a database that an older planmap, at schema

@@ -41,6 +41,11 @@ func parity(t *testing.T, ds *data.Dataset) {
 	r := rand.New(rand.NewPCG(42, 42))
 	compareLayers(ctx, t, mem, pg)
 	for _, l := range ds.Layers {
+		a, errA := mem.Schema(ctx, l.ID)
+		b, errB := pg.Schema(ctx, l.ID)
+		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("%s schema:\nmemstore %v %v\npostgis  %v %v", l.ID, a, errA, b, errB)
+		}
 		for _, q := range layerQueries(r, ds, l.ID) {
 			a, errA := mem.Features(ctx, l.ID, q)
 			b, errB := pg.Features(ctx, l.ID, q)

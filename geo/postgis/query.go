@@ -194,6 +194,41 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 	return f, wrap(ctx, err)
 }
 
+// Schema lists the properties of a layer's features, from the counts that
+// triggers keep of each further property and type (layer_properties),
+// once per data version.
+func (s *Store) Schema(ctx context.Context, layer string) ([]geo.Property, error) {
+	version, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if schema, ok := s.versions.cachedSchema(version, layer); ok {
+		return schema, nil
+	}
+	layers, err := s.Layers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(layers, func(l geo.Layer) bool { return l.ID == layer }) {
+		return nil, geo.ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, "SELECT key, type FROM layer_properties WHERE layer = $1 AND n > 0", layer)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	types := geo.PropertyTypes{}
+	var key, typ string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &typ}, func() error {
+		types.Add(key, typ)
+		return nil
+	}); err != nil {
+		return nil, wrap(ctx, err)
+	}
+	schema := geo.NewSchema(types)
+	s.versions.keepSchema(version, layer, schema)
+	return schema, nil
+}
+
 // Nearby measures on the geography (WGS84 spheroid). A lon/lat box around
 // the circle finds the candidates through the geometry index; ST_DWithin
 // keeps those within the radius and ST_Distance orders them. (A geography

@@ -17,12 +17,14 @@ import (
 // when it commits. While that connection is down the version is read from
 // the database on every call, so it is never stale, only slower.
 type versionWatch struct {
-	mu      sync.Mutex
-	version string // "" while not listening
-	layers  []geo.Layer
-	layersV string // version the cached layers belong to
-	stop    context.CancelFunc
-	done    chan struct{}
+	mu       sync.Mutex
+	version  string // "" while not listening
+	layers   []geo.Layer
+	layersV  string                    // version the cached layers belong to
+	schemas  map[string][]geo.Property // by layer
+	schemasV string                    // version the cached schemas belong to
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 // watch starts listening in the background until Close.
@@ -136,4 +138,24 @@ func (w *versionWatch) keepLayers(version string, layers []geo.Layer) {
 	w.mu.Lock()
 	w.layers, w.layersV = slices.Clone(layers), version
 	w.mu.Unlock()
+}
+
+// cachedSchema returns a layer's schema computed for this version, if any.
+func (w *versionWatch) cachedSchema(version, layer string) ([]geo.Property, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.schemasV != version {
+		return nil, false
+	}
+	schema, ok := w.schemas[layer]
+	return slices.Clone(schema), ok
+}
+
+func (w *versionWatch) keepSchema(version, layer string, schema []geo.Property) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.schemasV != version {
+		w.schemas, w.schemasV = map[string][]geo.Property{}, version
+	}
+	w.schemas[layer] = slices.Clone(schema)
 }

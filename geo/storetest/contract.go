@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"reflect"
 	"sort"
@@ -27,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Paging", func(t *testing.T) { testPaging(ctx, t, s, ds) })
 	t.Run("Filters", func(t *testing.T) { testFilters(ctx, t, s, ds) })
 	t.Run("Feature", func(t *testing.T) { testFeature(ctx, t, s, ds) })
+	t.Run("Schema", func(t *testing.T) { testSchema(ctx, t, s) })
 	t.Run("Nearby", func(t *testing.T) { testNearby(ctx, t, s, ds) })
 	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s) })
 	t.Run("Targets", func(t *testing.T) { testTargets(ctx, t, s, ds) })
@@ -218,6 +220,39 @@ func testFeature(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 	}
 	if _, err := s.Feature(ctx, LayerAreas, "nope"); !errors.Is(err, geo.ErrNotFound) {
 		t.Errorf("unknown feature: err = %v, want ErrNotFound", err)
+	}
+}
+
+// commonTypes are the properties every feature has, with their types.
+var commonTypes = map[string]string{"accuracy": "string", "district": "string", "kind": "string",
+	"layer": "string", "name_en": "string", "name_zh": "string", "plan_line": "integer",
+	"plan_quote": "string", "plan_section": "string", "source": "string", "status": "string",
+	"targets": "array", "updated": "string"}
+
+func testSchema(ctx context.Context, t *testing.T, s geo.Store) {
+	for layer, extra := range ExtraTypes {
+		got, err := s.Schema(ctx, layer)
+		if err != nil {
+			t.Fatalf("%s: %v", layer, err)
+		}
+		want := maps.Clone(commonTypes)
+		maps.Copy(want, extra)
+		have := map[string]string{}
+		for i, p := range got {
+			have[p.Name] = p.Type
+			if i > 0 && got[i-1].Name >= p.Name {
+				t.Errorf("%s: %s before %s, want the properties sorted by name", layer, got[i-1].Name, p.Name)
+			}
+			if (p.Format == "date-time") != (p.Name == "updated") {
+				t.Errorf("%s: %s has format %q", layer, p.Name, p.Format)
+			}
+		}
+		if !reflect.DeepEqual(have, want) {
+			t.Errorf("%s schema:\n got %v\nwant %v", layer, have, want)
+		}
+	}
+	if _, err := s.Schema(ctx, "no-such-layer"); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("unknown layer: err = %v, want ErrNotFound", err)
 	}
 }
 

@@ -67,13 +67,18 @@ func Fixture() *data.Dataset {
 		{Metric: "企业", MetricEN: "Firms", Comparator: "≥", Value: ptr(200), Unit: "家", Text: "200家以上",
 			PlanLine: 328, Quote: "建成200家以上"}}
 	area.Extra = map[string]any{"name_plan": "光谷副城区"}
+	// The lines carry further properties of every JSON type (ExtraTypes
+	// says what each one's type is over both lines).
+	lineA := feature(LayerLines, "line-a", "一号线", "Line A", "metro_line", geo.StatusExisting,
+		orb.LineString{{114.30, 30.50}, {114.30, 30.60}})
+	lineA.Extra = map[string]any{"stations": 12.0, "length_km": 20.0, "via": []any{"1号线", "2号线"},
+		"operator": map[string]any{"name": "武汉地铁", "since": 2004.0}, "driverless": false, "code": "A"}
+	lineB := feature(LayerLines, "line-b", "二号线", "Line B", "metro_line", geo.StatusPlanned,
+		orb.MultiLineString{{{114.0, 30.0}, {114.1, 30.1}}, {{114.5, 30.5}, {114.6, 30.4}}})
+	lineB.Extra = map[string]any{"stations": nil, "length_km": 35.5, "via": []any{}, "driverless": true,
+		"code": 2.0, "never": nil, "riders": 5e9}
 	ds.Features = append(ds.Features, area,
-		feature(LayerAreas, "donut-lake", "环湖", "Ring Lake", "lake", geo.StatusExisting, donut),
-		feature(LayerLines, "line-a", "一号线", "Line A", "metro_line", geo.StatusExisting,
-			orb.LineString{{114.30, 30.50}, {114.30, 30.60}}),
-		feature(LayerLines, "line-b", "二号线", "Line B", "metro_line", geo.StatusPlanned,
-			orb.MultiLineString{{{114.0, 30.0}, {114.1, 30.1}}, {{114.5, 30.5}, {114.6, 30.4}}}),
-	)
+		feature(LayerAreas, "donut-lake", "环湖", "Ring Lake", "lake", geo.StatusExisting, donut), lineA, lineB)
 	for i := 0; i < GridPoints; i++ {
 		p := orb.Point{114.0 + float64(i%25)*0.02, 30.3 + float64(i/25)*0.02}
 		kind, status, district := "pump_station", geo.StatusPlanned, "洪山区"
@@ -84,6 +89,13 @@ func Fixture() *data.Dataset {
 			fmt.Sprintf("Pump %03d", i), kind, status, p)
 		f.District = district
 		f.Updated = Base.AddDate(0, 0, i)
+		// Properties that only features past the first pages have.
+		if i >= 200 {
+			f.Extra = map[string]any{"capacity": float64(i)}
+		}
+		if i == GridPoints-1 {
+			f.Extra["late_note"] = "最后一个"
+		}
 		ds.Features = append(ds.Features, f)
 	}
 	unknown := feature(LayerPoints, "p-unknown", "未知泵站", "Unknown pump", "pump_station", geo.StatusPlanned, nil)
@@ -105,3 +117,13 @@ func Fixture() *data.Dataset {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// ExtraTypes is the type each further property of the fixture has over its
+// layer, worked out by hand.
+var ExtraTypes = map[string]map[string]string{
+	LayerAreas: {"name_plan": geo.TypeString},
+	LayerLines: {"stations": geo.TypeInteger, "length_km": geo.TypeNumber, "via": geo.TypeArray,
+		"operator": geo.TypeObject, "driverless": geo.TypeBoolean, "code": geo.TypeString,
+		"never": geo.TypeNull, "riders": geo.TypeNumber},
+	LayerPoints: {"capacity": geo.TypeInteger, "late_note": geo.TypeString},
+}

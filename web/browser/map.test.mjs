@@ -132,6 +132,24 @@ describe('web map', {skip}, () => {
         await p2.close();
     });
 
+    test('a feature\'s panel lists its targets', async () => {
+        // Any feature with targets: items serve them as JSON text.
+        let hit;
+        for (const c of (await (await fetch(`${base}/ogc/collections`)).json()).collections) {
+            const fc = await (await fetch(`${base}/ogc/collections/${c.id}/items?limit=1000`)).json();
+            const f = fc.features.find((x) => x.properties.targets);
+            if (f) { hit = {ref: `${c.id}/${f.id}`, targets: JSON.parse(f.properties.targets)}; break; }
+        }
+        assert.ok(hit, 'no feature has targets');
+        const p2 = await page.context().newPage();
+        await p2.goto(`${base}/#feature=${hit.ref}`);
+        await p2.locator('#feature ul.targets li').first().waitFor({state: 'visible', timeout: 30000});
+        const items = await p2.locator('#feature ul.targets li').allTextContents();
+        await p2.close();
+        assert.equal(items.length, hit.targets.length);
+        assert.ok(items[0].startsWith(`${hit.targets[0].metric}: `), `first target reads ${items[0]}`);
+    });
+
     test('near me at 光谷 lists plan elements sorted by distance and highlights them', async () => {
         await page.locator('#tabs [data-tab="near"]').click();
         await page.locator('#locate').click();

@@ -262,6 +262,7 @@ func Run(t *testing.T, handler http.Handler, snapshot func() string) {
 		{"/ogc/api", []string{"f"}, nil},
 		{"/ogc/collections", []string{"f"}, nil},
 		{"/ogc/collections/" + coll, []string{"f"}, nil},
+		{"/ogc/collections/" + coll + "/schema", []string{"f"}, nil},
 		{"/ogc/collections/" + coll + "/items", []string{"f", "limit", "offset", "bbox", "datetime", "status", "kind", "district", "accuracy"}, nil},
 		{"/ogc/collections/" + coll + "/items/" + url.PathEscape(fid), []string{"f"}, nil},
 		{"/api/nearby", []string{"lon", "lat", "radius", "layers", "limit", "f"}, url.Values{"lon": {"114.398"}, "lat": {"30.505"}}},

@@ -674,7 +674,8 @@ function renderFeature(f) {
     const other = lang === 'en' ? p.name_zh : p.name_en;
     const link = `${location.origin}/#feature=${p.layer}/${f.id}${lang === 'en' ? '&lang=en' : ''}`;
     const row = (k, v) => (v ? [el('dt', {}, t(k)), el('dd', {}, v)] : []);
-    const targets = (p.targets || []).map((x) =>
+    // targets come as JSON text, which GIS tools can keep in a table (README).
+    const targets = (p.targets ? JSON.parse(p.targets) : []).map((x) =>
         el('li', {}, `${metricOf(x)}: ${targetValue(x)}`, x.year ? ` (${x.year})` : ''));
     const section = [p.plan_section, p.plan_line ? `${t('planLine')} ${p.plan_line}` : null].filter(Boolean).join(' · ');
     $('#feature-body').replaceChildren(...[
