@@ -92,7 +92,8 @@ func TestEveryPropertyServed(t *testing.T) {
 	_, _, f := fetch(t, srv.URL+"/ogc/collections/areas/items/guanggu-area")
 	var targets []map[string]any
 	text, _ := f["properties"].(map[string]any)["targets"].(string)
-	if err := json.Unmarshal([]byte(text), &targets); err != nil || len(targets) != 1 || targets[0]["text"] != "1.5万亿元" {
+	if err := json.Unmarshal([]byte(text), &targets); err != nil || len(targets) != 2 || targets[0]["text"] != "1.5万亿元" ||
+		targets[1]["comparator"] != "≥" {
 		t.Errorf("guanggu-area targets %q: %v", text, err)
 	}
 	_, _, f = fetch(t, srv.URL+"/ogc/collections/areas/items/donut-lake")
