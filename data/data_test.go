@@ -26,18 +26,9 @@ func load(t *testing.T) *Dataset {
 
 func catalogueIDs(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open("sources/catalogue.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []string
-	for _, r := range recs[1:] {
-		ids = append(ids, r[0])
+	for _, r := range readCSVFile(t, "sources/catalogue.csv") {
+		ids = append(ids, r["id"])
 	}
 	return ids
 }

@@ -82,7 +82,7 @@ func readSources(t *testing.T) *sources {
 			t.Fatalf("district %v: %T", f.Properties["name"], f.Geometry)
 		}
 		s.districts[f.Properties.MustString("name", "")] = mp
-		s.add(vertexList(mp)...)
+		s.add(geo.Vertices(mp)...)
 	}
 	for _, f := range fc("wuhan_roads_osm_wgs84.geojson").Features {
 		l := f.Geometry.(orb.LineString)
@@ -120,7 +120,7 @@ func readSources(t *testing.T) *sources {
 		s.add(p)
 	}
 	for _, f := range fc("wuhan_rivers_naturalearth10m_wgs84.geojson").Features {
-		s.add(vertexList(f.Geometry)...)
+		s.add(geo.Vertices(f.Geometry)...)
 	}
 	for _, r := range readCSVFile(t, "sources/wuhan_metro_stations.csv") {
 		lon, _ := strconv.ParseFloat(r["lon_gcj02"], 64)
@@ -154,31 +154,6 @@ func readCSVFile(t *testing.T, path string) []map[string]string {
 			m[h] = r[i]
 		}
 		out = append(out, m)
-	}
-	return out
-}
-
-func vertexList(g orb.Geometry) []orb.Point {
-	var out []orb.Point
-	switch g := g.(type) {
-	case orb.Point:
-		out = append(out, g)
-	case orb.MultiPoint:
-		out = append(out, g...)
-	case orb.LineString:
-		out = append(out, g...)
-	case orb.MultiLineString:
-		for _, l := range g {
-			out = append(out, l...)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			out = append(out, r...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			out = append(out, vertexList(p)...)
-		}
 	}
 	return out
 }
@@ -245,7 +220,7 @@ func checkProvenance(fs []geo.Feature, s *sources) []string {
 				widen *= 1000
 			}
 		}
-		for _, v := range vertexList(f.Geometry) {
+		for _, v := range geo.Vertices(f.Geometry) {
 			if s.coords[key(v)] || s.atCrossing(v) || (widen > 0 && s.atDistance(v, widen)) {
 				continue
 			}
@@ -408,7 +383,7 @@ func checkDistricts(fs []geo.Feature, s *sources) []string {
 			}
 			continue
 		}
-		vs := vertexList(f.Geometry)
+		vs := geo.Vertices(f.Geometry)
 		if step := len(vs)/200 + 1; step > 1 { // a spread of 200 is plenty
 			var some []orb.Point
 			for i := 0; i < len(vs); i += step {

@@ -128,9 +128,10 @@ func (b *builder) addMetro() {
 	}
 }
 
-// metroPlacement draws a metro line, or the section from;to of it, as
-// straight segments between its stations; ref "*" is the whole network.
-func (b *builder) metroPlacement(pl placement, out placed, note func(en, zh string) (string, string)) (placed, error) {
+// metro draws a metro line, or the section from;to of it, as straight
+// segments between its stations; ref "*" is the whole network.
+func (r *ruling) metro() error {
+	b, pl, out := r.b, r.pl, &r.out
 	out.used[srcMetroMan] = true
 	out.accuracy = geo.AccuracyIndicative
 	if pl.ref == "*" {
@@ -139,14 +140,14 @@ func (b *builder) metroPlacement(pl placement, out placed, note func(en, zh stri
 			ml = append(ml, append(orb.LineString{}, l.geom...))
 		}
 		out.geom = ml
-		out.en, out.zh = note("The 13 lines open in January 2025, each drawn as straight segments between its stations (MetroMan data), not the track.",
+		r.text("The 13 lines open in January 2025, each drawn as straight segments between its stations (MetroMan data), not the track.",
 			"2025年1月运营的13条线路，各以站点间直线段表示（MetroMan数据），不是实际线位。")
-		return out, nil
+		return nil
 	}
 	parts := splitRefs(pl.ref)
 	l := b.line(parts[0])
 	if l == nil {
-		return out, fmt.Errorf("no metro line %s", parts[0])
+		return fmt.Errorf("no metro line %s", parts[0])
 	}
 	i, j := 0, len(l.stations)-1
 	if len(parts) == 3 {
@@ -160,7 +161,7 @@ func (b *builder) metroPlacement(pl placement, out placed, note func(en, zh stri
 			}
 		}
 		if i < 0 || j < 0 {
-			return out, fmt.Errorf("line %s: stations %s..%s not found", parts[0], parts[1], parts[2])
+			return fmt.Errorf("line %s: stations %s..%s not found", parts[0], parts[1], parts[2])
 		}
 		if i > j {
 			i, j = j, i
@@ -168,9 +169,9 @@ func (b *builder) metroPlacement(pl placement, out placed, note func(en, zh stri
 	}
 	out.geom = append(orb.LineString{}, l.geom[i:j+1]...)
 	from, to := b.stations[l.stations[i]].name, b.stations[l.stations[j]].name
-	out.en, out.zh = note(fmt.Sprintf("Straight segments between the stations of %s from %s to %s (MetroMan data, January 2025), not the track.", l.name, from, to),
+	r.text(fmt.Sprintf("Straight segments between the stations of %s from %s to %s (MetroMan data, January 2025), not the track.", l.name, from, to),
 		fmt.Sprintf("%s自%s至%s各站之间的直线段（MetroMan数据，2025年1月），不是实际线位。", l.name, from, to))
-	return out, nil
+	return nil
 }
 
 func pinyinTitle(py string) string {

@@ -264,7 +264,7 @@ func (b *builder) districtOf(g orb.Geometry) string {
 		return ""
 	}
 	count := map[string]int{}
-	vs := vertices(g)
+	vs := geo.Vertices(g)
 	for _, v := range vs {
 		if d := b.osm.districtAt(v); d != nil {
 			count[d.name]++

@@ -35,8 +35,6 @@ type placement struct {
 //	along      the geometry of a road or river the element follows (indicative)
 //	none       no geometry; ref may name the district (d:…) the element lies in
 //	aggregate  no geometry: a programme of sites the plan does not name
-var rules = map[string]bool{"geom": true, "point": true, "districts": true, "hull": true, "line": true,
-	"river": true, "metro": true, "none": true, "aggregate": true, "as": true, "along": true}
 
 // mirrorEvidence matches evidence that is not a primary source: a URL on a
 // domain other than a government's, an official news organisation's or
@@ -53,7 +51,7 @@ func readPlacements(src string) (map[string]placement, error) {
 		p := placement{id: m["id"], rule: m["rule"], ref: m["ref"], evidence: m["evidence"], noteEN: m["note_en"], noteZH: m["note_zh"]}
 		where := fmt.Sprintf("placements.csv row %d (%s)", i+2, p.id)
 		switch {
-		case !rules[p.rule]:
+		case ruleFuncs[p.rule] == nil:
 			return nil, fmt.Errorf("%s: unknown rule %q", where, p.rule)
 		case out[p.id].id != "":
 			return nil, fmt.Errorf("%s: placed twice", where)
@@ -81,192 +79,246 @@ type placed struct {
 	district     string // set by rules that name it
 }
 
-// apply runs a placement's rule for the feature f (named for the texts).
+// apply runs a placement's rule for the feature f (named in the texts).
 func (b *builder) apply(pl placement, f *geo.Feature) (placed, error) {
-	out := placed{rule: pl.rule, used: map[string]bool{}}
-	refs := splitRefs(pl.ref)
-	resolveAll := func(refs []string) ([]place, error) {
-		var ps []place
-		for _, r := range refs {
-			p, err := b.resolve(r)
-			if err != nil {
-				return nil, err
-			}
-			if p.source != "" {
-				out.used[p.source] = true
-			}
-			if p.ref[:2] == "f:" {
-				for k := range b.used[r[2:]] {
-					out.used[k] = true
-				}
-			}
-			ps = append(ps, p)
-		}
-		return ps, nil
+	r := &ruling{b: b, pl: pl, f: f, refs: splitRefs(pl.ref), out: placed{rule: pl.rule, used: map[string]bool{}}}
+	do, ok := ruleFuncs[pl.rule]
+	if !ok {
+		return r.out, fmt.Errorf("unknown rule %q", pl.rule)
 	}
-	note := func(en, zh string) (string, string) {
-		if pl.noteEN != "" {
-			return en + " " + pl.noteEN, zh + pl.noteZH
+	err := do(r)
+	return r.out, err
+}
+
+// ruling is one placement being carried out.
+type ruling struct {
+	b    *builder
+	pl   placement
+	f    *geo.Feature
+	refs []string
+	out  placed
+}
+
+var ruleFuncs map[string]func(*ruling) error
+
+func init() {
+	ruleFuncs = map[string]func(*ruling) error{"geom": (*ruling).geom, "point": (*ruling).point,
+		"districts": (*ruling).districts, "hull": (*ruling).hull, "line": (*ruling).line, "along": (*ruling).along,
+		"river": (*ruling).river, "metro": (*ruling).metro, "as": (*ruling).as, "none": (*ruling).none,
+		"aggregate": (*ruling).none}
+}
+
+// places resolves references and notes the datasets they come from.
+func (r *ruling) places(refs []string) ([]place, error) {
+	var ps []place
+	for _, ref := range refs {
+		p, err := r.b.resolve(ref)
+		if err != nil {
+			return nil, err
 		}
-		return en, zh
+		if p.source != "" {
+			r.out.used[p.source] = true
+		}
+		if id, ok := strings.CutPrefix(ref, "f:"); ok {
+			for k := range r.b.used[id] {
+				r.out.used[k] = true
+			}
+		}
+		ps = append(ps, p)
 	}
-	switch pl.rule {
-	case "geom":
-		ps, err := resolveAll(refs)
-		if err != nil {
-			return out, err
-		}
-		if len(ps) != 1 {
-			return out, fmt.Errorf("geom takes one place, have %d", len(ps))
-		}
-		out.geom, out.accuracy = ps[0].geom, geo.AccuracySurveyed
-		if ps[0].coarse > 200 {
-			out.accuracy, out.uncertaintyM = geo.AccuracyApproximate, ps[0].coarse
-		}
-		out.en, out.zh = note("Taken from "+ps[0].en+".", "取自"+ps[0].zh+"。")
-	case "point":
-		ref, metres, err := withMetres(pl.ref, 2000)
-		if err != nil {
-			return out, err
-		}
-		ps, err := resolveAll([]string{ref})
-		if err != nil {
-			return out, err
-		}
-		pt, ok := ps[0].geom.(orb.Point)
+	return ps, nil
+}
+
+// text sets the placement texts, followed by the row's own note.
+func (r *ruling) text(en, zh string) {
+	if r.pl.noteEN != "" {
+		en, zh = en+" "+r.pl.noteEN, zh+r.pl.noteZH
+	}
+	r.out.en, r.out.zh = en, zh
+}
+
+// names joins how the places are named, in English and in Chinese.
+func names(ps []place, sepEN string) (en, zh string) {
+	var e, z []string
+	for _, p := range ps {
+		e, z = append(e, p.en), append(z, p.zh)
+	}
+	return strings.Join(e, sepEN), strings.Join(z, "、")
+}
+
+func (r *ruling) geom() error {
+	ps, err := r.places(r.refs)
+	if err != nil {
+		return err
+	}
+	if len(ps) != 1 {
+		return fmt.Errorf("geom takes one place, have %d", len(ps))
+	}
+	r.out.geom, r.out.accuracy = ps[0].geom, geo.AccuracySurveyed
+	if ps[0].coarse > 200 {
+		r.out.accuracy, r.out.uncertaintyM = geo.AccuracyApproximate, ps[0].coarse
+	}
+	r.text("Taken from "+ps[0].en+".", "取自"+ps[0].zh+"。")
+	return nil
+}
+
+func (r *ruling) point() error {
+	ref, metres, err := withMetres(r.pl.ref, 2000)
+	if err != nil {
+		return err
+	}
+	ps, err := r.places([]string{ref})
+	if err != nil {
+		return err
+	}
+	pt, ok := ps[0].geom.(orb.Point)
+	if !ok {
+		return fmt.Errorf("point needs a point place, %s is %T", ref, ps[0].geom)
+	}
+	if err := planNames(r.pl.evidence, ps[0], r.f); err != nil {
+		return err
+	}
+	u := max(metres, ps[0].coarse)
+	r.out.geom, r.out.accuracy, r.out.uncertaintyM = pt, geo.AccuracyApproximate, u
+	r.text(fmt.Sprintf("A point at %s, where the evidence puts the site; the site lies within about %s of it.", ps[0].en, kmText(u)),
+		fmt.Sprintf("按依据置于%s，实际位置在其约%s范围内。", ps[0].zh, kmTextZH(u)))
+	return nil
+}
+
+func (r *ruling) districts() error {
+	ps, err := r.places(r.refs)
+	if err != nil {
+		return err
+	}
+	var mp orb.MultiPolygon
+	for _, p := range ps {
+		mp = append(mp, p.geom.(orb.MultiPolygon)...)
+	}
+	g, _, err := dissolve(mp)
+	if err != nil {
+		return err
+	}
+	r.out.geom, r.out.accuracy = g, geo.AccuracyDistrict
+	if len(ps) == 1 {
+		r.out.district = ps[0].name
+	}
+	en, zh := names(ps, ", ")
+	r.text("Drawn as the OpenStreetMap boundary of "+en+".", "以"+zh+"的行政区界（OpenStreetMap）表示。")
+	return nil
+}
+
+func (r *ruling) hull() error {
+	km, err := strconv.ParseFloat(r.refs[0], 64)
+	if err != nil || km <= 0 || len(r.refs) < 3 {
+		return fmt.Errorf("hull: want km;place;place… in %q", r.pl.ref)
+	}
+	ps, err := r.places(r.refs[1:])
+	if err != nil {
+		return err
+	}
+	var pts []orb.Point
+	for _, p := range ps {
+		pts = append(pts, geo.Vertices(p.geom)...)
+	}
+	r.out.geom, r.out.accuracy = widenedHull(pts, km), geo.AccuracyIndicative
+	en, zh := names(ps, ", ")
+	r.text(fmt.Sprintf("The convex hull of %s, widened by %s.", en, kmText(km*1000)),
+		fmt.Sprintf("由%s的凸包外扩%s而成。", zh, kmTextZH(km*1000)))
+	return nil
+}
+
+func (r *ruling) line() error {
+	ps, err := r.places(r.refs)
+	if err != nil {
+		return err
+	}
+	var l orb.LineString
+	for _, p := range ps {
+		pt, ok := p.geom.(orb.Point)
 		if !ok {
-			return out, fmt.Errorf("point needs a point place, %s is %T", ref, ps[0].geom)
+			return fmt.Errorf("line passes through points, %s is %T", p.ref, p.geom)
 		}
-		if err := planNames(pl.evidence, ps[0], f); err != nil {
-			return out, err
-		}
-		out.geom, out.accuracy, out.uncertaintyM = pt, geo.AccuracyApproximate, max(metres, ps[0].coarse)
-		out.en, out.zh = note(fmt.Sprintf("A point at %s, where the evidence puts the site; the site lies within about %s of it.",
-			ps[0].en, kmText(out.uncertaintyM)), fmt.Sprintf("按依据置于%s，实际位置在其约%s范围内。", ps[0].zh, kmTextZH(out.uncertaintyM)))
-	case "districts":
-		ps, err := resolveAll(refs)
-		if err != nil {
-			return out, err
-		}
-		var mp orb.MultiPolygon
-		var zh, en []string
-		for _, p := range ps {
-			mp = append(mp, p.geom.(orb.MultiPolygon)...)
-			zh, en = append(zh, p.zh), append(en, p.en)
-		}
-		g, _, err := dissolve(mp)
-		if err != nil {
-			return out, err
-		}
-		out.geom, out.accuracy = g, geo.AccuracyDistrict
-		if len(ps) == 1 {
-			out.district = refs[0][2:]
-		}
-		out.en, out.zh = note("Drawn as the OpenStreetMap boundary of "+strings.Join(en, ", ")+".",
-			"以"+strings.Join(zh, "、")+"的行政区界（OpenStreetMap）表示。")
-	case "hull":
-		km, err := strconv.ParseFloat(refs[0], 64)
-		if err != nil || km <= 0 || len(refs) < 2 {
-			return out, fmt.Errorf("hull: want km;place;… in %q", pl.ref)
-		}
-		ps, err := resolveAll(refs[1:])
-		if err != nil {
-			return out, err
-		}
-		var pts []orb.Point
-		var zh, en []string
-		for _, p := range ps {
-			pts = append(pts, vertices(p.geom)...)
-			zh, en = append(zh, p.zh), append(en, p.en)
-		}
-		out.geom, out.accuracy = widenedHull(pts, km), geo.AccuracyIndicative
-		out.en, out.zh = note(fmt.Sprintf("The convex hull of %s, widened by %s.", strings.Join(en, ", "), kmText(km*1000)),
-			fmt.Sprintf("由%s的凸包外扩%s而成。", strings.Join(zh, "、"), kmTextZH(km*1000)))
-	case "line":
-		ps, err := resolveAll(refs)
-		if err != nil {
-			return out, err
-		}
-		var l orb.LineString
-		var zh, en []string
-		for _, p := range ps {
-			pt, ok := p.geom.(orb.Point)
-			if !ok {
-				return out, fmt.Errorf("line passes through points, %s is %T", p.ref, p.geom)
-			}
-			l = append(l, pt)
-			zh, en = append(zh, p.zh), append(en, p.en)
-		}
-		if len(l) < 2 {
-			return out, fmt.Errorf("line needs two places")
-		}
-		out.geom, out.accuracy = l, geo.AccuracyIndicative
-		out.en, out.zh = note("A straight line through "+strings.Join(en, ", ")+"; the route itself is not in the sources.",
-			"连接"+strings.Join(zh, "、")+"的示意直线，实际走向不在数据源中。")
-	case "river":
-		ps, err := resolveAll([]string{"river:" + pl.ref})
-		if err != nil {
-			return out, err
-		}
-		out.geom, out.accuracy, out.uncertaintyM = ps[0].geom, geo.AccuracyIndicative, riverErrorM
-		out.en, out.zh = note(fmt.Sprintf("The Natural Earth centreline of the %s through Wuhan, which strays up to 2.6 km from the river at city scale.", ps[0].en),
-			fmt.Sprintf("取自Natural Earth的%s中心线；在城市尺度上与河道最多相差2.6公里。", ps[0].zh))
-	case "metro":
-		return b.metroPlacement(pl, out, note)
-	case "as":
-		id, ok := strings.CutPrefix(pl.ref, "f:")
-		if !ok || b.built[id] == nil {
-			return out, fmt.Errorf("as: want f:<placed feature>, have %q", pl.ref)
-		}
-		if pl.noteEN == "" {
-			return out, fmt.Errorf("as needs a note saying why the areas are one")
-		}
-		o := b.built[id]
-		for k := range b.used[id] {
-			out.used[k] = true
-		}
-		out.geom, out.accuracy = o.Geometry, o.Accuracy
-		if u, ok := o.Extra["uncertainty_m"].(int); ok {
-			out.uncertaintyM = float64(u)
-		}
-		en, zh := note(fmt.Sprintf("Drawn as %s (%s):", o.NameEN, o.ID), fmt.Sprintf("与%s（%s）同绘：", o.NameZH, o.ID))
-		out.en, out.zh = en+" "+o.Extra["placement_en"].(string), zh+o.Extra["placement_zh"].(string)
-	case "along":
-		ps, err := resolveAll(refs)
-		if err != nil {
-			return out, err
-		}
-		var ml orb.MultiLineString
-		var zh, en []string
-		for _, p := range ps {
-			switch g := p.geom.(type) {
-			case orb.LineString:
-				ml = append(ml, g)
-			case orb.MultiLineString:
-				ml = append(ml, g...)
-			default:
-				return out, fmt.Errorf("along follows roads or rivers, %s is %T", p.ref, p.geom)
-			}
-			zh, en = append(zh, p.zh), append(en, p.en)
-			out.uncertaintyM = max(out.uncertaintyM, p.coarse)
-		}
-		out.geom, out.accuracy = ml, geo.AccuracyIndicative
-		out.en, out.zh = note("Drawn along "+strings.Join(en, " and ")+", which the element follows; its own extent is not in the sources.",
-			"沿"+strings.Join(zh, "、")+"绘制；其自身范围不在数据源中。")
-	case "none", "aggregate":
-		if pl.noteEN == "" {
-			return out, fmt.Errorf("%s needs a note saying why", pl.rule)
-		}
-		out.accuracy = geo.AccuracyUnknown
-		out.en, out.zh = "Not drawn: "+pl.noteEN, "未绘制："+pl.noteZH
-		if strings.HasPrefix(pl.ref, "d:") {
-			if b.osm.districtByName(pl.ref[2:]) == nil {
-				return out, fmt.Errorf("no district %s", pl.ref)
-			}
-			out.district = pl.ref[2:]
-		}
+		l = append(l, pt)
 	}
-	return out, nil
+	if len(l) < 2 {
+		return fmt.Errorf("line needs two places")
+	}
+	r.out.geom, r.out.accuracy = l, geo.AccuracyIndicative
+	en, zh := names(ps, ", ")
+	r.text("A straight line through "+en+"; the route itself is not in the sources.", "连接"+zh+"的示意直线，实际走向不在数据源中。")
+	return nil
+}
+
+func (r *ruling) along() error {
+	ps, err := r.places(r.refs)
+	if err != nil {
+		return err
+	}
+	var ml orb.MultiLineString
+	for _, p := range ps {
+		switch g := p.geom.(type) {
+		case orb.LineString:
+			ml = append(ml, g)
+		case orb.MultiLineString:
+			ml = append(ml, g...)
+		default:
+			return fmt.Errorf("along follows roads or rivers, %s is %T", p.ref, p.geom)
+		}
+		r.out.uncertaintyM = max(r.out.uncertaintyM, p.coarse)
+	}
+	r.out.geom, r.out.accuracy = ml, geo.AccuracyIndicative
+	en, zh := names(ps, " and ")
+	r.text("Drawn along "+en+", which the element follows; its own extent is not in the sources.", "沿"+zh+"绘制；其自身范围不在数据源中。")
+	return nil
+}
+
+func (r *ruling) river() error {
+	ps, err := r.places([]string{"river:" + r.pl.ref})
+	if err != nil {
+		return err
+	}
+	r.out.geom, r.out.accuracy, r.out.uncertaintyM = ps[0].geom, geo.AccuracyIndicative, riverErrorM
+	r.text(fmt.Sprintf("The Natural Earth centreline of the %s through Wuhan, which strays up to 2.6 km from the river at city scale.", ps[0].en),
+		fmt.Sprintf("取自Natural Earth的%s中心线；在城市尺度上与河道最多相差2.6公里。", ps[0].zh))
+	return nil
+}
+
+// as copies another feature's geometry, accuracy and rule: the two are one area.
+func (r *ruling) as() error {
+	id, ok := strings.CutPrefix(r.pl.ref, "f:")
+	if !ok || r.b.built[id] == nil {
+		return fmt.Errorf("as: want f:<placed feature>, have %q", r.pl.ref)
+	}
+	if r.pl.noteEN == "" {
+		return fmt.Errorf("as needs a note saying why the areas are one")
+	}
+	if _, err := r.places(r.refs); err != nil {
+		return err
+	}
+	o := r.b.built[id]
+	r.out.geom, r.out.accuracy = o.Geometry, o.Accuracy
+	if u, ok := o.Extra["uncertainty_m"].(int); ok {
+		r.out.uncertaintyM = float64(u)
+	}
+	r.text(fmt.Sprintf("Drawn as %s (%s):", o.NameEN, o.ID), fmt.Sprintf("与%s（%s）同绘：", o.NameZH, o.ID))
+	r.out.en, r.out.zh = r.out.en+" "+o.Extra["placement_en"].(string), r.out.zh+o.Extra["placement_zh"].(string)
+	return nil
+}
+
+// none leaves the element without geometry and says why.
+func (r *ruling) none() error {
+	if r.pl.noteEN == "" {
+		return fmt.Errorf("%s needs a note saying why", r.pl.rule)
+	}
+	r.out.accuracy = geo.AccuracyUnknown
+	r.out.en, r.out.zh = "Not drawn: "+r.pl.noteEN, "未绘制："+r.pl.noteZH
+	if d, ok := strings.CutPrefix(r.pl.ref, "d:"); ok {
+		if r.b.osm.districtByName(d) == nil {
+			return fmt.Errorf("no district %s", r.pl.ref)
+		}
+		r.out.district = d
+	}
+	return nil
 }
 
 // splitRefs splits "a;b;c" into its references.

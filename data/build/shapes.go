@@ -130,32 +130,6 @@ func lineLess(a, c orb.LineString) bool {
 	return a[0][1] < c[0][1]
 }
 
-// vertices lists every coordinate of a geometry.
-func vertices(g orb.Geometry) []orb.Point {
-	var out []orb.Point
-	switch g := g.(type) {
-	case orb.Point:
-		out = append(out, g)
-	case orb.MultiPoint:
-		out = append(out, g...)
-	case orb.LineString:
-		out = append(out, g...)
-	case orb.MultiLineString:
-		for _, l := range g {
-			out = append(out, l...)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			out = append(out, r...)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			out = append(out, vertices(p)...)
-		}
-	}
-	return out
-}
-
 // widenedHull is the convex hull of the points, widened by km: the hull of
 // 32-gons of that radius around each point, so every point lies at least
 // km inside the boundary.
