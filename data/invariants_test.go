@@ -542,10 +542,8 @@ func checkEvidence(fs []geo.Feature) []string {
 				bad = append(bad, fmt.Sprintf("%s: approximate without evidence", f.ID))
 			}
 		}
-		for _, u := range strings.Fields(ev + " " + f.Source) {
-			if strings.HasPrefix(u, "http") && !primaryURL.MatchString(u) {
-				bad = append(bad, fmt.Sprintf("%s: %s is not a primary source", f.ID, u))
-			}
+		for _, u := range NonPrimaryURLs(ev + " " + f.Source) {
+			bad = append(bad, fmt.Sprintf("%s: %s is not a primary source", f.ID, u))
 		}
 		if p, ok := f.Geometry.(orb.Point); ok {
 			at[key(p)] = append(at[key(p)], f)
@@ -563,9 +561,6 @@ func checkEvidence(fs []geo.Feature) []string {
 	}
 	return bad
 }
-
-// primaryURL: government sites, official news organisations, Wikidata.
-var primaryURL = regexp.MustCompile(`^https?://([a-z0-9-]+\.)*(gov\.cn|wikidata\.org|xinhuanet\.com|news\.cn|people\.com\.cn|chinanews\.com\.cn|cnr\.cn|cctv\.com|hubeidaily\.net|cnhubei\.com|cjn\.cn|cnhan\.com)(/|$)`)
 
 var invariants = map[string]func([]geo.Feature, *sources) []string{
 	"provenance": checkProvenance,

@@ -44,7 +44,6 @@ type builder struct {
 	targets    []geo.PlanTarget
 	ftargets   map[string][]geo.Target // feature_targets.csv, by feature id
 	catIDs     map[string]bool
-	log        []string
 }
 
 func newBuilder(src string) (*builder, error) {
@@ -111,10 +110,6 @@ func (b *builder) loadRivers() error {
 		return fmt.Errorf("rivers: need Yangtze and Han, have %v", sortedKeys(b.rivers))
 	}
 	return nil
-}
-
-func (b *builder) logf(format string, args ...any) {
-	b.log = append(b.log, fmt.Sprintf(format, args...))
 }
 
 func (b *builder) loadMetro() error {

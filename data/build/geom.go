@@ -8,15 +8,14 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// dissolve merges the parts of a multipolygon that share edges. DataV cuts
-// a few districts into parts that meet along common boundary segments (river
-// islands cut at the district line): each part is a simple ring, but parts
-// sharing an edge make the multipolygon invalid (GDAL reports a
-// self-intersection). Shared edges appear once in each direction once every
-// outer ring runs counter-clockwise, so cancelling opposite pairs and
-// re-chaining the remaining edges gives the union's boundary, vertex for
-// vertex, without moving or inventing any point.
-func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, int, error) {
+// dissolve merges the parts of a multipolygon that share edges: adjoining
+// districts (OpenStreetMap's neighbours share every boundary vertex) become
+// one area, since parts sharing an edge would make an invalid multipolygon.
+// Shared edges appear once in each direction once every outer ring runs
+// counter-clockwise, so cancelling opposite pairs and re-chaining the
+// remaining edges gives the union's boundary, vertex for vertex, without
+// moving or inventing any point.
+func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 	type edge struct{ a, b orb.Point }
 	var edges []edge
 	idx := map[edge]int{}
@@ -48,7 +47,7 @@ func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, int, error) {
 		}
 	}
 	if cancelled == 0 {
-		return mp, 0, nil
+		return mp, nil
 	}
 	out := map[orb.Point][]int{}
 	for i, e := range edges {
@@ -66,7 +65,7 @@ func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, int, error) {
 		cur := i
 		for steps := 0; ; steps++ {
 			if steps > len(edges) {
-				return nil, 0, fmt.Errorf("dissolve: ring does not close")
+				return nil, fmt.Errorf("dissolve: ring does not close")
 			}
 			alive[cur] = false
 			e := edges[cur]
@@ -81,7 +80,7 @@ func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, int, error) {
 				}
 			}
 			if next < 0 {
-				return nil, 0, fmt.Errorf("dissolve: open chain at %v", e.b)
+				return nil, fmt.Errorf("dissolve: open chain at %v", e.b)
 			}
 			cur = next
 		}
@@ -106,10 +105,10 @@ func dissolve(mp orb.MultiPolygon) (orb.MultiPolygon, int, error) {
 			}
 		}
 		if !placed {
-			return nil, 0, fmt.Errorf("dissolve: hole at %v lies in no outer ring", h[0])
+			return nil, fmt.Errorf("dissolve: hole at %v lies in no outer ring", h[0])
 		}
 	}
-	return res, cancelled, nil
+	return res, nil
 }
 
 func interior(r orb.Ring) orb.Point {
@@ -146,22 +145,6 @@ func reversed(r orb.Ring) orb.Ring {
 		out[len(r)-1-i] = p
 	}
 	return out
-}
-
-// areaKm2 is the planar area of a multipolygon, scaled to km² at its latitude.
-func areaKm2(mp orb.MultiPolygon) float64 {
-	s := 0.0
-	for _, p := range mp {
-		for i, r := range p {
-			a := math.Abs(ringArea(r))
-			if i > 0 {
-				a = -a
-			}
-			s += a
-		}
-	}
-	lat := mp.Bound().Center()[1]
-	return s * 111.32 * 110.57 * math.Cos(lat*math.Pi/180)
 }
 
 // round rounds every coordinate to d decimals.

@@ -218,9 +218,6 @@ func marshal(v any) ([]byte, error) {
 
 func (b *builder) report() string {
 	var s strings.Builder
-	for _, l := range b.log {
-		s.WriteString(l + "\n")
-	}
 	acc := map[string]int{}
 	lay := map[string]int{}
 	for _, f := range b.features {

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 
+	"planmap/data"
 	"planmap/geo"
 )
 
@@ -36,11 +36,6 @@ type placement struct {
 //	none       no geometry; ref may name the district (d:…) the element lies in
 //	aggregate  no geometry: a programme of sites the plan does not name
 
-// mirrorEvidence matches evidence that is not a primary source: a URL on a
-// domain other than a government's, an official news organisation's or
-// Wikidata's.
-var primaryURL = regexp.MustCompile(`^https?://([a-z0-9-]+\.)*(gov\.cn|wikidata\.org|xinhuanet\.com|news\.cn|people\.com\.cn|chinanews\.com\.cn|cnr\.cn|cctv\.com|hubeidaily\.net|cnhubei\.com|cjn\.cn|cnhan\.com)(/|$)`)
-
 func readPlacements(src string) (map[string]placement, error) {
 	recs, err := readCSV(filepath.Join(src, "placements.csv"))
 	if err != nil {
@@ -58,10 +53,8 @@ func readPlacements(src string) (map[string]placement, error) {
 		case (p.noteEN == "") != (p.noteZH == ""):
 			return nil, fmt.Errorf("%s: a note needs both note_en and note_zh", where)
 		}
-		for _, u := range strings.Fields(p.evidence) {
-			if strings.HasPrefix(u, "http") && !primaryURL.MatchString(u) {
-				return nil, fmt.Errorf("%s: evidence %s is not a primary source", where, u)
-			}
+		if bad := data.NonPrimaryURLs(p.evidence); len(bad) > 0 {
+			return nil, fmt.Errorf("%s: evidence %s is not a primary source", where, bad[0])
 		}
 		out[p.id] = p
 	}
@@ -155,8 +148,11 @@ func (r *ruling) geom() error {
 		return fmt.Errorf("geom takes one place, have %d", len(ps))
 	}
 	r.out.geom, r.out.accuracy = ps[0].geom, geo.AccuracySurveyed
-	if ps[0].coarse > 200 {
-		r.out.accuracy, r.out.uncertaintyM = geo.AccuracyApproximate, ps[0].coarse
+	if c := ps[0].coarse; c > 200 {
+		r.out.accuracy, r.out.uncertaintyM = geo.AccuracyApproximate, c
+		r.text(fmt.Sprintf("Taken from %s, whose position the source gives only to about %s.", ps[0].en, kmText(c)),
+			fmt.Sprintf("取自%s，来源给出的位置仅精确到约%s。", ps[0].zh, kmTextZH(c)))
+		return nil
 	}
 	r.text("Taken from "+ps[0].en+".", "取自"+ps[0].zh+"。")
 	return nil
@@ -194,7 +190,7 @@ func (r *ruling) districts() error {
 	for _, p := range ps {
 		mp = append(mp, p.geom.(orb.MultiPolygon)...)
 	}
-	g, _, err := dissolve(mp)
+	g, err := dissolve(mp)
 	if err != nil {
 		return err
 	}

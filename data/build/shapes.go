@@ -205,28 +205,3 @@ func interiorPoint(mp orb.MultiPolygon) orb.Point {
 	}
 	return p
 }
-
-// representative is a point that stands for a geometry when assigning it
-// to a district: the point itself, a line's middle vertex, an area's
-// interior point.
-func representative(g orb.Geometry) orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		return g
-	case orb.LineString:
-		return g[len(g)/2]
-	case orb.MultiLineString:
-		longest := 0
-		for i := range g {
-			if len(g[i]) > len(g[longest]) {
-				longest = i
-			}
-		}
-		return g[longest][len(g[longest])/2]
-	case orb.Polygon:
-		return interiorPoint(orb.MultiPolygon{g})
-	case orb.MultiPolygon:
-		return interiorPoint(g)
-	}
-	return g.Bound().Center()
-}
