@@ -31,7 +31,7 @@ const I18N = {
         accuracy_indicative: '示意：按所述规则或描述绘制，形状和位置可能偏差更大',
         accuracy_district: '仅知所在行政区：以行政区范围表示，并非实际范围',
         accuracy_unknown: '未绘制：数据源中没有其位置',
-        placement: '绘制方法', evidence: '位置依据', uncertainty: '误差约',
+        placement: '绘制方法', evidence: '位置依据',
     },
     en: {
         title: "Wuhan's 14th Five-Year Plan on the map",
@@ -57,7 +57,7 @@ const I18N = {
         accuracy_indicative: 'Indicative: drawn by a stated rule or a description; shape and place may be off by more',
         accuracy_district: 'District only: drawn as its district, not its own extent',
         accuracy_unknown: 'Not drawn: no source places it',
-        placement: 'How it is drawn', evidence: 'Evidence for the site', uncertainty: 'within about',
+        placement: 'How it is drawn', evidence: 'Evidence for the site',
     },
 };
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
@@ -691,10 +691,11 @@ function renderFeature(f) {
         p.plan_quote ? el('blockquote', {lang: 'zh-CN'}, p.plan_quote) : null,
         targets.length ? [el('h3', {}, t('targetsOf')), el('ul', {class: 'targets'}, targets)] : null,
         el('p', {class: `accuracy ${p.accuracy}`}, el('strong', {}, `${t('accuracy')}: `), t(`accuracy_${p.accuracy}`)),
-        placementOf(p) ? el('p', {class: 'placement'}, `${t('placement')}: ${placementOf(p)}`,
-            p.uncertainty_m ? ` (${t('uncertainty')} ${p.uncertainty_m} m)` : '') : null,
+        // The rule's own words say how far to trust the place (uncertainty_m).
+        placementOf(p) ? el('p', {class: 'placement'}, `${t('placement')}: ${placementOf(p)}`) : null,
         p.evidence && p.evidence !== 'plan' ? el('p', {class: 'evidence'}, `${t('evidence')}: ${p.evidence}`) : null,
-        p.source ? el('p', {class: 'source'}, `${t('source')}: ${p.source}`) : null,
+        // Without geometry there is no source to name; the placement says why.
+        p.source && f.geometry ? el('p', {class: 'source'}, `${t('source')}: ${p.source}`) : null,
         el('p', {class: 'permalink'}, el('a', {href: link, id: 'permalink'}, t('permalink')), ' ',
             el('button', {type: 'button', onclick: (e) => {
                 navigator.clipboard?.writeText(link).then(() => { e.target.textContent = t('copied'); });
