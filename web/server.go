@@ -71,7 +71,7 @@ func New(store geo.Store, opts Options) *Server {
 		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles))}
 	s.metrics = s.newMetrics()
 	s.routes()
-	s.handler = s.observe(s.router)
+	s.handler = compress(s.observe(s.router))
 	return s
 }
 
@@ -203,6 +203,9 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType s
 		return err
 	}
 	w.Header().Set("Content-Type", contentType)
+	if conditional(w, r, status, b) {
+		return nil
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(b)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"planmap/tiles"
 )
 
 // The web map: index.html, app.js, style.css, icons and the vendored
@@ -38,6 +40,7 @@ var staticTypes = map[string]string{
 // asset is one embedded file, ready to serve.
 type asset struct {
 	body  []byte
+	gz    []byte // body gzipped, for a text file of a kilobyte or more; nil otherwise
 	ctype string
 	etag  string
 	cache string
@@ -45,7 +48,11 @@ type asset struct {
 
 func newAsset(body []byte, ctype, cache string) asset {
 	sum := sha256.Sum256(body)
-	return asset{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, cache: cache}
+	a := asset{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, cache: cache}
+	if len(body) >= 1024 && ctype != "image/png" {
+		a.gz = gzipped(body)
+	}
+	return a
 }
 
 // assets maps URL paths (/static/…, and / for index.html) to files.
@@ -113,5 +120,17 @@ func (a asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "+
 			"worker-src 'self' blob:; child-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'")
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+	h.Add("Vary", "Accept-Encoding")
+	if tiles.NoneMatch(r.Header.Get("If-None-Match"), a.etag) {
+		w.WriteHeader(http.StatusNotModified) // compress() took off and puts back any gzip suffix
+		return
+	}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r) {
+		// Sent as it was compressed at start; compress() leaves an encoded body alone.
+		body = a.gz
+		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", strings.TrimSuffix(a.etag, `"`)+gzipSuffix+`"`)
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }

@@ -422,14 +422,14 @@ func correct(path, name, payload string) func(*httptest.ResponseRecorder) string
 		}
 		switch {
 		case strings.HasSuffix(path, "/items") && slices.Contains(geo.Filterable, name):
-			if err := json.Unmarshal(w.Body.Bytes(), &fc); err != nil || fc.NumberMatched == nil {
+			if err := json.Unmarshal(Decoded(w), &fc); err != nil || fc.NumberMatched == nil {
 				return "items: not a feature collection"
 			}
 			if !plausibleValue(payload) && *fc.NumberMatched != 0 {
 				return fmt.Sprintf("filter %s=%q matched %d features", name, payload, *fc.NumberMatched)
 			}
 		case path == "/api/search" && name == "q":
-			if err := json.Unmarshal(w.Body.Bytes(), &fc); err != nil {
+			if err := json.Unmarshal(Decoded(w), &fc); err != nil {
 				return "search: not a feature collection"
 			}
 			q := strings.ToLower(strings.TrimSpace(payload))
@@ -462,8 +462,8 @@ func discover(t *testing.T, h http.Handler) (string, string) {
 			Count int    `json:"feature_count"`
 		} `json:"collections"`
 	}
-	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &cs) != nil {
-		t.Fatalf("GET /ogc/collections: %d %.300s", w.Code, w.Body.Bytes())
+	if w.Code != 200 || json.Unmarshal(Decoded(w), &cs) != nil {
+		t.Fatalf("GET /ogc/collections: %d %.300s", w.Code, Decoded(w))
 	}
 	for _, c := range cs.Collections {
 		if c.Count == 0 {
@@ -475,7 +475,7 @@ func discover(t *testing.T, h http.Handler) (string, string) {
 				ID string `json:"id"`
 			} `json:"features"`
 		}
-		if w.Code == 200 && json.Unmarshal(w.Body.Bytes(), &fc) == nil && len(fc.Features) > 0 {
+		if w.Code == 200 && json.Unmarshal(Decoded(w), &fc) == nil && len(fc.Features) > 0 {
 			return c.ID, fc.Features[0].ID
 		}
 	}
@@ -511,4 +511,18 @@ func isPrintableASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// Decoded is a recorded response's body, gunzipped when it was sent gzipped
+// (every request here accepts gzip); nil when it does not unzip.
+func Decoded(w *httptest.ResponseRecorder) []byte {
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		return w.Body.Bytes()
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(zr)
+	return b
 }
