@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -35,7 +37,7 @@ var Filterable = []string{"status", "kind", "district", "accuracy"}
 // Query selects features of one layer.
 type Query struct {
 	BBox   *orb.Bound        // intersects, WGS84
-	Time   *TimeRange        // on Updated
+	Time   *TimeRange        // features the plan has in place within it (InPlan)
 	Props  map[string]string // equality on Filterable properties
 	TileID uint64            // the feature with this MVT id (TileFeatureID); 0: any
 	Limit  int
@@ -128,4 +130,50 @@ func SortNear(n []Near) {
 		}
 		return n[i].ID < n[j].ID
 	})
+}
+
+// PlanBaseYear is the plan's base year: what is in place then is in place
+// whatever time is asked about.
+const PlanBaseYear = 2020
+
+// PlanYear is the year by which the plan has a feature in place, from its
+// plan_year property (a number, or digits as text); 0 when it has none.
+func PlanYear(f Feature) int {
+	switch v := f.Extra["plan_year"].(type) {
+	case float64:
+		if v == math.Trunc(v) && v > 0 && v < 10000 {
+			return int(v)
+		}
+	case int:
+		if v > 0 && v < 10000 {
+			return v
+		}
+	case string:
+		if n, err := strconv.Atoi(v); err == nil && n > 0 && n < 10000 && len(v) <= 4 {
+			return n
+		}
+	}
+	return 0
+}
+
+// LatestPlanYear turns a time filter into the plan years it admits: a
+// feature is in place from the end of its plan year (from always for the
+// base year) and stays, so it matches a range whose end is on or after
+// that. 0 means any year (an open end).
+func LatestPlanYear(r TimeRange) int {
+	if r.End.IsZero() {
+		return 0
+	}
+	y := r.End.UTC().Year()
+	if r.End.UTC().Before(time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		y--
+	}
+	return max(y, PlanBaseYear)
+}
+
+// InPlan reports whether a feature is in place within a time filter.
+func InPlan(f Feature, r TimeRange) bool {
+	y := PlanYear(f)
+	latest := LatestPlanYear(r)
+	return y != 0 && (latest == 0 || y <= latest)
 }

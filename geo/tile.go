@@ -3,6 +3,7 @@ package geo
 import (
 	"crypto/md5"
 	"encoding/binary"
+	"math"
 
 	"planmap/tiles"
 )
@@ -33,7 +34,8 @@ func TileFeatureID(id string) uint64 {
 
 // TileProperties are the properties a tile carries for styling and popups;
 // the long texts stay in the OGC API, and the layer is the MVT layer's name.
-var TileProperties = []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color"}
+var TileProperties = []string{"id", "name_zh", "name_en", "kind", "status", "accuracy", "color",
+	"district", "plan_year", "uncertainty_m"}
 
 // TileDenseDrop are the tile properties dense layers go without
 // (tiles.Options.DenseDrop): the names, used only for labels that could not
@@ -47,6 +49,17 @@ func TileProps(f Feature) map[string]any {
 		"kind": f.Kind, "status": f.Status, "accuracy": f.Accuracy}
 	if c, ok := f.Extra["color"].(string); ok && c != "" {
 		p["color"] = c
+	}
+	// The district filter, the plan timeline and the uncertainty circles of
+	// the web map read these; a feature without them leaves them out.
+	if f.District != "" {
+		p["district"] = f.District
+	}
+	if y := PlanYear(f); y != 0 {
+		p["plan_year"] = y
+	}
+	if u, ok := f.Extra["uncertainty_m"].(float64); ok && u > 0 && !math.IsInf(u, 0) {
+		p["uncertainty_m"] = u
 	}
 	return p
 }

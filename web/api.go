@@ -1,13 +1,16 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
 
 	"planmap/geo"
@@ -56,25 +59,109 @@ func (s *Server) nearby(w http.ResponseWriter, r *http.Request) error {
 	if q.Radius, err = p.number("radius", DefaultRadius, 0, MaxRadius); err != nil {
 		return err
 	}
-	if q.Limit, q.Layers, err = s.limitAndLayers(r, p, DefaultNearby, MaxNearby); err != nil {
+	limit := 0
+	if limit, q.Layers, err = s.limitAndLayers(r, p, DefaultNearby, MaxNearby); err != nil {
 		return err
 	}
+	// Every hit is asked for (to MaxNearby), so that the answer can be
+	// ordered by scope and counted, not only by distance.
+	q.Limit = MaxNearby + 1
 	hits, err := s.store.Nearby(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	fs := make([]geo.Feature, len(hits))
-	for i, h := range hits {
-		fs[i] = h.Feature
+	matched := len(hits)
+	near := rankNear(hits, q.Radius)
+	if len(near) > limit {
+		near = near[:limit]
+	}
+	fs := make([]geo.Feature, len(near))
+	for i, n := range near {
+		fs[i] = n.Feature
 	}
 	fc := geojson.NewFeatureCollection()
 	if fc.Features, err = s.served(r.Context(), fs); err != nil {
 		return err
 	}
-	for i, h := range hits {
-		fc.Features[i].Properties["distance_m"] = math.Round(h.DistanceM*10) / 10
+	for i, n := range near {
+		fc.Features[i].Properties["distance_m"] = math.Round(n.DistanceM*10) / 10
+		fc.Features[i].Properties["scope"] = n.scope
+		fc.Features[i].Properties["inside"] = n.DistanceM == 0
 	}
-	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
+	body := map[string]any{"type": "FeatureCollection", "features": fc.Features, "numberReturned": len(near)}
+	if matched <= MaxNearby {
+		body["numberMatched"] = matched // beyond that the store was not asked
+	}
+	return writeJSON(w, r, http.StatusOK, typeGeoJSON, body)
+}
+
+// Scopes of a nearby hit, in the order they are listed: things here that
+// the data places well; things placed only roughly; elements known only by
+// their district; areas that hold the whole neighbourhood (a city-wide
+// programme, a metropolitan region), which are context rather than answers.
+const (
+	ScopeHere        = "here"
+	ScopeApproximate = "approximate"
+	ScopeDistrict    = "district"
+	ScopeWide        = "wide"
+)
+
+var scopeRank = map[string]int{ScopeHere: 0, ScopeApproximate: 1, ScopeDistrict: 2, ScopeWide: 3}
+
+type scoped struct {
+	geo.Near
+	scope string
+}
+
+// rankNear gives each hit its scope and orders them by scope, then
+// distance. A hit is only roughly here when its position is uncertain by
+// more than a tenth of the radius (its distance says little); an area is
+// wide when it contains the point and is larger than the searched circle.
+func rankNear(hits []geo.Near, radius float64) []scoped {
+	out := make([]scoped, len(hits))
+	circle := math.Pi * radius * radius
+	for i, h := range hits {
+		sc := ScopeHere
+		switch {
+		case h.Accuracy == geo.AccuracyDistrict:
+			sc = ScopeDistrict
+		case h.DistanceM == 0 && isArea(h.Geometry) && orbgeo.Area(h.Geometry) > circle:
+			sc = ScopeWide
+		case uncertainty(h.Feature) > radius/10 || h.Accuracy == geo.AccuracyIndicative:
+			sc = ScopeApproximate
+		}
+		out[i] = scoped{h, sc}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := scopeRank[out[i].scope], scopeRank[out[j].scope]; a != b {
+			return a < b
+		}
+		return out[i].DistanceM < out[j].DistanceM
+	})
+	return out
+}
+
+func isArea(g orb.Geometry) bool {
+	switch g.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+		return true
+	}
+	return false
+}
+
+// uncertainty is how far a feature's position may be off, in metres, as its
+// placement rule states it (uncertainty_m); 0 where none is stated.
+func uncertainty(f geo.Feature) float64 {
+	switch v := f.Extra["uncertainty_m"].(type) {
+	case float64:
+		return v
+	case int:
+		return float64(v)
+	case json.Number:
+		n, _ := v.Float64()
+		return n
+	}
+	return 0
 }
 
 // limitAndLayers reads the limit and layers parameters nearby and search share.

@@ -33,7 +33,7 @@ func parameters() obj {
 			obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}),
 		"tile_id": param("tile_id", "query", "Only the feature with this id in vector tiles (the MVT feature id), as a map asks for a clicked feature.", false,
 			obj{"type": "integer", "minimum": 1, "maximum": MaxTileID}),
-		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end), matched against `updated`.", false,
+		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end) on the plan's timeline: the features the plan has in place by its end (`plan_year`: in place at the 2020 base year, by the end of 2025, or by the end of 2035).", false,
 			obj{"type": "string"}),
 	}
 	for _, name := range geo.Filterable {

@@ -310,10 +310,12 @@ func TestItemsFilters(t *testing.T) {
 		{"bbox=114.1,30.4,0,114.3,30.6,100", count("bbox=114.1,30.4,114.3,30.6")},
 		{"status=existing", expect(geo.Query{Props: map[string]string{"status": "existing"}})},
 		{"kind=pump_station&district=" + url.QueryEscape("洪山区"), expect(geo.Query{Props: map[string]string{"kind": "pump_station", "district": "洪山区"}})},
-		{"datetime=2026-01-11/2026-01-20", 10},
-		{"datetime=../2026-01-05", 5 + 4}, // five grid points and the four features stamped at the base date
-		{"datetime=2026-01-03", 1},
-		{"datetime=2026-01-03T00:00:00Z", 1},
+		// The plan's time: grid points are in place by 2020, 2025 and 2035 in turn (84, 83, 83).
+		{"datetime=2021-01-01/2025-12-31", 84 + 83},
+		{"datetime=../2025-12-30", 84},
+		{"datetime=2025-12-31", 84 + 83},
+		{"datetime=2019-01-01T00:00:00Z", 84},
+		{"datetime=2030-01-01/..", 250},
 		{fmt.Sprintf("tile_id=%d", geo.TileFeatureID("yangluo-port")), 1},
 	}
 	for _, c := range cases {

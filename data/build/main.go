@@ -119,6 +119,9 @@ func build(src string) (map[string][]byte, string, error) {
 	byLayer := map[string][]geo.Feature{}
 	multi := map[string]bool{}
 	used := map[string]map[string]bool{}
+	for i := range b.features {
+		b.features[i].Extra["plan_year"] = planYear(b.features[i])
+	}
 	for _, f := range b.features {
 		byLayer[f.Layer] = append(byLayer[f.Layer], f)
 		if f.Geometry != nil && strings.HasPrefix(f.Geometry.GeoJSONType(), "Multi") {

@@ -251,7 +251,7 @@ func matches(f *geo.Feature, q geo.Query) bool {
 	if q.BBox != nil && !geo.Intersects(f.Geometry, *q.BBox) {
 		return false
 	}
-	if q.Time != nil && !q.Time.Contains(f.Updated) {
+	if q.Time != nil && !geo.InPlan(*f, *q.Time) {
 		return false
 	}
 	if q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID {

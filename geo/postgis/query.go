@@ -134,12 +134,9 @@ func featureWhere(layer string, q geo.Query) (string, []any) {
 			ST_SetSRID(ST_MakePoint($%d, $%d), 4326))))`, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	}
 	if t := q.Time; t != nil {
-		if !t.Start.IsZero() {
-			w.add("f.updated >= $%d", t.Start)
-		}
-		if !t.End.IsZero() {
-			w.add("f.updated <= $%d", t.End)
-		}
+		// geo.InPlan: a plan_year of up to four digits, no later than the range admits.
+		w.add(`CASE WHEN f.extra->>'plan_year' ~ '^[0-9]{1,4}$' AND f.extra->>'plan_year' !~ '^0+$'
+			THEN (f.extra->>'plan_year')::int <= coalesce($%d::int, 9999) ELSE false END`, nullable(geo.LatestPlanYear(*t)))
 	}
 	if q.TileID != 0 {
 		w.add("f.id IN (SELECT t.id FROM tile_features t WHERE t.tile_id = $%d)", int64(q.TileID))
@@ -170,6 +167,14 @@ func (w *where) add(cond string, args ...any) {
 	}
 	w.conds = append(w.conds, fmt.Sprintf(cond, nums...))
 	w.args = append(w.args, args...)
+}
+
+// nullable is a year for a parameter: NULL for 0 (any year).
+func nullable(y int) any {
+	if y == 0 {
+		return nil
+	}
+	return y
 }
 
 func sortedKeys(m map[string]string) []string {

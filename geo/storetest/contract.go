@@ -3,12 +3,14 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"math"
 	"reflect"
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -41,7 +43,7 @@ func expected(ds *data.Dataset, layer string, q geo.Query) []string {
 	var ids []string
 	for _, f := range ds.Features {
 		if f.Layer != layer || (q.BBox != nil && !geo.Intersects(f.Geometry, *q.BBox)) ||
-			(q.Time != nil && !q.Time.Contains(f.Updated)) || (q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID) {
+			(q.Time != nil && !inPlace(f, *q.Time)) || (q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID) {
 			continue
 		}
 		ok := true
@@ -162,8 +164,11 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		{"status", LayerPoints, geo.Query{Props: map[string]string{"status": geo.StatusExisting}}},
 		{"kind and district", LayerPoints, geo.Query{Props: map[string]string{"kind": "pump_station", "district": "洪山区"}}},
 		{"no match", LayerPoints, geo.Query{Props: map[string]string{"kind": "airport"}}},
-		{"time", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 10), End: Base.AddDate(0, 0, 19)}}},
-		{"time open start", LayerPoints, geo.Query{Time: &geo.TimeRange{End: Base.AddDate(0, 0, 5)}}},
+		// Time is the plan's: what it has in place by the end of the range.
+		{"time by 2025", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: year(2021), End: year(2025).AddDate(0, 0, 364)}}},
+		{"time just before 2025 ends", LayerPoints, geo.Query{Time: &geo.TimeRange{End: year(2025).AddDate(0, 0, 363)}}},
+		{"time before the base year", LayerPoints, geo.Query{Time: &geo.TimeRange{End: year(2019)}}},
+		{"time open end", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: year(2030)}}},
 		// A map resolves a clicked tile feature by its MVT id.
 		{"tile id", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}},
 		{"tile id and bbox", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area"), BBox: box(114.39, 30.49, 114.40, 30.50)}},
@@ -192,6 +197,25 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 	if got := expected(ds, LayerLines, geo.Query{BBox: box(114.29, 30.55, 114.31, 30.56)}); !equalIDs(got, []string{"line-a"}) {
 		t.Errorf("a box across line-a matched %v", got)
 	}
+}
+
+func year(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// inPlace is the plan's time worked out by hand: a feature is in place from
+// the last day of its plan year, and from always for the base year 2020.
+func inPlace(f geo.Feature, r geo.TimeRange) bool {
+	var y int
+	switch v := f.Extra["plan_year"].(type) {
+	case float64:
+		y = int(v)
+	case string:
+		fmt.Sscan(v, &y)
+	}
+	if y == 0 {
+		return false
+	}
+	from := time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
+	return y == 2020 || r.End.IsZero() || !r.End.Before(from)
 }
 
 func equalIDs(a, b []string) bool {

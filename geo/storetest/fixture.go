@@ -89,9 +89,11 @@ func Fixture() *data.Dataset {
 			fmt.Sprintf("Pump %03d", i), kind, status, p)
 		f.District = district
 		f.Updated = Base.AddDate(0, 0, i)
+		// The plan's three years in turn (geo.InPlan).
+		f.Extra = map[string]any{"plan_year": []float64{2020, 2025, 2035}[i%3]}
 		// Properties that only features past the first pages have.
 		if i >= 200 {
-			f.Extra = map[string]any{"capacity": float64(i)}
+			f.Extra["capacity"] = float64(i)
 		}
 		if i == GridPoints-1 {
 			f.Extra["late_note"] = "最后一个"
@@ -125,5 +127,5 @@ var ExtraTypes = map[string]map[string]string{
 	LayerLines: {"stations": geo.TypeInteger, "length_km": geo.TypeNumber, "via": geo.TypeArray,
 		"operator": geo.TypeObject, "driverless": geo.TypeBoolean, "code": geo.TypeString,
 		"never": geo.TypeNull, "riders": geo.TypeNumber},
-	LayerPoints: {"capacity": geo.TypeInteger, "late_note": geo.TypeString},
+	LayerPoints: {"capacity": geo.TypeInteger, "late_note": geo.TypeString, "plan_year": geo.TypeInteger},
 }
