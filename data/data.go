@@ -28,6 +28,13 @@ import (
 //go:embed layers.json targets.json layers SOURCES.md
 var embedded embed.FS
 
+//go:embed sources/plan.md
+var planText []byte
+
+// PlanText is the plan's full text (sources/plan.md), to which every
+// feature's plan_line refers.
+func PlanText() []byte { return planText }
+
 // Embedded returns the dataset shipped in the binary.
 func Embedded() fs.FS { return embedded }
 

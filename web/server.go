@@ -35,6 +35,7 @@ type Options struct {
 	Timeout          time.Duration // per-request deadline passed to the store
 	Log              *slog.Logger
 	Sources          []byte        // the dataset's sources and licences (SOURCES.md), served at SourcesPath; nil for none
+	PlanText         []byte        // the plan's full text, served as HTML at PlanPath; nil for none
 	Tiles            tiles.Options // MVT encoding: buffer, caps
 	TileCacheBytes   int64         // in-memory tile cache size; 0 disables it
 	TileCacheControl string        // Cache-Control of tiles
@@ -103,6 +104,7 @@ func (s *Server) routes() {
 		r.Handle(SourcesPath, s.noBody(newAsset(s.opts.Sources, "text/markdown; charset=utf-8", "no-cache"))).
 			Methods(http.MethodGet, http.MethodHead)
 	}
+	s.planRoute()
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
 	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)

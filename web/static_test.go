@@ -3,9 +3,14 @@ package web_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+
+	"planmap/geo/memstore"
+	"planmap/geo/storetest"
+	"planmap/web"
 )
 
 func fetchStatic(t *testing.T, url string, header ...string) (*http.Response, string) {
@@ -135,4 +140,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The plan's text is served with one anchor per line, its characters
+// escaped, so a feature's plan_line links to the words it was drawn from.
+func TestPlanPage(t *testing.T) {
+	text := "# 纲要\n\n第一章 总则\n建设<b>光谷</b>副城 & 车谷\n"
+	srv := httptest.NewServer(web.New(memstore.New(storetest.Fixture()), web.Options{PlanText: []byte(text)}))
+	defer srv.Close()
+	res, body := fetchStatic(t, srv.URL+web.PlanPath)
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("%s: %d %s", web.PlanPath, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{`id="L1"`, `id="L3" class="h"`, `id="L4"`, "建设&lt;b&gt;光谷&lt;/b&gt;副城 &amp; 车谷"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the plan page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `id="L2"`) || strings.Contains(body, "<b>光谷") {
+		t.Errorf("an empty line anchored, or the text not escaped:\n%s", body)
+	}
 }

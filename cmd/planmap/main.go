@@ -238,7 +238,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := web.Options{Log: log, Sources: sources, TileCacheBytes: int64(*cacheMB) << 20,
+	opts := web.Options{Log: log, Sources: sources, PlanText: data.PlanText(), TileCacheBytes: int64(*cacheMB) << 20,
 		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
 		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
 	srv := httpServer(web.New(store, opts))

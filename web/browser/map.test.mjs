@@ -171,7 +171,7 @@ describe('web map', {skip}, () => {
         const want = await page.evaluate((p) => window.map.unproject([p.x, p.y]).toArray(), at);
         await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
         await page.waitForFunction((w) => {
-            const l = document.querySelector('#near-list');
+            const l = document.querySelector('#near-groups');
             return Math.abs(+l.dataset.lon - w[0]) < 1e-4 && Math.abs(+l.dataset.lat - w[1]) < 1e-4;
         }, want, {timeout: 10000});
         const d2 = await page.locator('#near-list .dist').evaluateAll((es) => es.map((e) => +e.dataset.m));

@@ -2,8 +2,9 @@
 // a layer panel, feature details, search, "near me" and the plan's targets.
 // Everything it loads comes from this server; nothing from the internet.
 import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
-import {drawIcon, hatchPattern} from '/static/icons.js';
+import {drawIcon, dotPattern, hatchPattern} from '/static/icons.js';
 import {labelPoint} from '/static/labels.js';
+import {KINDS, DISTRICTS} from '/static/kinds.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -32,6 +33,27 @@ const I18N = {
         accuracy_district: '仅知所在行政区：以行政区范围表示，并非实际范围',
         accuracy_unknown: '未绘制：数据源中没有其位置',
         placement: '绘制方法', evidence: '位置依据',
+        search: '搜索', panels: '面板', mapLabel: '地图', close: '关闭', about: '关于', aboutTitle: '关于本图',
+        timeline: '规划时序', year2020: '2020 现状', year2025: '2025 “十四五”', year2035: '2035 远景',
+        districtFilter: '行政区', allDistricts: '全部行政区', showTheme: (x) => `显示或隐藏“${x}”的全部图层`,
+        expandTheme: (x) => `展开“${x}”`, showLayer: (x) => `显示“${x}”`,
+        youAreHere: '你在这里', nearHere: '附近', nearApprox: '大致在附近（位置为示意）',
+        nearDistrict: '以行政区表示的规划要素', nearWide: '此处所在的大范围规划区域', inside: '在范围内',
+        nearHidden: '（图层未显示）', more: (n) => `另有 ${n} 项`,
+        uncertaintyKm: (x) => `位置为示意，误差可达约 ${x}`, uncertaintyNote: (x) => `误差约 ${x}`,
+        planYear: '规划时序', planYear2020: '2020年基期已有', planYear2025: '“十四五”期间（2021—2025年）建成',
+        planYear2035: '2035年远景', planText: '查看规划原文', planTextLine: (n) => `规划原文第 ${n} 行`,
+        under: (n) => `此处有 ${n} 个要素`, notFound: (x) => `找不到要素“${x}”`,
+        legendStatus: '规划状态', legendAccuracy: '位置精度', legendSurveyed: '实测位置', legendIndicative: '示意位置或范围',
+        legendDistrict: '以行政区表示', legendUncertainty: '位置误差范围（放大后显示）',
+        legendPlannedArea: '规划区域（斜线）', legendBuildingArea: '在建区域（点状）',
+        aboutHtml: [
+            '本图展示《武汉市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》中可以落到地图上的空间要素。',
+            '每个要素都注明其位置的来源和可信程度：“实测”来自测绘数据（OpenStreetMap、Wikidata 等），“大致”为一手资料所指地点（误差约2公里以内），“示意”按所述规则绘制，“行政区”仅表示所在区，“未绘制”表示没有来源能确定其位置。',
+            '数据按各图层所注许可提供（OpenStreetMap 数据遵循 ODbL 1.0）。',
+            '本图不是官方地图，不作为权属、界线或规划审批的依据；行政区界线仅供参考。',
+        ],
+        sourcesLink: '数据来源与许可', planLink: '规划全文',
     },
     en: {
         title: "Wuhan's 14th Five-Year Plan on the map",
@@ -58,6 +80,27 @@ const I18N = {
         accuracy_district: 'District only: drawn as its district, not its own extent',
         accuracy_unknown: 'Not drawn: no source places it',
         placement: 'How it is drawn', evidence: 'Evidence for the site',
+        search: 'Search', panels: 'Panels', mapLabel: 'Map', close: 'Close', about: 'About', aboutTitle: 'About this map',
+        timeline: 'Plan timeline', year2020: '2020 base', year2025: '2025 (14th FYP)', year2035: '2035 vision',
+        districtFilter: 'District', allDistricts: 'All districts', showTheme: (x) => `Show or hide every layer of "${x}"`,
+        expandTheme: (x) => `Expand "${x}"`, showLayer: (x) => `Show "${x}"`,
+        youAreHere: 'You are here', nearHere: 'Near here', nearApprox: 'Roughly near (position indicative)',
+        nearDistrict: 'Known only by district', nearWide: 'Large plan areas that include this place', inside: 'inside',
+        nearHidden: '(layer hidden)', more: (n) => `and ${n} more`,
+        uncertaintyKm: (x) => `Position indicative: may be off by about ${x}`, uncertaintyNote: (x) => `± ${x}`,
+        planYear: 'Timeline', planYear2020: 'In place at the 2020 base year', planYear2025: 'Built in the 14th Five-Year Plan (2021–2025)',
+        planYear2035: '2035 vision', planText: "Read the plan's text", planTextLine: (n) => `plan text, line ${n}`,
+        under: (n) => `${n} features here`, notFound: (x) => `No feature "${x}"`,
+        legendStatus: 'Status', legendAccuracy: 'Position', legendSurveyed: 'Surveyed position', legendIndicative: 'Indicative position or shape',
+        legendDistrict: 'Shown as its district', legendUncertainty: 'Position uncertainty (at street zoom)',
+        legendPlannedArea: 'Planned area (hatched)', legendBuildingArea: 'Area under construction (dotted)',
+        aboutHtml: [
+            "This map shows the mappable elements of Wuhan's 14th Five-Year Plan and 2035 Vision.",
+            'Every element says where its position comes from and how far to trust it: surveyed (from mapped data: OpenStreetMap, Wikidata …), approximate (a site a primary source names, within about 2 km), indicative (drawn by a stated rule), district (only its district is known), or not drawn (no source places it).',
+            'The data is offered under the licence each layer names (OpenStreetMap data under ODbL 1.0).',
+            'This is not an official map: it is no basis for boundaries, ownership or planning decisions; district lines are for reference.',
+        ],
+        sourcesLink: 'Sources and licences', planLink: "The plan's full text",
     },
 };
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
@@ -80,7 +123,7 @@ const el = (tag, props = {}, ...children) => {
         else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
         else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
     }
-    e.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+    e.append(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false));
     return e;
 };
 const nameOf = (p) => (lang === 'en' ? p.name_en || p.name_zh : p.name_zh || p.name_en) || p.id;
@@ -111,6 +154,7 @@ function setHashParam(key, value) {
 
 const state = {layers: [], byId: {}, tiles: null, visible: new Set(), defaultVisible: new Set(), attribution: null,
     labels: new Map(), selected: null, near: null, nearMode: false,
+    statuses: STATUSES, year: 2035, district: '',
     styleLoaded: false, pendingState: {}};
 
 // setMapState sets a global-state property of the style (language, statuses),
@@ -126,7 +170,17 @@ function src(id) {
     return state.tiles ? {source: 'plan', 'source-layer': id} : {source: `gj:${id}`};
 }
 
-const statusFilter = ['in', ['get', 'status'], ['global-state', 'statuses']];
+// What the panel's filters leave on the map: the statuses ticked, the plan's
+// timeline (features in place by the year chosen; features without a plan
+// year always show) and the district chosen ('' for all).
+const statusFilter = ['all', ['in', ['get', 'status'], ['global-state', 'statuses']],
+    ['<=', ['coalesce', ['get', 'plan_year'], 0], ['global-state', 'year']],
+    ['any', ['==', ['global-state', 'district'], ''], ['==', ['coalesce', ['get', 'district'], ''], ['global-state', 'district']]]];
+// Metres to pixels at Wuhan's latitude, for circles of a stated uncertainty:
+// a 512-pixel world at zoom 0 is 40,075 km round, times cos 30.6°.
+const metresAtZoom0 = 40075016.686 * Math.cos(30.6 * Math.PI / 180) / 512;
+const uncertaintyRadius = ['interpolate', ['exponential', 2], ['zoom'],
+    0, ['/', ['get', 'uncertainty_m'], metresAtZoom0], 22, ['/', ['*', ['get', 'uncertainty_m'], 2 ** 22], metresAtZoom0]];
 const approx = ['in', ['get', 'accuracy'], ['literal', APPROX]];
 const label = ['case', ['==', ['global-state', 'lang'], 'en'],
     ['coalesce', ['get', 'name_en'], ['get', 'name_zh']],
@@ -187,6 +241,7 @@ function layersFor(l) {
     const labelSrc = kindOf(l) === 'Polygon' ? {source: 'labels', filter: ['==', ['get', 'layer'], id]} : {};
     const labels = (extra = {}) => add('label', {
         type: 'symbol', ...labelSrc,
+        ...(extra.filter ? {filter: labelSrc.filter ? ['all', labelSrc.filter, extra.filter] : extra.filter} : {}),
         layout: {'text-field': label, 'text-font': FONT, 'text-size': 12, 'text-max-width': 8, ...extra.layout},
         paint: {'text-color': '#333', 'text-halo-color': '#fff', 'text-halo-width': 1.5, ...extra.paint},
         ...(extra.minzoom && extra.minzoom > (base.minzoom ?? 0) ? {minzoom: extra.minzoom} : {}),
@@ -194,9 +249,15 @@ function layersFor(l) {
     // Outlines are dashed where the layer says so or the feature's shape is only indicative.
     const outlineDash = l.style?.dashed ? ['literal', [3, 2]] : ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]];
     const area = (fill, opacity, line, width = 1.2) => {
-        add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['case', approx, opacity * 0.6, opacity]}});
-        add('line', {type: 'line', paint: {'line-color': line, 'line-width': width, 'line-dasharray': outlineDash}});
+        add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['case', approx, opacity * 0.5, opacity]}});
+        statusHatch();
+        add('line', {type: 'line', paint: {'line-color': line, 'line-width': width, 'line-dasharray': outlineDash,
+            'line-opacity': ['case', approx, 0.7, 1]}});
     };
+    // Planned areas are hatched and areas under construction dotted, so an
+    // area's status shows without a click.
+    const statusHatch = () => add('status', {type: 'fill', filter: ['in', ['get', 'status'], ['literal', ['planned', 'under_construction']]],
+        paint: {'fill-pattern': ['match', ['get', 'status'], 'planned', 'status-planned', 'status-building']}});
     const lines = (c, width, dash) => {
         // A soft, wide band under indicative lines says "roughly here".
         add('approx', {type: 'line', filter: approx,
@@ -243,7 +304,9 @@ function layersFor(l) {
     case 'metro':
         // Official line colours; lines not yet open are dashed.
         lines(['coalesce', ['get', 'color'], color], 3, dashedIfPlanned);
-        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 11});
+        // Each line by its own name; a whole-network element would repeat its name along every line.
+        labels({layout: {'symbol-placement': 'line', 'text-size': 11}, minzoom: 11,
+            filter: ['!=', ['get', 'kind'], 'metro_network']});
         break;
     case 'greenline':
         lines(color, 2, l.style?.dashed ? ['literal', [3, 2]] : dashedIfPlanned);
@@ -258,6 +321,10 @@ function layersFor(l) {
         // A blurred halo under points whose position is only indicative or district-level.
         add('approx', {type: 'circle', filter: approx,
             paint: {'circle-radius': 18, 'circle-color': color, 'circle-opacity': 0.2, 'circle-blur': 0.7}});
+        // At street zoom, a circle as wide as the position's stated uncertainty.
+        add('uncertainty', {type: 'circle', minzoom: 11, filter: ['has', 'uncertainty_m'],
+            paint: {'circle-radius': uncertaintyRadius, 'circle-color': color, 'circle-opacity': 0.08,
+                'circle-stroke-color': color, 'circle-stroke-width': 1, 'circle-stroke-opacity': 0.5}});
         add('icon', {type: 'symbol', layout: {
             'icon-image': ['match', ['get', 'status'], ['planned', 'under_construction'],
                 `${icon}:${id}:open`, `${icon}:${id}`],
@@ -278,6 +345,7 @@ function buildStyle() {
     const sources = {
         hl: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
         circle: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
+        here: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
         labels: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
     };
     if (state.tiles) {
@@ -314,17 +382,33 @@ function buildStyle() {
             paint: {'circle-radius': 13, 'circle-color': 'rgba(0,0,0,0)',
                 'circle-stroke-color': ['case', ['get', 'selected'], '#d50000', '#ff6f00'], 'circle-stroke-width': 3}},
     );
-    layers.push(...labelLayers);
+    layers.push(...labelLayers,
+        // The near-me results on show are named; "you are here" is a dot with a ring.
+        {id: 'hl-label', type: 'symbol', source: 'hl', filter: ['!', ['get', 'selected']],
+            layout: {'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12, 'text-offset': [0, 1.4],
+                'text-anchor': 'top', 'text-max-width': 8, 'symbol-placement': 'point'},
+            paint: {'text-color': '#a34700', 'text-halo-color': '#fff', 'text-halo-width': 2}},
+        {id: 'here-ring', type: 'circle', source: 'here',
+            paint: {'circle-radius': 14, 'circle-color': '#1a73e8', 'circle-opacity': 0.18}},
+        {id: 'here-dot', type: 'circle', source: 'here',
+            paint: {'circle-radius': 6, 'circle-color': '#1a73e8', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2}},
+        {id: 'here-label', type: 'symbol', source: 'here',
+            layout: {'text-field': ['get', 'label'], 'text-font': FONT, 'text-size': 12, 'text-offset': [0, -1.6],
+                'text-anchor': 'bottom', 'text-allow-overlap': true},
+            paint: {'text-color': '#1a56b8', 'text-halo-color': '#fff', 'text-halo-width': 2}});
     return {
         version: 8,
         // No "glyphs": MapLibre draws every label with the browser's own fonts.
-        state: {lang: {default: lang}, statuses: {default: STATUSES}},
+        state: {lang: {default: lang}, statuses: {default: state.statuses}, year: {default: state.year},
+            district: {default: state.district}},
         sources, layers,
     };
 }
 
 function addImages(map) {
     map.addImage('hatch-blue', hatchPattern('#1f6fb4'), {pixelRatio: 2});
+    map.addImage('status-planned', hatchPattern('rgba(60,60,60,0.55)', null), {pixelRatio: 2});
+    map.addImage('status-building', dotPattern('rgba(60,60,60,0.6)'), {pixelRatio: 2});
     for (const l of state.layers) {
         if (kindOf(l) !== 'Point' || l.base) continue;
         const icon = iconOf(l), color = l.style?.color || '#555';
@@ -347,17 +431,20 @@ async function start() {
     state.tiles = tiles;
     state.visible = initialVisible();
     state.defaultVisible = overview();
+    readFilters();
     if (!tiles) console.info('planmap: no vector tiles on this server; drawing the layers from /ogc GeoJSON');
 
-    const center = [114.34, 30.58]; // the main city, right of the panel
+    const center = [114.34, 30.58]; // the main city, until the view is fitted to the plan's structure
+    const fit = !hashParams().get('map');
     const map = new maplibregl.Map({
-        container: 'map', style: buildStyle(), center, zoom: 10,
+        container: 'map', style: buildStyle(), center, zoom: 9,
         minZoom: 6, maxZoom: 18, hash: 'map', attributionControl: false,
         localIdeographFontFamily: FONT.map((f) => (f === 'sans-serif' ? f : `'${f}'`)).join(', '),
         maxBounds: [[111.5, 28.5], [117.5, 32.5]],
     });
     window.map = map; // for the browser tests and the curious
     map.once('style.load', () => {
+        if (fit) fitStructure(map);
         state.styleLoaded = true;
         for (const [k, v] of Object.entries(state.pendingState)) map.setGlobalStateProperty(k, v);
     });
@@ -369,7 +456,7 @@ async function start() {
     if (!tiles) map.once('style.load', () => loadGeoJSON(map));
     map.on('styleimagemissing', (e) => console.warn('missing image', e.id));
 
-    buildLayerPanel(); buildStatusFilter(); buildLegend(); applyLang();
+    buildLayerPanel(); buildStatusFilter(); buildDistrictFilter(); wireTimeline(); buildLegend(); applyLang();
     // On a phone the map comes first: panels open from the tabs, the attribution from its (i).
     if (window.innerWidth < 700) {
         $('#side').hidden = true;
@@ -379,10 +466,31 @@ async function start() {
     wireUI(map);
     map.on('load', async () => {
         const fid = hashParams().get('feature');
-        if (fid) openFeature(fid, {fly: true});
+        if (fid) openFeature(fid, {fly: true, explain: true});
         await loadLabels([...state.visible]);
         document.body.dataset.ready = 'true';
     });
+}
+
+// fitStructure opens the map on the main city and the four sub-centres
+// whole (their collections' extents), beside the panel on a desktop.
+function fitStructure(map) {
+    const b = new maplibregl.LngLatBounds();
+    for (const id of ['main-city', 'sub-centres']) {
+        const bbox = state.byId[id]?.extent?.spatial?.bbox?.[0];
+        if (bbox) b.extend([[bbox[0], bbox[1]], [bbox[2], bbox[3]]]);
+    }
+    if (b.isEmpty()) return;
+    const wide = window.innerWidth >= 700;
+    map.fitBounds(b, {animate: false, padding: wide ? {top: 60, bottom: 30, left: 330, right: 30} : {top: 50, bottom: 20, left: 10, right: 10}});
+}
+
+// readFilters takes the statuses, timeline year and district from the URL.
+function readFilters() {
+    const p = hashParams();
+    if (p.get('statuses') !== null) state.statuses = p.get('statuses').split(',').filter((x) => STATUSES.includes(x));
+    if (['2020', '2025', '2035'].includes(p.get('year'))) state.year = +p.get('year');
+    state.district = p.get('district') ?? '';
 }
 
 // loadGeoJSON fills the per-layer GeoJSON sources of a server without tiles.
@@ -406,7 +514,8 @@ async function loadLabels(ids) {
             state.labels.set(id, fc.features.filter((f) => f.geometry).map((f) => ({type: 'Feature',
                 geometry: {type: 'Point', coordinates: labelPoint(f.geometry)},
                 properties: {id: f.id, layer: id, name_zh: f.properties.name_zh, name_en: f.properties.name_en,
-                    kind: f.properties.kind, status: f.properties.status, accuracy: f.properties.accuracy}})));
+                    kind: f.properties.kind, status: f.properties.status, accuracy: f.properties.accuracy,
+                district: f.properties.district, plan_year: f.properties.plan_year}})));
         } catch (err) {
             state.labels.delete(id); // try again next time
             console.warn('planmap: no labels for', id, err.message);
@@ -453,6 +562,7 @@ function setLayerVisible(id, on) {
     const box = document.querySelector(`input[data-layer="${id}"]`);
     if (box) box.checked = on;
     syncThemeBoxes();
+    if (state.near) highlight(); // near-me results are outlined only on layers on show
     // The URL names the visible layers only when they differ from the overview.
     const d = state.defaultVisible;
     const same = d.size === state.visible.size && [...d].every((x) => state.visible.has(x));
@@ -465,7 +575,7 @@ function syncThemeBoxes() {
         const n = ids.filter((id) => state.visible.has(id)).length;
         box.checked = n === ids.length;
         box.indeterminate = n > 0 && n < ids.length;
-        box.closest('details').querySelector('.on').textContent = `${n}/${ids.length}`;
+        box.closest('.theme').querySelector('.on').textContent = `${n}/${ids.length}`;
     }
 }
 
@@ -475,11 +585,15 @@ function buildLayerPanel() {
     const themes = [...new Set(state.layers.map((l) => l.theme))];
     for (const th of themes) {
         const members = state.layers.filter((x) => x.theme === th).sort((a, b) => a.order - b.order);
-        const themeBox = el('input', {type: 'checkbox', 'data-theme': th, 'aria-label': th,
-            onchange: (e) => members.forEach((l) => setLayerVisible(l.id, e.target.checked))});
-        const group = el('details', {class: 'theme', open: members.some((l) => state.visible.has(l.id))},
-            el('summary', {}, themeBox, el('span', {class: 'theme-title', 'data-theme-title': th}),
-                el('span', {class: 'on'})));
+        // The theme's box sits beside its <summary>, not in it: a control
+        // inside a summary is a control inside a control.
+        const themeBox = el('input', {type: 'checkbox', 'data-theme': th, class: 'theme-box',
+            onchange: (e) => {
+                const on = e.target.checked; // read once: each layer switched re-syncs the box
+                for (const l of members) setLayerVisible(l.id, on);
+            }});
+        const group = el('details', {open: members.some((l) => state.visible.has(l.id))},
+            el('summary', {}, el('span', {class: 'theme-title', 'data-theme-title': th}), el('span', {class: 'on'})));
         for (const l of members) {
             const cb = el('input', {type: 'checkbox', checked: state.visible.has(l.id), 'data-layer': l.id,
                 onchange: (e) => setLayerVisible(l.id, e.target.checked)});
@@ -487,7 +601,7 @@ function buildLayerPanel() {
                 el('span', {class: 'name', 'data-layer-title': l.id}),
                 el('span', {class: 'count'}, String(l.feature_count ?? ''))));
         }
-        box.append(group);
+        box.append(el('div', {class: 'theme', 'data-theme-group': th}, themeBox, group));
     }
     syncThemeBoxes();
 }
@@ -501,14 +615,54 @@ function swatch(l) {
     return s;
 }
 
+// setFilter applies one of the panel's filters to the map and the URL
+// (left out of the URL at its default).
+function setFilter(key, value, def) {
+    state[key] = value;
+    setMapState(key, value);
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    setHashParam(key, text === (Array.isArray(def) ? def.join(',') : String(def)) ? null : text);
+}
+
 function buildStatusFilter() {
     const box = $('#statuses');
     for (const s of STATUSES) {
-        box.append(el('label', {class: 'status'}, el('input', {type: 'checkbox', checked: true, value: s,
-            onchange: () => {
-                const on = [...box.querySelectorAll('input:checked')].map((i) => i.value);
-                setMapState('statuses', on);
-            }}), el('span', {'data-i18n': `status_${s}`})));
+        box.append(el('label', {class: 'status'}, el('input', {type: 'checkbox', checked: state.statuses.includes(s), value: s,
+            onchange: () => setFilter('statuses', [...box.querySelectorAll('input:checked')].map((i) => i.value), STATUSES)}),
+        el('span', {'data-i18n': `status_${s}`})));
+    }
+}
+
+// buildDistrictFilter offers the districts of the base map's boundaries.
+async function buildDistrictFilter() {
+    const sel = $('#district');
+    sel.replaceChildren(el('option', {value: ''}, t('allDistricts')));
+    sel.addEventListener('change', () => {
+        setFilter('district', sel.value, '');
+        const f = state.districtShapes?.find((x) => x.properties.name_zh === sel.value);
+        if (f) flyTo(f.geometry);
+    });
+    try {
+        // A dataset without the base map's districts offers "all" only.
+        state.districtShapes = state.byId.districts ? (await getJSON('/ogc/collections/districts/items?limit=100')).features : [];
+    } catch {
+        state.districtShapes = []; // a dataset without districts: the filter offers all only
+    }
+    for (const f of state.districtShapes) {
+        const zh = f.properties.name_zh;
+        sel.append(el('option', {value: zh, selected: zh === state.district}, districtName(zh)));
+    }
+}
+
+const districtName = (zh) => (lang === 'en' ? DISTRICTS[zh] ?? zh : zh);
+const kindName = (k) => KINDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
+
+// wireTimeline sets the plan year the map shows: features the plan has in
+// place by then (plan_year).
+function wireTimeline() {
+    for (const r of document.querySelectorAll('#timeline input')) {
+        r.checked = +r.value === state.year;
+        r.addEventListener('change', () => setFilter('year', +r.value, 2035));
     }
 }
 
@@ -523,14 +677,27 @@ function badge(color, open, icon = 'dot') {
     return s;
 }
 
+// buildLegend explains the map's signs beside the scale: how each status
+// and each degree of positional accuracy is drawn.
 function buildLegend() {
-    const line = (cls) => el('span', {class: `swatch ${cls}`, 'aria-hidden': 'true'});
-    $('#legend-body').replaceChildren(
-        el('div', {}, line('legend-solid'), badge('#1565c0', false), el('span', {'data-i18n': 'legendExisting'})),
-        el('div', {}, line('legend-dashed'), badge('#1565c0', true), el('span', {'data-i18n': 'legendPlanned'})),
-        el('div', {}, line('legend-approx'), el('span', {'data-i18n': 'legendApprox'})),
-        el('div', {}, line('flood'), el('span', {'data-i18n': 'legendHatch'})),
+    const sw = (cls) => el('span', {class: `swatch ${cls}`, 'aria-hidden': 'true'});
+    const row = (key, ...signs) => el('div', {class: 'legend-row'}, ...signs, el('span', {'data-i18n': key}));
+    $('#map-legend-body').replaceChildren(
+        el('h3', {'data-i18n': 'legendStatus'}),
+        row('status_existing', sw('legend-solid'), badge('#1565c0', false)),
+        row('status_under_construction', sw('legend-building-line'), badge('#1565c0', true)),
+        row('status_planned', sw('legend-dashed'), badge('#1565c0', true)),
+        row('legendPlannedArea', sw('legend-planned-area')),
+        row('legendBuildingArea', sw('legend-building-area')),
+        el('h3', {'data-i18n': 'legendAccuracy'}),
+        row('legendSurveyed', sw('legend-surveyed')),
+        row('legendIndicative', sw('legend-approx')),
+        row('legendUncertainty', sw('legend-uncertainty')),
+        row('legendDistrict', sw('districts')),
+        row('legendHatch', sw('flood')),
     );
+    // On a phone the legend starts folded, as the panels do.
+    $('#map-legend').open = window.innerWidth >= 700;
 }
 
 // ---------------------------------------------------------------- language
@@ -542,6 +709,10 @@ function applyLang() {
     for (const e of document.querySelectorAll('[data-i18n-placeholder]')) e.placeholder = t(e.dataset.i18nPlaceholder);
     for (const e of document.querySelectorAll('[data-layer-title]')) e.textContent = titleOf(state.byId[e.dataset.layerTitle]);
     for (const e of document.querySelectorAll('[data-theme-title]')) e.textContent = themeTitle(e.dataset.themeTitle);
+    for (const e of document.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(e.dataset.i18nAria));
+    for (const e of document.querySelectorAll('input[data-theme]')) e.setAttribute('aria-label', t('showTheme', themeTitle(e.dataset.theme)));
+    for (const o of document.querySelectorAll('#district option')) o.textContent = o.value ? districtName(o.value) : t('allDistricts');
+    renderAbout();
     const b = $('#lang');
     b.textContent = t('otherLang');
     b.lang = lang === 'en' ? 'zh-CN' : 'en';
@@ -556,13 +727,30 @@ const THEMES = {
 };
 const themeTitle = (id) => (THEMES[id] ? THEMES[id][lang === 'en' ? 1 : 0] : id);
 
+// renderAbout says what the map is and is not, with links to its sources
+// and to the plan's text.
+function renderAbout() {
+    $('#about-body').replaceChildren(...t('aboutHtml').map((x) => el('p', {}, x)),
+        el('p', {}, el('a', {href: '/data/SOURCES.md'}, t('sourcesLink')), ' · ', el('a', {href: '/plan'}, t('planLink')),
+            ' · ', el('a', {href: '/ogc'}, 'OGC API')));
+}
+
+// toast shows a short message over the map for a few seconds.
+function toast(text) {
+    const p = $('#toast');
+    p.textContent = text;
+    p.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { p.hidden = true; }, 6000);
+}
+
 function setLang(l) {
     lang = l;
     setHashParam('lang', l === 'en' ? 'en' : null);
     applyLang();
     // Panels built from data are rebuilt in the new language.
     if (state.selected) renderFeature(state.selected);
-    if (state.near) renderNear();
+    if (state.near) { renderNear(); hereMarker(); highlight(); }
     if (state.targets) renderTargets();
 }
 
@@ -602,11 +790,16 @@ function wireUI(map) {
         if (state.nearMode) { nearAt(e.lngLat.lng, e.lngLat.lat); return; }
         const p = e.point, box = [[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]];
         const hits = map.queryRenderedFeatures(box, {layers: interactive()});
-        // Prefer points over lines over areas: the smaller thing is what was aimed at.
-        const rank = {Point: 0, LineString: 1, MultiLineString: 1, Polygon: 2, MultiPolygon: 2};
+        // Points before lines before areas: the smaller thing is what was aimed at.
+        const rank = {Point: 0, MultiPoint: 0, LineString: 1, MultiLineString: 1, Polygon: 2, MultiPolygon: 2};
         hits.sort((a, b) => rank[a.geometry.type] - rank[b.geometry.type]);
-        const f = hits[0];
-        if (f) openTileFeature(f);
+        // One entry per feature (a feature is drawn by several style layers and tiles).
+        const seen = new Set(), under = hits.filter((f) => {
+            const k = `${f.layer.metadata['planmap:layer']}/${f.properties.id ?? f.id}`;
+            return !seen.has(k) && seen.add(k);
+        });
+        // The first opens; the panel lists the others under it.
+        if (under.length) openTileFeature(under[0], under.length > 1 ? under : null);
     });
     map.on('mousemove', (e) => {
         if (state.nearMode) return;
@@ -620,28 +813,43 @@ function wireUI(map) {
 
 // openTileFeature opens a clicked map feature. Tiles of a dense layer carry
 // no string id: the feature is found by its MVT id instead.
-async function openTileFeature(f) {
+async function openTileFeature(f, under = null) {
     const layer = f.properties.layer || f.layer.metadata['planmap:layer'];
-    if (f.properties.id != null) return openFeature(`${layer}/${f.properties.id}`);
+    if (f.properties.id != null) return openFeature(`${layer}/${f.properties.id}`, {under});
     try {
         const fc = await getJSON(`/ogc/collections/${encodeURIComponent(layer)}/items?tile_id=${f.id}&limit=1`);
-        if (fc.features.length) openFeature(`${layer}/${fc.features[0].id}`);
+        if (fc.features.length) openFeature(`${layer}/${fc.features[0].id}`, {under});
     } catch (err) {
         console.warn('planmap: cannot find clicked feature', layer, f.id, err.message);
     }
 }
 
-async function openFeature(ref, {fly = true} = {}) {
+// underList lists every feature under the click that opened the panel,
+// each a button that opens it.
+function underList(hits) {
+    return el('details', {class: 'under', open: true}, el('summary', {id: 'under-title'}, t('under', hits.length)),
+        el('ul', {class: 'list', id: 'under-list'}, hits.map((f) => {
+            const layer = f.layer.metadata['planmap:layer'];
+            return el('li', {}, el('button', {type: 'button', onclick: () => openTileFeature(f, hits)},
+                el('span', {class: 'name'}, nameOf(f.properties)),
+                el('span', {class: 'meta'}, titleOf(state.byId[layer] ?? {}) ?? '')));
+        })));
+}
+
+async function openFeature(ref, {fly = true, explain = false, under = null} = {}) {
     const [layer, id] = ref.split('/');
     let f;
     try {
         f = await getJSON(`/ogc/collections/${encodeURIComponent(layer)}/items/${encodeURIComponent(id)}`);
     } catch (err) {
         console.warn('planmap: cannot open feature', ref, err.message);
+        // A link naming a feature that is not there says so, and the URL forgets it.
+        if (explain) { toast(t('notFound', ref)); setHashParam('feature', null); }
         return;
     }
     f.properties.id = f.id;
     state.selected = f;
+    state.under = under;
     setHashParam('feature', `${layer}/${id}`);
     renderFeature(f);
     highlight();
@@ -669,6 +877,19 @@ function flyTo(geom) {
 // placementOf is the rule that drew a feature, in the map's language.
 const placementOf = (p) => (lang === 'en' ? p.placement_en : p.placement_zh) || p.placement_en || '';
 
+// evidenceLinks turns the evidence for a site (URLs, separated by spaces or
+// semicolons) into links named by their site.
+function evidenceLinks(text) {
+    return text.split(/[\s;；]+/).filter(Boolean).map((u, i) => {
+        let name = u;
+        try { name = new URL(u).hostname.replace(/^www\./, ''); } catch { return [i ? ' ' : '', u]; }
+        return [i ? ' · ' : '', el('a', {href: u, rel: 'noopener', target: '_blank'}, name)];
+    }).flat();
+}
+
+// planYearText says when the plan has a feature in place.
+const planYearText = (y) => (y ? t(`planYear${y}`) ?? String(y) : null);
+
 function renderFeature(f) {
     const p = f.properties, layer = state.byId[p.layer];
     const other = lang === 'en' ? p.name_zh : p.name_en;
@@ -677,38 +898,50 @@ function renderFeature(f) {
     // targets come as JSON text, which GIS tools can keep in a table (README).
     const targets = (p.targets ? JSON.parse(p.targets) : []).map((x) =>
         el('li', {}, `${metricOf(x)}: ${targetValue(x)}`, x.year ? ` (${x.year})` : ''));
-    const section = [p.plan_section, p.plan_line ? `${t('planLine')} ${p.plan_line}` : null].filter(Boolean).join(' · ');
+    // The plan's section, and a link to its words in the full text.
+    const section = p.plan_section || p.plan_line ? [p.plan_section ?? '', p.plan_line ? [' ',
+        el('a', {href: `/plan#L${p.plan_line}`, class: 'plan-link', title: t('planTextLine', p.plan_line)}, t('planText'))] : null] : null;
+    const u = +p.uncertainty_m || 0;
     $('#feature-body').replaceChildren(...[
         el('p', {class: 'layer-name'}, layer ? titleOf(layer) : p.layer),
         el('h2', {id: 'feature-name'}, nameOf({...p, id: f.id})),
         other ? el('p', {class: 'other-name', lang: lang === 'en' ? 'zh-CN' : 'en'}, other) : null,
         el('dl', {},
-            row('kind', p.kind),
+            row('kind', kindName(p.kind)),
             row('status', el('span', {class: `status-badge ${p.status}`}, t(`status_${p.status}`))),
-            row('district', p.district),
+            row('planYear', planYearText(p.plan_year)),
+            row('district', p.district ? districtName(p.district) : null),
             row('planSection', section),
         ),
         p.plan_quote ? el('blockquote', {lang: 'zh-CN'}, p.plan_quote) : null,
         targets.length ? [el('h3', {}, t('targetsOf')), el('ul', {class: 'targets'}, targets)] : null,
-        el('p', {class: `accuracy ${p.accuracy}`}, el('strong', {}, `${t('accuracy')}: `), t(`accuracy_${p.accuracy}`)),
-        // The rule's own words say how far to trust the place (uncertainty_m).
+        el('p', {class: `accuracy ${p.accuracy}`}, el('strong', {}, `${t('accuracy')}: `), t(`accuracy_${p.accuracy}`),
+            // How far off, in words, where the rule states it.
+            u && f.geometry ? [el('br'), el('span', {class: 'uncertainty'}, t('uncertaintyKm', km(u)))] : null),
+        // The rule's own words say how the place was found.
         placementOf(p) ? el('p', {class: 'placement'}, `${t('placement')}: ${placementOf(p)}`) : null,
-        p.evidence && p.evidence !== 'plan' ? el('p', {class: 'evidence'}, `${t('evidence')}: ${p.evidence}`) : null,
+        p.evidence && p.evidence !== 'plan' ? el('p', {class: 'evidence'}, `${t('evidence')}: `, evidenceLinks(p.evidence)) : null,
         // Without geometry there is no source to name; the placement says why.
         p.source && f.geometry ? el('p', {class: 'source'}, `${t('source')}: ${p.source}`) : null,
         el('p', {class: 'permalink'}, el('a', {href: link, id: 'permalink'}, t('permalink')), ' ',
             el('button', {type: 'button', onclick: (e) => {
                 navigator.clipboard?.writeText(link).then(() => { e.target.textContent = t('copied'); });
             }}, t('copyLink'))),
+        state.under ? underList(state.under) : null,
     ].flat().filter(Boolean));
     $('#feature').hidden = false;
 }
 
 // ---------------------------------------------------------------- highlight
 
+// highlight outlines the selected feature in red and, in orange with their
+// names, the near-me results of the layers on show (the panel lists all).
 function highlight() {
     const feats = [];
-    for (const f of state.near?.features ?? []) feats.push({...f, properties: {selected: false}});
+    for (const f of state.near?.features ?? []) {
+        if (f.properties.scope === 'wide' || !state.visible.has(f.properties.layer) || !f.geometry) continue;
+        feats.push({...f, properties: {selected: false, name: nameOf({...f.properties, id: f.id})}});
+    }
     if (state.selected?.geometry) feats.push({...state.selected, properties: {selected: true}});
     window.map.getSource('hl')?.setData({type: 'FeatureCollection', features: feats});
 }
@@ -765,9 +998,10 @@ async function nearAt(lon, lat, {fit = false} = {}) {
     const radius = +$('#radius').value;
     // All layers are asked for (a list of 80 ids is too long for the API); the base map is left out here.
     const fc = await getJSON(`/api/nearby?lon=${lon}&lat=${lat}&radius=${radius}&limit=300`);
-    const features = fc.features.filter((f) => !state.byId[f.properties.layer]?.base).slice(0, 100);
+    const features = fc.features.filter((f) => !state.byId[f.properties.layer]?.base);
     state.near = {lon, lat, radius, features};
     window.map.getSource('circle').setData(circle(lon, lat, radius));
+    hereMarker();
     renderNear();
     highlight();
     if (fit) {
@@ -777,18 +1011,49 @@ async function nearAt(lon, lat, {fit = false} = {}) {
     }
 }
 
+// hereMarker puts "you are here" at the point near-me answers for.
+function hereMarker() {
+    const n = state.near;
+    window.map.getSource('here')?.setData({type: 'FeatureCollection', features: n ? [{type: 'Feature',
+        properties: {label: t('youAreHere')}, geometry: {type: 'Point', coordinates: [n.lon, n.lat]}}] : []});
+}
+
+// renderNear lists the answer in its scopes: things here, nearest first;
+// things only roughly placed, with their uncertainty; things known only by
+// district; and the large areas this place lies in, on one line.
 function renderNear() {
     const {features, radius} = state.near;
-    $('#near-summary').textContent = features.length ? t('nearCount', features.length, km(radius)) : t('nearNone');
-    const list = $('#near-list');
-    list.dataset.lon = state.near.lon;
-    list.dataset.lat = state.near.lat;
-    list.replaceChildren(...features.map((f) => el('li', {},
-        el('button', {type: 'button', 'data-feature': `${f.properties.layer}/${f.id}`,
-            onclick: () => openFeature(`${f.properties.layer}/${f.id}`)},
-        el('span', {class: 'name'}, nameOf({...f.properties, id: f.id})),
-        el('span', {class: 'meta'}, titleOf(state.byId[f.properties.layer] ?? {}) ?? ''),
-        el('span', {class: 'dist', 'data-m': f.properties.distance_m}, km(f.properties.distance_m))))));
+    const plan = features.filter((f) => f.properties.scope !== 'wide');
+    $('#near-summary').textContent = plan.length ? t('nearCount', plan.length, km(radius)) : t('nearNone');
+    const item = (f) => {
+        const p = f.properties, u = +p.uncertainty_m || 0;
+        const dist = p.inside ? t('inside') : km(p.distance_m);
+        return el('li', {}, el('button', {type: 'button', 'data-feature': `${p.layer}/${f.id}`, 'data-scope': p.scope,
+            onclick: () => openFeature(`${p.layer}/${f.id}`)},
+        el('span', {class: 'name'}, nameOf({...p, id: f.id}),
+            el('span', {class: 'meta'}, ' ', titleOf(state.byId[p.layer] ?? {}) ?? '',
+                state.visible.has(p.layer) ? '' : ` ${t('nearHidden')}`)),
+        el('span', {class: 'dist', 'data-m': p.distance_m},
+            dist, u && p.scope === 'approximate' ? el('small', {}, ` ${t('uncertaintyNote', km(u))}`) : null)));
+    };
+    const group = (scope, title, id) => {
+        const fs = plan.filter((f) => f.properties.scope === scope);
+        return fs.length ? [el('h3', {}, title), el('ol', {class: 'list near', id}, fs.map(item))] : [];
+    };
+    const wide = features.filter((f) => f.properties.scope === 'wide');
+    const groups = $('#near-groups');
+    groups.dataset.lon = state.near.lon;
+    groups.dataset.lat = state.near.lat;
+    groups.replaceChildren(
+        ...group('here', t('nearHere'), 'near-list'),
+        ...group('approximate', t('nearApprox'), 'near-approx'),
+        ...group('district', t('nearDistrict'), 'near-district'),
+        ...(wide.length ? [el('h3', {}, t('nearWide')), el('p', {id: 'near-wide', class: 'wide'}, wide.map((f, i) => [i ? '、' : '',
+            el('a', {href: `#feature=${f.properties.layer}/${f.id}`, onclick: (e) => {
+                e.preventDefault();
+                openFeature(`${f.properties.layer}/${f.id}`);
+            }}, nameOf({...f.properties, id: f.id}))]).flat())] : []),
+    );
 }
 
 // circle is a polygon of the points radius metres from the centre (spherical earth).

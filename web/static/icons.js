@@ -97,13 +97,26 @@ export function drawIcon(kind, color, open) {
 }
 
 // hatchPattern returns diagonal hatching, the planner's sign for flood storage.
-export function hatchPattern(color) {
+export function hatchPattern(color, tint = 'rgba(31,111,180,0.10)') {
     const n = 16, g = canvas(n, n);
-    g.fillStyle = 'rgba(31,111,180,0.10)';
-    g.fillRect(0, 0, n, n);
+    if (tint) {
+        g.fillStyle = tint;
+        g.fillRect(0, 0, n, n);
+    }
     g.strokeStyle = color; g.lineWidth = 2;
     g.beginPath();
     for (const o of [-n, 0, n]) { g.moveTo(o, n); g.lineTo(o + n, 0); }
     g.stroke();
+    return g.getImageData(0, 0, n, n);
+}
+
+// dotPattern is a sparse grid of dots, for areas under construction.
+export function dotPattern(color) {
+    const n = 12, g = canvas(n, n);
+    g.fillStyle = color;
+    g.beginPath();
+    g.arc(n / 4, n / 4, 1.6, 0, 2 * Math.PI);
+    g.arc(3 * n / 4, 3 * n / 4, 1.6, 0, 2 * Math.PI);
+    g.fill();
     return g.getImageData(0, 0, n, n);
 }
