@@ -269,7 +269,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	known := map[string]bool{}
-	var ids, base []string
+	ids, base := []string{}, []string{}
 	for _, l := range layers {
 		known[l.ID] = true
 		ids = append(ids, l.ID)

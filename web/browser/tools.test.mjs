@@ -147,6 +147,14 @@ describe('planner tools', {skip}, () => {
             assert.ok(n >= 8, `the legend has ${n} pixels of ${color} (${names})`);
         }
         assert.ok(found.ink > 2000, `the band below the map is nearly blank (${found.ink} dark pixels)`);
+        // The scale bar's metres per pixel are the map's own at its centre, east–west.
+        const [bar, own] = await page.evaluate(async () => {
+            const {scaleBar, lengthM} = await import('/static/tools.js');
+            const m = window.map, c = m.getCenter(), p = m.project(c);
+            const q = m.unproject([p.x + 100, p.y]);
+            return [scaleBar(m.getZoom(), c.lat), lengthM([[c.lng, c.lat], [q.lng, q.lat]]) / 100];
+        });
+        assert.ok(Math.abs(bar.m / bar.px - own) / own < 0.01, `scale bar ${bar.m} m over ${bar.px} px; the map has ${own} m/px`);
     });
 
     test('every visible layer has GeoJSON and CSV links that download all its features', async () => {

@@ -314,12 +314,12 @@ function swatch(g, l, x, y) {
     }
 }
 
+// wrap breaks text into lines of at most width: between words, or between any two Chinese characters.
 function wrap(g, text, width) {
     const lines = [];
     let line = '';
-    for (const ch of text) {
-        if (g.measureText(line + ch).width > width && line) { lines.push(line); line = ''; }
-        line += ch;
+    for (const tok of text.match(/[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+/g) ?? []) {
+        if (line && g.measureText(line + tok).width > width) { lines.push(line.trimEnd()); line = tok.trimStart(); } else line += tok;
     }
     return line ? [...lines, line] : lines;
 }
