@@ -36,9 +36,12 @@ func byLayer(ds *data.Dataset) map[string][]string {
 func TestDownloadGeoJSON(t *testing.T) {
 	defer web.SetDownloadPage(7)() // every layer takes several store pages
 	ds := storetest.Fixture()
-	srv := newServer(t, memstore.New(ds))
+	eachStore(t, ds, func(t *testing.T, base string) { checkGeoJSON(t, ds, base) })
+}
+
+func checkGeoJSON(t *testing.T, ds *data.Dataset, base string) {
 	for layer, want := range byLayer(ds) {
-		resp, b := get(t, srv.URL+"/download/"+layer+".geojson")
+		resp, b := get(t, base+"/download/"+layer+".geojson")
 		code, h := resp.StatusCode, resp.Header
 		if code != 200 || h.Get("Content-Type") != "application/geo+json" ||
 			h.Get("Content-Disposition") != `attachment; filename="planmap-`+layer+`.geojson"` {
@@ -75,13 +78,16 @@ func TestDownloadGeoJSON(t *testing.T) {
 func TestDownloadCSV(t *testing.T) {
 	defer web.SetDownloadPage(7)()
 	ds := storetest.Fixture()
-	srv := newServer(t, memstore.New(ds))
+	eachStore(t, ds, func(t *testing.T, base string) { checkCSV(t, ds, base) })
+}
+
+func checkCSV(t *testing.T, ds *data.Dataset, base string) {
 	geoms := map[string]orb.Geometry{}
 	for _, f := range ds.Features {
 		geoms[f.ID] = f.Geometry
 	}
 	for layer, want := range byLayer(ds) {
-		resp, b := get(t, srv.URL+"/download/"+layer+".csv")
+		resp, b := get(t, base+"/download/"+layer+".csv")
 		code, h := resp.StatusCode, resp.Header
 		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv; charset=utf-8") ||
 			h.Get("Content-Disposition") != `attachment; filename="planmap-`+layer+`.csv"` {
@@ -124,7 +130,7 @@ func TestDownloadCSV(t *testing.T) {
 	}
 	// Cells as the fixture has them: names in Chinese, the plan's reference,
 	// and the representative points the rule gives.
-	_, b := get(t, srv.URL+"/download/"+storetest.LayerAreas+".csv")
+	_, b := get(t, base+"/download/"+storetest.LayerAreas+".csv")
 	rows, _ := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
 	cells := map[string][]string{}
 	for _, r := range rows {
@@ -205,13 +211,16 @@ func getStats(t *testing.T, u string) stats {
 func TestStats(t *testing.T) {
 	defer web.SetDownloadPage(7)()
 	ds := storetest.Fixture()
-	srv := newServer(t, memstore.New(ds))
+	eachStore(t, ds, func(t *testing.T, base string) { checkStats(t, ds, base) })
+}
+
+func checkStats(t *testing.T, ds *data.Dataset, base string) {
 	// What the dataset holds, counted here feature by feature.
 	want := map[[3]string]int{}
 	for _, f := range ds.Features {
 		want[[3]string{f.Layer, f.District, f.Status}]++
 	}
-	s := getStats(t, srv.URL+"/api/stats?layers=points,lines,points")
+	s := getStats(t, base+"/api/stats?layers=points,lines,points")
 	if !slices.Equal(s.Layers, []string{"points", "lines"}) {
 		t.Errorf("layers %v: want points, lines, each once", s.Layers)
 	}
@@ -241,7 +250,7 @@ func TestStats(t *testing.T) {
 	if s.Total != s.Totals["points"]+s.Totals["lines"] {
 		t.Errorf("total %d", s.Total)
 	}
-	if all := getStats(t, srv.URL+"/api/stats"); all.Total != len(ds.Features) || len(all.Layers) != len(ds.Layers) {
+	if all := getStats(t, base+"/api/stats"); all.Total != len(ds.Features) || len(all.Layers) != len(ds.Layers) {
 		t.Errorf("without layers: %d features of %v, want all %d", all.Total, all.Layers, len(ds.Features))
 	}
 }
