@@ -34,7 +34,7 @@ var downloadPage = MaxLimit
 
 // csvColumns are the columns of a layer's CSV download, in order.
 var csvColumns = []string{"id", "name_zh", "name_en", "kind", "status", "district", "accuracy", "uncertainty_m",
-	"source", "plan_section", "plan_line", "lon", "lat", "wkt"}
+	"source", "plan_section", "plan_line", "plan_year", "lon", "lat", "wkt"}
 
 // eachPage calls f with every feature of a layer, a page at a time, in id order.
 func (s *Server) eachPage(ctx context.Context, layer string, f func([]geo.Feature) error) error {
@@ -141,7 +141,7 @@ func (s *Server) downloadCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func csvRow(f geo.Feature) []string {
-	var lon, lat, geom, line, uncertainty string
+	var lon, lat, geom, line, year, uncertainty string
 	if f.Geometry != nil {
 		p := representativePoint(f.Geometry)
 		lon, lat = strconv.FormatFloat(p[0], 'f', 6, 64), strconv.FormatFloat(p[1], 'f', 6, 64)
@@ -150,11 +150,14 @@ func csvRow(f geo.Feature) []string {
 	if f.PlanLine > 0 {
 		line = strconv.Itoa(f.PlanLine)
 	}
+	if y := geo.PlanYear(f); y > 0 {
+		year = strconv.Itoa(y)
+	}
 	if u := f.Extra["uncertainty_m"]; u != nil {
 		uncertainty = fmt.Sprint(u)
 	}
 	return []string{f.ID, f.NameZH, f.NameEN, f.Kind, f.Status, f.District, f.Accuracy, uncertainty,
-		f.Source, f.PlanSection, line, lon, lat, geom}
+		f.Source, f.PlanSection, line, year, lon, lat, geom}
 }
 
 // representativePoint is a point on a geometry, for a spreadsheet's lon and

@@ -100,7 +100,7 @@ func checkCSV(t *testing.T, ds *data.Dataset, base string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		header := "id name_zh name_en kind status district accuracy uncertainty_m source plan_section plan_line lon lat wkt"
+		header := "id name_zh name_en kind status district accuracy uncertainty_m source plan_section plan_line plan_year lon lat wkt"
 		if strings.Join(rows[0], " ") != header {
 			t.Fatalf("header %v", rows[0])
 		}
@@ -109,19 +109,19 @@ func checkCSV(t *testing.T, ds *data.Dataset, base string) {
 			got = append(got, r[0])
 			g := geoms[r[0]]
 			if g == nil {
-				if r[11] != "" || r[12] != "" || r[13] != "" {
-					t.Errorf("%s: a feature without a place has lon %q lat %q wkt %q", r[0], r[11], r[12], r[13])
+				if r[12] != "" || r[13] != "" || r[14] != "" {
+					t.Errorf("%s: a feature without a place has lon %q lat %q wkt %q", r[0], r[12], r[13], r[14])
 				}
 				continue
 			}
-			back, err := wkt.Unmarshal(r[13])
+			back, err := wkt.Unmarshal(r[14])
 			if err != nil || !orb.Equal(back, g) {
-				t.Errorf("%s: WKT %q reads back as %v (%v), want %v", r[0], r[13], back, err, g)
+				t.Errorf("%s: WKT %q reads back as %v (%v), want %v", r[0], r[14], back, err, g)
 			}
-			lon, _ := strconv.ParseFloat(r[11], 64)
-			lat, _ := strconv.ParseFloat(r[12], 64)
+			lon, _ := strconv.ParseFloat(r[12], 64)
+			lat, _ := strconv.ParseFloat(r[13], 64)
 			if !on(g, orb.Point{lon, lat}) {
-				t.Errorf("%s: lon/lat %s %s is not on its geometry %v", r[0], r[11], r[12], g)
+				t.Errorf("%s: lon/lat %s %s is not on its geometry %v", r[0], r[12], r[13], g)
 			}
 		}
 		if !slices.Equal(got, want) {
@@ -137,11 +137,16 @@ func checkCSV(t *testing.T, ds *data.Dataset, base string) {
 		cells[r[0]] = r
 	}
 	if r := cells["guanggu-area"]; r[1] != "光谷副城" || r[4] != "planned" || r[5] != "洪山区" || r[10] != "100" ||
-		r[11] != "114.400000" || r[12] != "30.500000" {
+		r[12] != "114.400000" || r[13] != "30.500000" {
 		t.Errorf("guanggu-area row %q", r)
 	}
+	_, b = get(t, base+"/download/"+storetest.LayerPoints+".csv")
+	rows, _ = csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if r := rows[1]; r[0] != "p-000" || r[11] != "2020" || r[12] != "114.000000" || r[13] != "30.300000" || r[14] != "POINT(114 30.3)" {
+		t.Errorf("p-000 row %q", r)
+	}
 	// The ring lake's centroid is in its hole: its point must be in the water-free ring instead.
-	if r := cells["donut-lake"]; r[11] == "114.150000" {
+	if r := cells["donut-lake"]; r[12] == "114.150000" {
 		t.Errorf("donut-lake's point is its centroid, in the hole: %q", r)
 	}
 }
