@@ -28,6 +28,9 @@ import (
 // beyond this (a synthetic benchmark set) is read page by page from items.
 const MaxDownload = 100_000
 
+// maxDownload is MaxDownload, a variable so that tests can reach it.
+var maxDownload = MaxDownload
+
 // downloadPage is how many features each store query of a download or of
 // the statistics asks for (a variable so that tests can make paging show).
 var downloadPage = MaxLimit
@@ -69,13 +72,13 @@ func (s *Server) download(r *http.Request) (geo.Layer, []geo.Feature, error) {
 	l := layers[i]
 	tooMany := &apiError{http.StatusBadRequest, "TooManyFeatures", fmt.Sprintf(
 		"layer %q has more than %d features, the most a download holds; page through /ogc/collections/%s/items (limit, offset)",
-		l.ID, MaxDownload, l.ID)}
-	if l.Count > MaxDownload {
+		l.ID, maxDownload, l.ID)}
+	if l.Count > maxDownload {
 		return l, nil, tooMany
 	}
 	var all []geo.Feature
 	err = s.eachPage(r.Context(), l.ID, func(fs []geo.Feature) error {
-		if all = append(all, fs...); len(all) > MaxDownload {
+		if all = append(all, fs...); len(all) > maxDownload {
 			return tooMany
 		}
 		return nil

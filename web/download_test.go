@@ -189,6 +189,21 @@ func TestDownloadErrors(t *testing.T) {
 	}
 }
 
+func TestDownloadTooLarge(t *testing.T) {
+	defer web.SetMaxDownload(100)()
+	srv := fixtureServer(t)
+	for _, path := range []string{"/download/points.csv", "/download/points.geojson"} {
+		code, _, v := fetch(t, srv.URL+path)
+		if d, _ := v["description"].(string); code != 400 || !strings.Contains(d, `layer "points" has more than 100 features`) ||
+			!strings.Contains(d, "/ogc/collections/points/items") {
+			t.Errorf("%s: %d %v, want 400 saying how to page through the items", path, code, v)
+		}
+	}
+	if code, _, _ := fetch(t, srv.URL+"/download/lines.geojson"); code != 200 {
+		t.Errorf("a layer within the limit: %d", code)
+	}
+}
+
 // stats is the answer of /api/stats.
 type stats struct {
 	Layers []string       `json:"layers"`

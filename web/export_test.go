@@ -8,3 +8,11 @@ func SetDownloadPage(n int) func() {
 	downloadPage = n
 	return func() { downloadPage = old }
 }
+
+// SetMaxDownload sets the most features a download holds; it returns a
+// function that restores the default.
+func SetMaxDownload(n int) func() {
+	old := maxDownload
+	maxDownload = n
+	return func() { maxDownload = old }
+}

@@ -261,7 +261,7 @@ export function scaleBar(zoom, lat, maxPx = 120) {
 export async function composeView() {
     const map = ctx.map, shot = await snapshot(map);
     const dpr = shot.width / map.getContainer().clientWidth;
-    const W = shot.width / dpr, pad = 12, colW = 220, rowH = 22;
+    const W = shot.width / dpr, pad = 12, colW = 180, rowH = 22; // two columns on a phone
     const layers = visibleLayers();
     const cols = Math.max(1, Math.floor((W - 2 * pad) / colW)), rows = Math.ceil(layers.length / cols);
     const measureCtx = document.createElement('canvas').getContext('2d');
