@@ -53,7 +53,7 @@ const R = 6371008.8; // mean earth radius, metres
 const rad = Math.PI / 180;
 
 let ctx = null, root = null, lang = 'zh';
-const measure = {mode: null, points: []}; // mode: 'line' | 'area' | null (not adding points)
+const measure = {mode: null, kind: 'line', points: []}; // mode: the kind being measured, null when not adding points
 let statsKey = '', statsData = null;
 
 const t = (key, ...args) => {
@@ -110,9 +110,10 @@ export function initTools(container, context) {
     map.on('click', (e) => { if (measure.mode) addPoint([e.lngLat.lng, e.lngLat.lat]); });
     map.on('mousemove', () => { if (measure.mode) map.getCanvas().style.cursor = 'crosshair'; });
     document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && measure.mode) setMode(null); });
-    // Shown: redraw for the layers now visible; hidden: the map's clicks are the map's again.
-    new MutationObserver(() => { if (shown()) refresh(); else if (measure.mode) setMode(null); })
-        .observe(container, {attributes: true, attributeFilter: ['hidden']});
+    // Shown (the section or its panel): redraw for the layers now visible;
+    // hidden: the map's clicks are the map's again.
+    const seen = new MutationObserver(() => { if (shown()) refresh(); else if (measure.mode) setMode(null); });
+    for (const e of [container, container.parentElement]) if (e) seen.observe(e, {attributes: true, attributeFilter: ['hidden']});
     let timer;
     map.on('styledata', () => { clearTimeout(timer); timer = setTimeout(() => { if (shown()) refresh(); }, 300); });
     render();
