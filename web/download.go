@@ -39,10 +39,13 @@ var downloadPage = MaxLimit
 var csvColumns = []string{"id", "name_zh", "name_en", "kind", "status", "district", "accuracy", "uncertainty_m",
 	"source", "plan_section", "plan_line", "plan_year", "lon", "lat", "wkt"}
 
-// eachPage calls f with every feature of a layer, a page at a time, in id order.
-func (s *Server) eachPage(ctx context.Context, layer string, f func([]geo.Feature) error) error {
+// eachPage calls f with every feature of a layer the query q selects (its
+// limit and offset aside), a page at a time, in id order.
+func (s *Server) eachPage(ctx context.Context, layer string, q geo.Query, f func([]geo.Feature) error) error {
+	q.Limit = downloadPage
 	for offset := 0; ; offset += downloadPage {
-		page, err := s.store.Features(ctx, layer, geo.Query{Limit: downloadPage, Offset: offset})
+		q.Offset = offset
+		page, err := s.store.Features(ctx, layer, q)
 		if err != nil {
 			return err
 		}
@@ -77,7 +80,7 @@ func (s *Server) download(r *http.Request) (geo.Layer, []geo.Feature, error) {
 		return l, nil, tooMany
 	}
 	var all []geo.Feature
-	err = s.eachPage(r.Context(), l.ID, func(fs []geo.Feature) error {
+	err = s.eachPage(r.Context(), l.ID, geo.Query{}, func(fs []geo.Feature) error {
 		if all = append(all, fs...); len(all) > maxDownload {
 			return tooMany
 		}
@@ -262,13 +265,20 @@ type statsCount struct {
 }
 
 // stats counts the features of the layers asked for (every layer when none
-// is) by district and status. districts_en gives the English names of the
+// is) by district and status; with datetime, only those the plan has in
+// place by then, as items filters them (the map's timeline). districts_en gives the English names of the
 // districts the base layers draw (features of kind "district"), so that a
 // client can show the table in English.
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
-	p, err := readParams(r.URL.Query(), "layers", "f")
+	p, err := readParams(r.URL.Query(), "layers", "datetime", "f")
 	if err != nil {
 		return err
+	}
+	var q geo.Query
+	if p.has("datetime") {
+		if q.Time, err = parseDatetime(p.get("datetime")); err != nil {
+			return err
+		}
 	}
 	layers, err := s.store.Layers(r.Context())
 	if err != nil {
@@ -296,7 +306,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) error {
 	total := 0
 	for _, id := range ids {
 		totals[id] = 0
-		err := s.eachPage(r.Context(), id, func(fs []geo.Feature) error {
+		err := s.eachPage(r.Context(), id, q, func(fs []geo.Feature) error {
 			for _, f := range fs {
 				cells[key{id, f.District, f.Status}]++
 			}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -181,6 +182,7 @@ func TestDownloadErrors(t *testing.T) {
 		{"/api/stats?layers=points,nope", 400, `unknown layer "nope"`},
 		{"/api/stats?layers=", 400, `unknown layer ""`},
 		{"/api/stats?layer=points", 400, `unknown query parameter "layer"`},
+		{"/api/stats?datetime=2025", 400, "datetime"},
 	} {
 		code, h, v := fetch(t, srv.URL+c.path)
 		if code != c.code || h.Get("Content-Type") != "application/json" || !strings.Contains(v["description"].(string), c.want) {
@@ -269,6 +271,17 @@ func checkStats(t *testing.T, ds *data.Dataset, base string) {
 	}
 	if s.Total != s.Totals["points"]+s.Totals["lines"] {
 		t.Errorf("total %d", s.Total)
+	}
+	// The timeline: at 2025 only what the plan has in place by then.
+	at := geo.TimeRange{End: time.Date(2025, 12, 31, 23, 59, 59, 0, time.UTC)}
+	inPlan := 0
+	for _, f := range ds.Features {
+		if f.Layer == "points" && geo.InPlan(f, at) {
+			inPlan++
+		}
+	}
+	if s := getStats(t, base+"/api/stats?layers=points&datetime=2025-12-31"); s.Total != inPlan || inPlan == 0 || inPlan == len(byLayer(ds)["points"]) {
+		t.Errorf("points in place by 2025: %d, want %d of %d", s.Total, inPlan, len(byLayer(ds)["points"]))
 	}
 	if all := getStats(t, base+"/api/stats"); all.Total != len(ds.Features) || len(all.Layers) != len(ds.Layers) {
 		t.Errorf("without layers: %d features of %v, want all %d", all.Total, all.Layers, len(ds.Features))

@@ -4,9 +4,11 @@
 //
 //   initTools(container, ctx)  ctx = {map, lang: () => 'zh'|'en', layers: () => collections,
 //                                     visible: () => Set of ids, credits: () => [plain strings],
-//                                     tab: the button that opens the container (optional)}
+//                                     tab: the button that opens the container (optional),
+//                                     datetime: () => the timeline's datetime for /api/stats, or null (optional)}
 //   setToolsLang(lang)         redraws the tools in the UI language
 //   toolsBusy()                true while measuring: the map's clicks are the tool's
+//   refreshTools()             redraws the downloads and statistics (after a change the style does not show, e.g. the timeline)
 //
 // The tools redraw themselves whenever their container is shown and, while it
 // is, whenever the map's style changes (a layer turned on or off).
@@ -125,6 +127,8 @@ export function setToolsLang(l) {
 }
 
 export const toolsBusy = () => measure.mode !== null;
+
+export function refreshTools() { if (shown()) refresh(); }
 
 const shown = () => root && !root.hidden && root.offsetParent !== null;
 
@@ -358,12 +362,13 @@ async function renderStats() {
     const box = root.querySelector('#tools-stats');
     const ids = visibleLayers().filter((l) => !l.base).map((l) => l.id);
     if (!ids.length) { box.replaceChildren(el('p', {class: 'hint'}, t('none'))); return; }
-    const key = ids.join(',');
+    const when = ctx.datetime?.() || '';
+    const key = `${ids.join(',')}@${when}`;
     if (key !== statsKey) {
         statsKey = key; statsData = null;
         box.replaceChildren(el('p', {class: 'hint'}, t('loading')));
         try {
-            const data = await fetchStats(ids);
+            const data = await fetchStats(ids, when);
             if (key !== statsKey) return; // the layers changed meanwhile
             statsData = data;
         } catch (e) {
@@ -377,14 +382,14 @@ async function renderStats() {
 
 // fetchStats asks for the statistics of many layers in several requests,
 // each within the API's 800-byte limit on a parameter, and merges them.
-async function fetchStats(ids) {
+async function fetchStats(ids, when) {
     const chunks = [[]];
     for (const id of ids) {
         if ([...chunks.at(-1), id].join(',').length > 700) chunks.push([]);
         chunks.at(-1).push(id);
     }
     const parts = await Promise.all(chunks.map(async (c) => {
-        const r = await fetch(`/api/stats?layers=${encodeURIComponent(c.join(','))}`);
+        const r = await fetch(`/api/stats?layers=${encodeURIComponent(c.join(','))}${when ? `&datetime=${encodeURIComponent(when)}` : ''}`);
         const v = await r.json();
         if (!r.ok) throw new Error(v.description || r.status);
         return v;
