@@ -110,6 +110,10 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		param("limit", "query", "Most hits.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxSearch, "default": DefaultSearch}),
 	}, root)
 	paths["/api/targets"] = get("The plan-wide targets", typeJSON, nil, root)
+	paths["/api/stats"] = get("Counts of features by layer, district and status", typeJSON, []obj{
+		param("layers", "query", "Comma-separated layer ids; every layer when absent.", false, obj{"type": "string"}),
+		param("datetime", "query", "Only features the plan has in place by then, as items filters them.", false, obj{"type": "string"}),
+	}, root)
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "planmap", "version": "1.0.0",

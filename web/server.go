@@ -98,6 +98,9 @@ func (s *Server) routes() {
 	get("/api/nearby", s.nearby)
 	get("/api/search", s.search)
 	get("/api/targets", s.targets)
+	get("/api/stats", s.stats) // the planner tools: web/download.go
+	get("/download/{layer:[a-z0-9-]+}.geojson", s.downloadGeoJSON)
+	get("/download/{layer:[a-z0-9-]+}.csv", s.downloadCSV)
 	get("/tiles", s.tileList)
 	get("/tiles/{tileset:[a-z0-9-]+}.json", s.tileJSON)
 	if s.opts.Sources != nil {

@@ -5,6 +5,7 @@ import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
 import {drawIcon, dotPattern, hatchPattern} from '/static/icons.js';
 import {labelPoint} from '/static/labels.js';
 import {KINDS, DISTRICTS} from '/static/kinds.js';
+import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -464,6 +465,8 @@ async function start() {
         map.once('load', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
     }
     wireUI(map);
+    initTools($('#tab-tools'), {map, lang: () => lang, layers: () => state.layers, visible: () => state.visible, tab: $('#tabs [data-tab="tools"]'),
+        credits: () => [...new Set(state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []))]});
     map.on('load', async () => {
         const fid = hashParams().get('feature');
         if (fid) openFeature(fid, {fly: true, explain: true});
@@ -748,6 +751,7 @@ function setLang(l) {
     lang = l;
     setHashParam('lang', l === 'en' ? 'en' : null);
     applyLang();
+    setToolsLang(l);
     // Panels built from data are rebuilt in the new language.
     if (state.selected) renderFeature(state.selected);
     if (state.near) { renderNear(); hereMarker(); highlight(); }
@@ -787,6 +791,7 @@ function wireUI(map) {
         .filter((l) => l.metadata?.['planmap:layer'] && !state.byId[l.metadata['planmap:layer']]?.base)
         .map((l) => l.id);
     map.on('click', (e) => {
+        if (toolsBusy()) return; // the click is a measured point (tools.js)
         if (state.nearMode) { nearAt(e.lngLat.lng, e.lngLat.lat); return; }
         const p = e.point, box = [[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]];
         const hits = map.queryRenderedFeatures(box, {layers: interactive()});
@@ -802,7 +807,7 @@ function wireUI(map) {
         if (under.length) openTileFeature(under[0], under.length > 1 ? under : null);
     });
     map.on('mousemove', (e) => {
-        if (state.nearMode) return;
+        if (state.nearMode || toolsBusy()) return;
         const p = e.point;
         const n = map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], {layers: interactive()}).length;
         map.getCanvas().style.cursor = n ? 'pointer' : '';
