@@ -159,6 +159,30 @@ describe('the map a resident and a planner read', {skip}, () => {
         await p3.close();
     });
 
+    test('on a phone the map opens on the whole structure, under its tabs', async () => {
+        const p = await page.context().newPage();
+        await p.setViewportSize({width: 390, height: 844});
+        await p.goto(`${base}/`);
+        await p.waitForFunction(() => document.body.dataset.ready === 'true' && window.map.loaded(), null, {timeout: 60000});
+        await p.evaluate(() => new Promise((res) => { window.map.once('idle', res); window.map.triggerRepaint(); }));
+        const {collections} = await (await fetch(`${base}/ogc/collections`)).json();
+        const ok = await p.evaluate((cs) => cs.filter((c) => ['main-city', 'sub-centres'].includes(c.id)).every((c) => {
+            const [x0, y0, x1, y1] = c.extent.spatial.bbox[0];
+            const b = window.map.getBounds();
+            return b.contains([x0, y0]) && b.contains([x1, y1]);
+        }), collections);
+        assert.ok(ok, 'the phone view crops the main city or a sub-centre');
+        assert.ok(await p.locator('#side').isHidden(), 'the side panel covers the phone\'s map at start');
+        await p.screenshot({path: join(root, 'docs', 'screenshot-phone.png')});
+        await p.close();
+    });
+
+    test('the layer panel links each layer\'s GeoJSON and CSV', async () => {
+        const links = await page.locator('[data-theme-group="water"] a[data-download]').evaluateAll((as) => as.map((a) => a.href));
+        assert.ok(links.length >= 4, `only ${links.length} download links for the water layers`);
+        for (const href of links.slice(0, 4)) assert.equal((await fetch(href)).status, 200, href);
+    });
+
     test('the legend explains status and accuracy beside the map', async () => {
         const legend = await page.locator('#map-legend').textContent();
         for (const word of ['现状', '在建', '规划', '实测位置', '示意位置或范围', '位置误差范围']) {

@@ -54,7 +54,7 @@ const I18N = {
             '数据按各图层所注许可提供（OpenStreetMap 数据遵循 ODbL 1.0）。',
             '本图不是官方地图，不作为权属、界线或规划审批的依据；行政区界线仅供参考。',
         ],
-        sourcesLink: '数据来源与许可', planLink: '规划全文',
+        sourcesLink: '数据来源与许可', planLink: '规划全文', download: (x, f) => `${f} 下载“${x}”`,
     },
     en: {
         title: "Wuhan's 14th Five-Year Plan on the map",
@@ -101,7 +101,7 @@ const I18N = {
             'The data is offered under the licence each layer names (OpenStreetMap data under ODbL 1.0).',
             'This is not an official map: it is no basis for boundaries, ownership or planning decisions; district lines are for reference.',
         ],
-        sourcesLink: 'Sources and licences', planLink: "The plan's full text",
+        sourcesLink: 'Sources and licences', planLink: "The plan's full text", download: (x, f) => `${f} download of "${x}"`,
     },
 };
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
@@ -600,9 +600,13 @@ function buildLayerPanel() {
         for (const l of members) {
             const cb = el('input', {type: 'checkbox', checked: state.visible.has(l.id), 'data-layer': l.id,
                 onchange: (e) => setLayerVisible(l.id, e.target.checked)});
-            group.append(el('label', {class: 'layer'}, cb, swatch(l),
+            // The layer's data, a click away: GeoJSON and CSV (web/download.go).
+            const dl = (ext) => el('a', {href: `/download/${encodeURIComponent(l.id)}.${ext}`, download: '',
+                'data-download': ext, 'data-i18n-aria-layer': l.id}, ext === 'geojson' ? 'GeoJSON' : 'CSV');
+            group.append(el('div', {class: 'layer-row'}, el('label', {class: 'layer'}, cb, swatch(l),
                 el('span', {class: 'name', 'data-layer-title': l.id}),
-                el('span', {class: 'count'}, String(l.feature_count ?? ''))));
+                el('span', {class: 'count'}, String(l.feature_count ?? ''))),
+            el('span', {class: 'downloads'}, dl('geojson'), dl('csv'))));
         }
         box.append(el('div', {class: 'theme', 'data-theme-group': th}, themeBox, group));
     }
@@ -713,6 +717,9 @@ function applyLang() {
     for (const e of document.querySelectorAll('[data-layer-title]')) e.textContent = titleOf(state.byId[e.dataset.layerTitle]);
     for (const e of document.querySelectorAll('[data-theme-title]')) e.textContent = themeTitle(e.dataset.themeTitle);
     for (const e of document.querySelectorAll('[data-i18n-aria]')) e.setAttribute('aria-label', t(e.dataset.i18nAria));
+    for (const e of document.querySelectorAll('[data-i18n-aria-layer]')) {
+        e.setAttribute('aria-label', t('download', titleOf(state.byId[e.dataset.i18nAriaLayer]), e.textContent));
+    }
     for (const e of document.querySelectorAll('input[data-theme]')) e.setAttribute('aria-label', t('showTheme', themeTitle(e.dataset.theme)));
     for (const o of document.querySelectorAll('#district option')) o.textContent = o.value ? districtName(o.value) : t('allDistricts');
     renderAbout();
