@@ -82,10 +82,12 @@ func GCJ02ToWGS84(p orb.Point) orb.Point {
 // to WGS84 and returns a new geometry of the same type; the input is not
 // changed. A nil geometry gives nil.
 func GCJ02ToWGS84Geometry(g orb.Geometry) orb.Geometry {
-	return mapGeometry(g, GCJ02ToWGS84)
+	return MapGeometry(g, GCJ02ToWGS84)
 }
 
-func mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
+// MapGeometry applies f to every coordinate of a geometry and returns a new
+// geometry of the same type; the input is not changed. A nil geometry gives nil.
+func MapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
 	line := func(l []orb.Point) []orb.Point {
 		out := make([]orb.Point, len(l))
 		for i, p := range l {
@@ -128,7 +130,7 @@ func mapGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
 	case orb.Collection:
 		out := make(orb.Collection, len(g))
 		for i, c := range g {
-			out[i] = mapGeometry(c, f)
+			out[i] = MapGeometry(c, f)
 		}
 		return out
 	case orb.Bound:

@@ -20,9 +20,8 @@ var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 }
-
-const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 // Link is a web link as OGC API uses it.
 type Link struct {
@@ -81,7 +80,8 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 		"title":       l.TitleZH + " " + l.TitleEN,
 		"description": l.DescriptionEN,
 		"itemType":    "feature",
-		"crs":         []string{crs84},
+		"crs":         crsURIs(),
+		"storageCrs":  crs84,
 		"links":       links,
 		"extent":      extentJSON(l),
 		// planmap's own metadata, for the web map and curious clients.
@@ -244,7 +244,7 @@ func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Featu
 const MaxTileID = 1<<52 - 1
 
 // itemParams are the query parameters /items accepts.
-var itemParams = append([]string{"f", "limit", "offset", "bbox", "datetime", "tile_id"}, geo.Filterable...)
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id"}, geo.Filterable...)
 
 // featureCollection is the GeoJSON page OGC API returns.
 type featureCollection struct {
@@ -265,6 +265,10 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	out, err := parseCRS("crs", p.get("crs"))
+	if err != nil {
+		return err
+	}
 	l, err := s.layer(r)
 	if err != nil {
 		return err
@@ -277,6 +281,10 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for _, f := range features {
+		f.Geometry = out.geometry(f.Geometry)
+	}
+	setContentCrs(w, out)
 	fc := featureCollection{Type: "FeatureCollection", Features: features,
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
@@ -293,10 +301,16 @@ func itemQuery(p params) (geo.Query, error) {
 	if q.Offset, err = p.integer("offset", 0, 0, MaxOffset, false); err != nil {
 		return q, err
 	}
+	bboxCRS, err := parseCRS("bbox-crs", p.get("bbox-crs"))
+	if err != nil {
+		return q, err
+	}
 	if p.has("bbox") {
-		if q.BBox, err = parseBBox(p.get("bbox")); err != nil {
+		if q.BBox, err = parseBBox(p.get("bbox"), bboxCRS); err != nil {
 			return q, err
 		}
+	} else if p.has("bbox-crs") {
+		return q, errBadParam("bbox-crs is given without a bbox")
 	}
 	if p.has("datetime") {
 		if q.Time, err = parseDatetime(p.get("datetime")); err != nil {
@@ -342,7 +356,15 @@ func pageLinks(href string, orig url.Values, q geo.Query, matched int) []Link {
 }
 
 func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.layerOnly(r)
+	p, err := readParams(r.URL.Query(), "f", "crs")
+	if err != nil {
+		return err
+	}
+	out, err := parseCRS("crs", p.get("crs"))
+	if err != nil {
+		return err
+	}
+	l, err := s.layer(r)
 	if err != nil {
 		return err
 	}
@@ -364,9 +386,15 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	served[0].Geometry = out.geometry(served[0].Geometry)
+	setContentCrs(w, out)
 	base := baseURL(r) + "/ogc/collections/" + l.ID
+	self := base + "/items/" + url.PathEscape(f.ID)
+	if p.has("crs") {
+		self += "?" + url.Values{"crs": {out.uri}}.Encode()
+	}
 	links := []Link{
-		{base + "/items/" + url.PathEscape(f.ID), "self", typeGeoJSON, "This feature"},
+		{self, "self", typeGeoJSON, "This feature"},
 		{baseURL(r) + "/#feature=" + url.QueryEscape(f.ID), "alternate", typeHTML, "On the web map"},
 		{base, "collection", typeJSON, l.TitleEN},
 	}

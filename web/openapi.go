@@ -29,10 +29,15 @@ func parameters() obj {
 			obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),
 		"offset": param("offset", "query", "Features to skip (next links carry it).", false,
 			obj{"type": "integer", "minimum": 0, "maximum": MaxOffset, "default": 0}),
-		"bbox": param("bbox", "query", "minLon,minLat,maxLon,maxLat (or 6 numbers with heights) in CRS84; features that intersect it.", false,
+		"bbox": param("bbox", "query", "minLon,minLat,maxLon,maxLat (or 6 numbers with heights) in CRS84, or in bbox-crs; features that intersect it.", false,
 			obj{"type": "array", "minItems": 4, "maxItems": 6, "items": obj{"type": "number"}}),
 		"tile_id": param("tile_id", "query", "Only the feature with this id in vector tiles (the MVT feature id), as a map asks for a clicked feature.", false,
 			obj{"type": "integer", "minimum": 1, "maximum": MaxTileID}),
+		"crs": param("crs", "query", "The CRS of the geometries returned (OGC API – Features Part 2); CRS84 by default. "+
+			"EPSG:4326 and EPSG:4490 put latitude first; "+crsGCJ02+" is GCJ-02 (AMap, Tencent).", false,
+			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
+		"bbox-crs": param("bbox-crs", "query", "The CRS of bbox, in its axis order; CRS84 by default.", false,
+			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
 		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end) on the plan's timeline: the features the plan has in place by its end (`plan_year`: in place at the 2020 base year, by the end of 2025, or by the end of 2035).", false,
 			obj{"type": "string"}),
 	}
@@ -50,7 +55,7 @@ func parameters() obj {
 }
 
 func itemsParams() []obj {
-	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("datetime"), ref("tile_id"), ref("f")}
+	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("tile_id"), ref("f")}
 	for _, name := range geo.Filterable {
 		out = append(out, ref(name))
 	}
@@ -89,12 +94,12 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		"/collections/{collectionId}/items": get("Features of a layer", typeGeoJSON,
 			append([]obj{ref("collectionId")}, itemsParams()...)),
 		"/collections/{collectionId}/items/{featureId}": get("One feature", typeGeoJSON,
-			[]obj{ref("collectionId"), ref("featureId"), ref("f")}),
+			[]obj{ref("collectionId"), ref("featureId"), ref("crs"), ref("f")}),
 	}
 	for _, l := range layers {
 		paths["/collections/"+l.ID+"/items"] = get(l.TitleZH+" "+l.TitleEN, typeGeoJSON, itemsParams())
 		paths["/collections/"+l.ID+"/items/{featureId}"] = get("One feature of "+l.TitleEN, typeGeoJSON,
-			[]obj{ref("featureId"), ref("f")})
+			[]obj{ref("featureId"), ref("crs"), ref("f")})
 	}
 	root := obj{"servers": []obj{{"url": base}}}
 	num := func(name, desc string) obj { return param(name, "query", desc, false, obj{"type": "number"}) }

@@ -143,8 +143,10 @@ func parseFinite(s string) (float64, error) {
 	return f, nil
 }
 
-// parseBBox reads an OGC bbox: 4 numbers (minx,miny,maxx,maxy) or 6 with heights, in CRS84.
-func parseBBox(s string) (*orb.Bound, error) {
+// parseBBox reads an OGC bbox: 4 numbers (minx,miny,maxx,maxy) or 6 with
+// heights, in the axis order of c (CRS84: minLon,minLat,maxLon,maxLat), and
+// returns it in CRS84.
+func parseBBox(s string, c *crsDef) (*orb.Bound, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return nil, errBadParam(fmt.Sprintf("bbox must have 4 or 6 comma-separated numbers, got %d", len(parts)))
@@ -159,16 +161,13 @@ func parseBBox(s string) (*orb.Bound, error) {
 	}
 	if len(n) == 6 {
 		if n[2] > n[5] {
-			return nil, errBadParam("bbox minimum height must not exceed its maximum (minLon,minLat,minH,maxLon,maxLat,maxH)")
+			return nil, errBadParam("bbox minimum height must not exceed its maximum (minx,miny,minh,maxx,maxy,maxh)")
 		}
 		n = []float64{n[0], n[1], n[3], n[4]}
 	}
-	b := orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}
-	switch {
-	case b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90:
-		return nil, errBadParam("bbox must lie within longitude -180..180 and latitude -90..90")
-	case b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1]:
-		return nil, errBadParam("bbox minimum must not exceed its maximum (minLon,minLat,maxLon,maxLat)")
+	b, err := c.bound([4]float64(n))
+	if err != nil {
+		return nil, err
 	}
 	return &b, nil
 }
