@@ -5,6 +5,7 @@ import (
 	"math/big"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // The predicates below are exact. ValidGeometry must agree with PostGIS,
@@ -199,4 +200,109 @@ func crosses(o, a0, a1, b0, b1 orb.Point) bool {
 		}
 	}
 	return inSector(o, a0, a1, b0) != inSector(o, a0, a1, b1)
+}
+
+// GeometriesIntersect reports whether two geometries share a point, as
+// PostGIS's ST_Intersects does in the plane: some of their segments (a point
+// is a segment of length 0) meet, or a part of one lies inside a polygon of
+// the other.
+func GeometriesIntersect(a, b orb.Geometry) bool {
+	if a == nil || b == nil || !a.Bound().Intersects(b.Bound()) {
+		return false
+	}
+	pa, pb := partsOf(a), partsOf(b)
+	for _, la := range pa.lines {
+		for _, lb := range pb.lines {
+			if linesMeet(la, lb) {
+				return true
+			}
+		}
+	}
+	return pa.inside(pb) || pb.inside(pa)
+}
+
+// parts are a geometry's pieces: every point, line and ring as a line (a
+// point as a line of one point), and its polygons.
+type parts struct {
+	lines [][]orb.Point
+	polys []orb.Polygon
+}
+
+func partsOf(g orb.Geometry) parts {
+	var p parts
+	var add func(g orb.Geometry)
+	add = func(g orb.Geometry) {
+		switch g := g.(type) {
+		case orb.Point:
+			p.lines = append(p.lines, []orb.Point{g})
+		case orb.MultiPoint:
+			for _, x := range g {
+				add(x)
+			}
+		case orb.LineString:
+			p.lines = append(p.lines, g)
+		case orb.MultiLineString:
+			for _, x := range g {
+				add(x)
+			}
+		case orb.Ring:
+			add(orb.Polygon{g})
+		case orb.Bound:
+			add(g.ToPolygon())
+		case orb.Polygon:
+			for _, r := range g {
+				p.lines = append(p.lines, r)
+			}
+			if len(g) > 0 && len(g[0]) > 0 {
+				p.polys = append(p.polys, g)
+			}
+		case orb.MultiPolygon:
+			for _, x := range g {
+				add(x)
+			}
+		case orb.Collection:
+			for _, x := range g {
+				add(x)
+			}
+		}
+	}
+	add(g)
+	return p
+}
+
+// inside reports whether a vertex of some line of p lies inside a polygon of q.
+func (p parts) inside(q parts) bool {
+	for _, l := range p.lines {
+		if len(l) == 0 {
+			continue
+		}
+		for _, poly := range q.polys {
+			if planar.PolygonContains(poly, l[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func linesMeet(a, b []orb.Point) bool {
+	if len(a) == 0 || len(b) == 0 || !orb.LineString(a).Bound().Intersects(orb.LineString(b).Bound()) {
+		return false
+	}
+	seg := func(l []orb.Point, i int) (orb.Point, orb.Point) {
+		if len(l) == 1 {
+			return l[0], l[0]
+		}
+		return l[i], l[i+1]
+	}
+	for i := 0; i < max(1, len(a)-1); i++ {
+		p, q := seg(a, i)
+		for j := 0; j < max(1, len(b)-1); j++ {
+			r, s := seg(b, j)
+			if m, _ := intersect(p, q, r, s); m != meetApart {
+				return true
+			}
+		}
+	}
+	return false
 }
