@@ -278,8 +278,14 @@ func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
 		return e.Bool, true
 	}
 	prop := func(a *Expr) any {
-		if a.Str == "id" {
+		switch a.Str {
+		case "id":
 			return f.ID
+		case GeometryQueryable, GeomAlias:
+			if f.Geometry == nil {
+				return nil
+			}
+			return f.Geometry
 		}
 		return props[a.Str]
 	}

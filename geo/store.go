@@ -40,6 +40,7 @@ type Query struct {
 	Time   *TimeRange        // features the plan has in place within it (InPlan)
 	Props  map[string]string // equality on Filterable properties
 	TileID uint64            // the feature with this MVT id (TileFeatureID); 0: any
+	Filter *Expr             // a CQL2 filter CheckFilter accepted; nil: none
 	Limit  int
 	Offset int
 }

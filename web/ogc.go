@@ -57,7 +57,7 @@ func (s *Server) conformance(w http.ResponseWriter, r *http.Request) error {
 	if _, err := readParams(r.URL.Query(), "f"); err != nil {
 		return err
 	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": conformance})
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": append(conformance, filterConformance...)})
 }
 
 // collectionJSON describes one layer as an OGC collection.
@@ -71,6 +71,7 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 		// up to 3.6 matches it case by case, though relation types
 		// compare case-insensitively (RFC 8288), so both say the same.
 		{href + "/schema", "describedBy", typeSchema, "Schema of the features (JSON Schema)"},
+		{href + "/queryables", relQueryables, typeSchema, "What filters may name (JSON Schema)"},
 	}
 	if l.License != nil {
 		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})
@@ -244,7 +245,7 @@ func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Featu
 const MaxTileID = 1<<52 - 1
 
 // itemParams are the query parameters /items accepts.
-var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id"}, geo.Filterable...)
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id", "filter", "filter-lang", "filter-crs"}, geo.Filterable...)
 
 // featureCollection is the GeoJSON page OGC API returns.
 type featureCollection struct {
@@ -271,6 +272,9 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	}
 	l, err := s.layer(r)
 	if err != nil {
+		return err
+	}
+	if q.Filter, err = s.parseFilter(r, p, l.ID); err != nil {
 		return err
 	}
 	page, err := s.store.Features(r.Context(), l.ID, q)

@@ -38,6 +38,12 @@ func parameters() obj {
 			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
 		"bbox-crs": param("bbox-crs", "query", "The CRS of bbox, in its axis order; CRS84 by default.", false,
 			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
+		"filter": param("filter", "query", "A CQL2 filter (OGC API – Features Part 3) on the collection's queryables, ANDed with the other parameters.", false,
+			obj{"type": "string", "maxLength": MaxFilterBytes}),
+		"filter-lang": param("filter-lang", "query", "The language of filter.", false,
+			obj{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"}),
+		"filter-crs": param("filter-crs", "query", "The CRS of the geometries in filter; CRS84 by default.", false,
+			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
 		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end) on the plan's timeline: the features the plan has in place by its end (`plan_year`: in place at the 2020 base year, by the end of 2025, or by the end of 2035).", false,
 			obj{"type": "string"}),
 	}
@@ -55,7 +61,7 @@ func parameters() obj {
 }
 
 func itemsParams() []obj {
-	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("tile_id"), ref("f")}
+	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("tile_id"), ref("f")}
 	for _, name := range geo.Filterable {
 		out = append(out, ref(name))
 	}
@@ -90,6 +96,8 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		"/collections/{collectionId}": get("One layer", typeJSON,
 			[]obj{ref("collectionId"), ref("f")}),
 		"/collections/{collectionId}/schema": get("Schema of a layer's features (JSON Schema)", typeSchema,
+			[]obj{ref("collectionId"), ref("f")}),
+		"/collections/{collectionId}/queryables": get("What filters on a layer may name (JSON Schema)", typeSchema,
 			[]obj{ref("collectionId"), ref("f")}),
 		"/collections/{collectionId}/items": get("Features of a layer", typeGeoJSON,
 			append([]obj{ref("collectionId")}, itemsParams()...)),

@@ -43,7 +43,7 @@ func readParams(q url.Values, allowed ...string) (params, error) {
 		if len(vs) > 1 {
 			return params{}, errBadParam(fmt.Sprintf("parameter %q is given %d times; give it once", k, len(vs)))
 		}
-		if len(vs[0]) > MaxValueLen*4 || !utf8.ValidString(vs[0]) || strings.ContainsRune(vs[0], 0) {
+		if limit := MaxValueLen * 4; len(vs[0]) > limit && (k != "filter" || len(vs[0]) > MaxFilterBytes) || !utf8.ValidString(vs[0]) || strings.ContainsRune(vs[0], 0) {
 			return params{}, errBadParam(fmt.Sprintf("parameter %q has an invalid or over-long value", clip(k)))
 		}
 	}

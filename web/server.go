@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	get("/ogc/collections", s.collections)
 	get("/ogc/collections/{collection}", s.collection)
 	get("/ogc/collections/{collection}/schema", s.schema)
+	get("/ogc/collections/{collection}/queryables", s.queryables)
 	get("/ogc/collections/{collection}/items", s.items)
 	get("/ogc/collections/{collection}/items/{feature}", s.item)
 	get("/api/nearby", s.nearby)

@@ -90,3 +90,23 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONRoundTrip: every example written back as CQL2 JSON reads as itself.
+func TestJSONRoundTrip(t *testing.T) {
+	texts, _ := filepath.Glob("testdata/examples/text/*.txt")
+	for _, path := range texts {
+		b, _ := os.ReadFile(path)
+		e, err := ParseText(string(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := JSON(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseJSON(string(j))
+		if err != nil || !reflect.DeepEqual(e, back) {
+			t.Errorf("%s: %v\n%s\n%s", path, err, dump(e), dump(back))
+		}
+	}
+}

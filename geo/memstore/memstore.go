@@ -227,8 +227,9 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 		candidates = s.byLayer[layer]
 	}
 	var page geo.Page
+	schema := s.schemas[layer]
 	for _, f := range candidates {
-		if !matches(f, q) {
+		if !matches(f, q) || q.Filter != nil && !geo.EvalFilter(q.Filter, f, f.ServedProperties(schema)) {
 			continue
 		}
 		if page.Matched >= q.Offset && len(page.Features) < q.Limit {

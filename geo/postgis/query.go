@@ -92,7 +92,18 @@ func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
 // Features answers a query on one layer: whether the layer exists, the
 // exact count and the page go to the server in one round trip.
 func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Page, error) {
-	where, args := featureWhere(layer, q)
+	var qs map[string]geo.Queryable
+	if q.Filter != nil {
+		schema, err := s.Schema(ctx, layer)
+		if err != nil {
+			return geo.Page{}, err
+		}
+		qs = map[string]geo.Queryable{geo.GeomAlias: {Name: geo.GeomAlias, Type: "geometry"}}
+		for _, x := range geo.Queryables(schema) {
+			qs[x.Name] = x
+		}
+	}
+	where, args := featureWhere(layer, q, qs)
 	b := &pgx.Batch{}
 	var exists bool
 	var page geo.Page
@@ -122,7 +133,7 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 }
 
 // featureWhere builds the WHERE clause of a layer query and its arguments.
-func featureWhere(layer string, q geo.Query) (string, []any) {
+func featureWhere(layer string, q geo.Query, qs map[string]geo.Queryable) (string, []any) {
 	w := &where{}
 	w.add("f.layer = $%d", layer)
 	if b := q.BBox; b != nil {
@@ -150,6 +161,9 @@ func featureWhere(layer string, q geo.Query) (string, []any) {
 			// Like memstore: a property a feature lacks equals only "".
 			w.add("false")
 		}
+	}
+	if q.Filter != nil {
+		w.conds = append(w.conds, filterSQL(w, q.Filter, qs))
 	}
 	return strings.Join(w.conds, " AND "), w.args
 }

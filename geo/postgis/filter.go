@@ -1,0 +1,106 @@
+package postgis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"planmap/geo"
+)
+
+// commonSQL is how each property a feature holds in its own column is
+// served (geo.Feature.ServedProperties): empty text and a zero line are null.
+var commonSQL = map[string]string{
+	"id": "f.id", "layer": "f.layer", "name_zh": "f.name_zh", "name_en": "f.name_en", "kind": "f.kind",
+	"status": "f.status", "accuracy": "f.accuracy", "source": "f.source",
+	"district": "NULLIF(f.district, '')", "plan_section": "NULLIF(f.plan_section, '')",
+	"plan_quote": "NULLIF(f.plan_quote, '')", "plan_line": "NULLIF(f.plan_line, 0)::float8",
+	"updated": `NULLIF(to_char(f.updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '0001-01-01T00:00:00Z')`,
+}
+
+// arg adds a query argument and returns its placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+// filterSQL translates a filter geo.CheckFilter accepted into SQL: the
+// text comes only from constants here, every value and property name is a
+// bound argument, and every property is one of the layer's queryables.
+func filterSQL(w *where, e *geo.Expr, qs map[string]geo.Queryable) string {
+	if e.Kind == geo.KindBool {
+		if e.Bool {
+			return "TRUE"
+		}
+		return "FALSE"
+	}
+	switch e.Op {
+	case "and", "or":
+		parts := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			parts[i] = filterSQL(w, a, qs)
+		}
+		return "(" + strings.Join(parts, map[string]string{"and": " AND ", "or": " OR "}[e.Op]) + ")"
+	case "not":
+		return "(NOT " + filterSQL(w, e.Args[0], qs) + ")"
+	case "isNull":
+		if q := qs[e.Args[0].Str]; q.Type == "geometry" {
+			return "(f.geom IS NULL)"
+		}
+		return "(" + propSQL(w, e.Args[0].Str, qs) + " IS NULL)"
+	case "s_intersects", "s_disjoint":
+		lit := e.Args[1]
+		if lit.Kind == geo.KindProperty {
+			lit = e.Args[0]
+		}
+		var hits []string
+		if lit.Kind == geo.KindBBox {
+			for _, b := range geo.BBoxBounds(lit.BBox) {
+				hits = append(hits, fmt.Sprintf("ST_Intersects(f.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
+					w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1])))
+			}
+		} else {
+			b, _ := wkb.Marshal(lit.Geom)
+			hits = append(hits, "ST_Intersects(f.geom, ST_GeomFromWKB("+w.arg(b)+", 4326))")
+		}
+		sql := "(" + strings.Join(hits, " OR ") + ")"
+		if e.Op == "s_disjoint" {
+			return "(NOT " + sql + ")"
+		}
+		return sql
+	}
+	x := propSQL(w, e.Args[0].Str, qs)
+	if t := qs[e.Args[0].Str].Type; t == geo.TypeString {
+		x = "(" + x + `) COLLATE "C"` // byte order, as Go compares strings
+	}
+	switch e.Op {
+	case "like":
+		return "(" + x + " LIKE " + w.arg(e.Args[1].Str) + ")"
+	case "between":
+		return "(" + x + " BETWEEN " + w.arg(geo.LiteralValue(e.Args[1])) + " AND " + w.arg(geo.LiteralValue(e.Args[2])) + ")"
+	case "in":
+		parts := make([]string, len(e.Args[1].Args))
+		for i, lit := range e.Args[1].Args {
+			parts[i] = w.arg(geo.LiteralValue(lit))
+		}
+		return "(" + x + " IN (" + strings.Join(parts, ", ") + "))"
+	}
+	ops := map[string]string{"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+	return "(" + x + " " + ops[e.Op] + " " + w.arg(geo.LiteralValue(e.Args[1])) + ")"
+}
+
+// propSQL is the SQL value of a queryable property, as items serves it.
+func propSQL(w *where, name string, qs map[string]geo.Queryable) string {
+	if sql, ok := commonSQL[name]; ok {
+		return sql
+	}
+	key := w.arg(name)
+	switch qs[name].Type {
+	case geo.TypeNumber, geo.TypeInteger:
+		return "(f.extra->>" + key + ")::float8"
+	case geo.TypeBoolean:
+		return "(f.extra->>" + key + ")::boolean"
+	}
+	return "(f.extra->>" + key + ")"
+}
