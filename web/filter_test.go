@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"planmap/data"
@@ -22,6 +24,7 @@ import (
 	"planmap/geo/memstore"
 	"planmap/geo/postgis"
 	"planmap/geo/postgis/pgtest"
+	"planmap/geo/storetest"
 )
 
 // The OGC's CQL2 test data and abstract test suite (geo/cql2/testdata).
@@ -159,6 +162,163 @@ func TestCQL2ATS(t *testing.T) {
 						q.Get("filter-lang"), n, fc["numberMatched"], r.want)
 				}
 			}
+		}
+	})
+}
+
+// TestFilterFixture filters the contract fixture on both stores, on the
+// properties of every kind a feature has (its own columns, further
+// properties of each type, its id and geometry), and expects exactly the
+// features a Go predicate over the fixture selects.
+func TestFilterFixture(t *testing.T) {
+	ds := storetest.Fixture()
+	extra := func(f geo.Feature, k string) any { return f.Extra[k] }
+	cases := []struct {
+		layer, filter, lang, crs string
+		want                     func(f geo.Feature) bool
+	}{
+		{"points", "status = 'planned' AND district = '洪山区'", "", "", func(f geo.Feature) bool {
+			return f.Status == "planned" && f.District == "洪山区"
+		}},
+		{"points", "district IS NULL OR kind <> 'port'", "", "", func(f geo.Feature) bool { return f.District == "" || f.Kind != "port" }},
+		{"points", "capacity >= 245 OR late_note = '最后一个'", "", "", func(f geo.Feature) bool {
+			c, _ := extra(f, "capacity").(float64)
+			return c >= 245
+		}},
+		{"points", "NOT capacity < 245", "", "", func(f geo.Feature) bool {
+			c, ok := extra(f, "capacity").(float64)
+			return ok && c >= 245 // null capacity: unknown, and NOT unknown is unknown
+		}},
+		{"points", "capacity IS NULL AND geometry IS NOT NULL", "", "", func(f geo.Feature) bool {
+			return extra(f, "capacity") == nil && f.Geometry != nil
+		}},
+		{"points", "name_en LIKE 'Pump 00_' AND id NOT IN ('p-003', 'p-004')", "", "", func(f geo.Feature) bool {
+			return strings.HasPrefix(f.NameEN, "Pump 00") && f.ID != "p-003" && f.ID != "p-004"
+		}},
+		{"points", "updated > TIMESTAMP('2026-01-10T00:00:00Z') AND updated <= TIMESTAMP('2026-01-20T00:00:00Z')", "", "", func(f geo.Feature) bool {
+			d := f.Updated.Sub(storetest.Base).Hours() / 24
+			return d > 9 && d <= 19
+		}},
+		{"points", "plan_line = 100 AND plan_section LIKE '第二十八节%'", "", "", func(f geo.Feature) bool { return true }},
+		{"points", "S_INTERSECTS(geometry, BBOX(114.0, 30.3, 114.05, 30.35))", "", "", func(f geo.Feature) bool {
+			return geo.Intersects(f.Geometry, orb.Bound{Min: orb.Point{114.0, 30.3}, Max: orb.Point{114.05, 30.35}})
+		}},
+		{"points", `{"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[30.3,114.0,30.35,114.05]}]}`, "cql2-json", uri4326, func(f geo.Feature) bool {
+			return geo.Intersects(f.Geometry, orb.Bound{Min: orb.Point{114.0, 30.3}, Max: orb.Point{114.05, 30.35}})
+		}},
+		{"areas", "S_INTERSECTS(geom, POINT(114.15 30.75))", "", "", func(f geo.Feature) bool { return false }}, // in the donut's hole
+		{"areas", "S_DISJOINT(geometry, POINT(114.11 30.71))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", fmt.Sprintf("S_INTERSECTS(geometry, POINT(%f %f))", toCRS(uri3857, 114.4, 30.5)[0], toCRS(uri3857, 114.4, 30.5)[1]), "", uri3857,
+			func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_INTERSECTS(geometry, LINESTRING(114.0 30.5, 114.39 30.5))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"lines", "driverless = true AND length_km BETWEEN 30 AND 40", "", "", func(f geo.Feature) bool { return f.ID == "line-b" }},
+		{"lines", "code = '2' OR code = 'A'", "", "", func(f geo.Feature) bool { return true }},
+		{"lines", "riders > 1e9", "", "", func(f geo.Feature) bool { return f.ID == "line-b" }},
+		{"lines", "false OR true AND stations = 12", "", "", func(f geo.Feature) bool { return f.ID == "line-a" }},
+	}
+	eachStore(t, ds, func(t *testing.T, base string) {
+		for _, c := range cases {
+			var want []string
+			for _, f := range ds.Features {
+				if f.Layer == c.layer && c.want(f) {
+					want = append(want, f.ID)
+				}
+			}
+			sort.Strings(want)
+			q := url.Values{"filter": {c.filter}, "limit": {"1000"}}
+			if c.lang != "" {
+				q.Set("filter-lang", c.lang)
+			}
+			if c.crs != "" {
+				q.Set("filter-crs", c.crs)
+			}
+			code, _, fc := fetch(t, base+"/ogc/collections/"+c.layer+"/items?"+q.Encode())
+			if code != 200 {
+				t.Errorf("%s: %d %v", c.filter, code, fc["description"])
+				continue
+			}
+			var got []string
+			for _, f := range fc["features"].([]any) {
+				got = append(got, f.(map[string]any)["id"].(string))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) || fc["numberMatched"] != float64(len(want)) {
+				t.Errorf("%s: got %d %v, want %d %v", c.filter, len(got), got, len(want), want)
+			}
+		}
+	})
+}
+
+// TestFilterErrors: a filter planmap cannot read or evaluate is a 400 that
+// says where and why, on both stores.
+func TestFilterErrors(t *testing.T) {
+	eachStore(t, storetest.Fixture(), func(t *testing.T, base string) {
+		for filter, want := range map[string]string{
+			"filter=status = 'planned' AND":                               "filter: at byte",
+			"filter=nosuch = 1":                                           "\"nosuch\" is not a queryable",
+			"filter=status = 1":                                           "cannot be compared with a number",
+			"filter=capacity LIKE '1%'":                                   "holds integer values and cannot be compared with a string",
+			"filter=S_WITHIN(geometry, BBOX(0,0,1,1))":                    "s_within is not supported",
+			"filter=status = 'x'&filter-lang=cql3":                        "filter-lang \"cql3\" is not supported",
+			"filter=status = 'x'&filter-lang=cql2-json":                   "not JSON",
+			"filter-lang=cql2-text":                                       "filter-lang is given without a filter",
+			"filter=S_INTERSECTS(geometry, POINT(1 2))&filter-crs=EPSG:1": "filter-crs \"EPSG:1\" is not supported",
+			"filter=capacity + 1 > 2":                                     "planmap compares a property with a literal",
+			"filter=T_BEFORE(updated, DATE('2020-01-01'))":                "t_before is not supported",
+		} {
+			q := url.Values{}
+			for _, kv := range strings.Split(filter, "&") {
+				k, v, _ := strings.Cut(kv, "=")
+				q.Set(k, v)
+			}
+			code, _, e := fetch(t, base+"/ogc/collections/points/items?"+q.Encode())
+			d := fmt.Sprint(e["description"])
+			if code != 400 || e["code"] != "InvalidParameterValue" || !strings.Contains(d, want) {
+				t.Errorf("%s: %d %v, want %q", filter, code, d, want)
+			}
+			if strings.Contains(d, "SELECT") || strings.Contains(d, "$1") {
+				t.Errorf("%s: leaks SQL: %s", filter, d)
+			}
+		}
+	})
+}
+
+// TestQueryables: each collection's queryables are a JSON Schema that types
+// every property a filter may name, linked from the collection.
+func TestQueryables(t *testing.T) {
+	eachStore(t, storetest.Fixture(), func(t *testing.T, base string) {
+		code, h, c := fetch(t, base+"/ogc/collections/lines")
+		if code != 200 || links(c)["http://www.opengis.net/def/rel/ogc/1.0/queryables"] == nil {
+			t.Fatalf("no queryables link: %v", c["links"])
+		}
+		code, h, q := fetch(t, base+"/ogc/collections/lines/queryables")
+		if code != 200 || h.Get("Content-Type") != "application/schema+json" || q["additionalProperties"] != false ||
+			q["$schema"] != "https://json-schema.org/draft/2020-12/schema" || q["type"] != "object" {
+			t.Fatalf("%d %s %v", code, h.Get("Content-Type"), q)
+		}
+		props := q["properties"].(map[string]any)
+		want := map[string]string{"geometry": "object", "id": "string", "status": "string", "plan_line": "integer",
+			"stations": "integer", "length_km": "number", "driverless": "boolean", "code": "string", "riders": "number"}
+		for name, typ := range want {
+			p, _ := props[name].(map[string]any)
+			if p == nil || p["type"] != typ {
+				t.Errorf("queryable %s: %v, want type %s", name, p, typ)
+			}
+		}
+		for name, p := range props {
+			if p.(map[string]any)["type"] == nil {
+				t.Errorf("queryable %s has no type", name)
+			}
+		}
+		for _, name := range []string{"via", "operator", "targets", "never"} { // JSON text or always null
+			if props[name] != nil {
+				t.Errorf("%s is queryable", name)
+			}
+		}
+		if props["geometry"].(map[string]any)["format"] != "geometry-any" {
+			t.Errorf("geometry: %v", props["geometry"])
+		}
+		if code, _, _ := fetch(t, base+"/ogc/collections/nosuch/queryables"); code != 404 {
+			t.Errorf("unknown collection: %d", code)
 		}
 	})
 }
