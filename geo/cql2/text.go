@@ -60,6 +60,9 @@ type parser struct {
 
 // ParseText reads a CQL2 Text filter.
 func ParseText(s string) (e *geo.Expr, err error) {
+	if !utf8.ValidString(s) {
+		return nil, &SyntaxError{0, "the filter is not valid UTF-8"}
+	}
 	p := &parser{src: s}
 	if err := p.lex(); err != nil {
 		return nil, err
