@@ -419,3 +419,26 @@ func likeRegexp(p string) *regexp.Regexp {
 	b.WriteString("$")
 	return regexp.MustCompile(b.String())
 }
+
+// LessBy orders two features' served properties by keys, then by id.
+func LessBy(keys []SortKey, a, b *Feature, pa, pb map[string]any) bool {
+	for _, k := range keys {
+		x, y := pa[k.Name], pb[k.Name]
+		if k.Name == "id" {
+			x, y = a.ID, b.ID
+		}
+		switch {
+		case x == nil && y == nil:
+			continue
+		case x == nil:
+			return k.Desc // nulls after values ascending, before them descending
+		case y == nil:
+			return !k.Desc
+		}
+		c, _ := compareValue(x, y)
+		if c != 0 {
+			return (c < 0) != k.Desc
+		}
+	}
+	return a.ID < b.ID
+}

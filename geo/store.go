@@ -41,8 +41,17 @@ type Query struct {
 	Props  map[string]string // equality on Filterable properties
 	TileID uint64            // the feature with this MVT id (TileFeatureID); 0: any
 	Filter *Expr             // a CQL2 filter CheckFilter accepted; nil: none
+	Sort   []SortKey         // order of the answer, then by id; nil: by id
 	Limit  int
 	Offset int
+}
+
+// SortKey orders features by a queryable (not the geometry) as items serves
+// it: text by code point, numbers by value, false before true; nulls last
+// in either direction, as PostgreSQL orders them ascending.
+type SortKey struct {
+	Name string
+	Desc bool
 }
 
 // Page is one page of a query's answer with the exact count of all matches.

@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb/geojson"
 
 	"planmap/geo"
 	"planmap/geo/cql2"
@@ -136,4 +140,50 @@ func (s *Server) queryables(w http.ResponseWriter, r *http.Request) error {
 		"properties":           props,
 		"additionalProperties": false,
 	})
+}
+
+// parseSortby reads sortby: queryables separated by commas, each with an
+// optional + (ascending, the default) or - (descending).
+func parseSortby(p params, qs []geo.Queryable) ([]geo.SortKey, error) {
+	if !p.has("sortby") {
+		return nil, nil
+	}
+	var keys []geo.SortKey
+	for _, name := range strings.Split(p.get("sortby"), ",") {
+		name = strings.Replace(name, " ", "+", 1) // an unescaped + in a URL reads as a space
+		k := geo.SortKey{Name: strings.TrimPrefix(strings.TrimPrefix(name, "+"), "-"), Desc: strings.HasPrefix(name, "-")}
+		if !slices.ContainsFunc(qs, func(q geo.Queryable) bool { return q.Name == k.Name && q.Type != "geometry" }) {
+			return nil, errBadParam(fmt.Sprintf("sortby: %q is not a queryable of this collection that can be sorted on (see its /queryables)", clip(k.Name)))
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// parseProperties reads properties: the names of the properties to return.
+func parseProperties(p params, schema []geo.Property) ([]string, error) {
+	if !p.has("properties") {
+		return nil, nil
+	}
+	names := strings.Split(p.get("properties"), ",")
+	for _, n := range names {
+		if !slices.ContainsFunc(schema, func(s geo.Property) bool { return s.Name == n }) {
+			return nil, errBadParam(fmt.Sprintf("properties: %q is not a property of this collection (see its /schema)", clip(n)))
+		}
+	}
+	return names, nil
+}
+
+// keepProperties removes every property but names from each feature.
+func keepProperties(fs []*geojson.Feature, names []string) {
+	if names == nil {
+		return
+	}
+	for _, f := range fs {
+		kept := geojson.Properties{}
+		for _, n := range names {
+			kept[n] = f.Properties[n]
+		}
+		f.Properties = kept
+	}
 }

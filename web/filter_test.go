@@ -322,3 +322,67 @@ func TestQueryables(t *testing.T) {
 		}
 	})
 }
+
+// TestSortbyProperties: sortby orders by queryables of each kind, nulls last
+// ascending and first descending, paging by next links keeps the order; and
+// properties keeps only the properties named; on both stores.
+func TestSortbyProperties(t *testing.T) {
+	ds := storetest.Fixture()
+	var points []geo.Feature
+	for _, f := range ds.Features {
+		if f.Layer == storetest.LayerPoints {
+			points = append(points, f)
+		}
+	}
+	capacity := func(f geo.Feature) (float64, bool) { c, ok := f.Extra["capacity"].(float64); return c, ok }
+	sort.Slice(points, func(i, j int) bool { // -capacity, +name_en, then id
+		a, b := points[i], points[j]
+		ca, oka := capacity(a)
+		cb, okb := capacity(b)
+		switch {
+		case oka != okb:
+			return !oka
+		case ca != cb:
+			return ca > cb
+		case a.NameEN != b.NameEN:
+			return a.NameEN < b.NameEN
+		}
+		return a.ID < b.ID
+	})
+	var want []string
+	for _, f := range points {
+		want = append(want, f.ID)
+	}
+	eachStore(t, ds, func(t *testing.T, base string) {
+		var got []string
+		for next := base + "/ogc/collections/points/items?sortby=-capacity,%2Bname_en&limit=37&properties=name_en,capacity"; next != ""; {
+			code, _, fc := fetch(t, next)
+			if code != 200 {
+				t.Fatalf("%s: %d %v", next, code, fc)
+			}
+			for _, f := range fc["features"].([]any) {
+				f := f.(map[string]any)
+				got = append(got, f["id"].(string))
+				if p := f["properties"].(map[string]any); len(p) != 2 || p["name_en"] == nil {
+					t.Fatalf("properties: %v", p)
+				}
+			}
+			next = ""
+			if l := links(fc)["next"]; l != nil {
+				next = l["href"].(string)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sortby=-capacity,+name_en:\n got %v\nwant %v", got, want)
+		}
+		_, _, fc := fetch(t, base+"/ogc/collections/lines/items?sortby=-driverless")
+		if ids := fmt.Sprint(fc["features"].([]any)[0].(map[string]any)["id"]); ids != "line-b" {
+			t.Errorf("sortby=-driverless: first %s", ids)
+		}
+		for _, q := range []string{"sortby=nosuch", "sortby=geometry", "properties=nosuch", "sortby="} {
+			if code, _, e := fetch(t, base+"/ogc/collections/points/items?"+q); code != 400 || e["code"] != "InvalidParameterValue" {
+				t.Errorf("%s: %d %v", q, code, e)
+			}
+		}
+	})
+}

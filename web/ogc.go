@@ -245,7 +245,7 @@ func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Featu
 const MaxTileID = 1<<52 - 1
 
 // itemParams are the query parameters /items accepts.
-var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id", "filter", "filter-lang", "filter-crs"}, geo.Filterable...)
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id", "filter", "filter-lang", "filter-crs", "sortby", "properties"}, geo.Filterable...)
 
 // featureCollection is the GeoJSON page OGC API returns.
 type featureCollection struct {
@@ -277,6 +277,17 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if q.Filter, err = s.parseFilter(r, p, l.ID); err != nil {
 		return err
 	}
+	schema, err := s.store.Schema(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	if q.Sort, err = parseSortby(p, geo.Queryables(schema)); err != nil {
+		return err
+	}
+	props, err := parseProperties(p, schema)
+	if err != nil {
+		return err
+	}
 	page, err := s.store.Features(r.Context(), l.ID, q)
 	if err != nil {
 		return err
@@ -288,6 +299,7 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range features {
 		f.Geometry = out.geometry(f.Geometry)
 	}
+	keepProperties(features, props)
 	setContentCrs(w, out)
 	fc := featureCollection{Type: "FeatureCollection", Features: features,
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),

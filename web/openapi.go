@@ -44,6 +44,10 @@ func parameters() obj {
 			obj{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"}),
 		"filter-crs": param("filter-crs", "query", "The CRS of the geometries in filter; CRS84 by default.", false,
 			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
+		"sortby": param("sortby", "query", "Queryables to order by, separated by commas, each with an optional + (ascending) or - (descending); then by id. Nulls come last ascending, first descending.", false,
+			obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[^,]+$"}}),
+		"properties": param("properties", "query", "The properties to return, separated by commas; all by default.", false,
+			obj{"type": "array", "items": obj{"type": "string"}}),
 		"datetime": param("datetime", "query", "An RFC 3339 instant or interval (.. for an open end) on the plan's timeline: the features the plan has in place by its end (`plan_year`: in place at the 2020 base year, by the end of 2025, or by the end of 2035).", false,
 			obj{"type": "string"}),
 	}
@@ -61,7 +65,7 @@ func parameters() obj {
 }
 
 func itemsParams() []obj {
-	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("tile_id"), ref("f")}
+	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("sortby"), ref("properties"), ref("tile_id"), ref("f")}
 	for _, name := range geo.Filterable {
 		out = append(out, ref(name))
 	}

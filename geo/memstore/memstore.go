@@ -228,14 +228,39 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	}
 	var page geo.Page
 	schema := s.schemas[layer]
+	type match struct {
+		f     *geo.Feature
+		props map[string]any
+	}
+	var sorted []match
 	for _, f := range candidates {
-		if !matches(f, q) || q.Filter != nil && !geo.EvalFilter(q.Filter, f, f.ServedProperties(schema)) {
+		if !matches(f, q) {
+			continue
+		}
+		var props map[string]any
+		if q.Filter != nil || len(q.Sort) > 0 {
+			props = f.ServedProperties(schema)
+		}
+		if q.Filter != nil && !geo.EvalFilter(q.Filter, f, props) {
+			continue
+		}
+		if len(q.Sort) > 0 {
+			sorted = append(sorted, match{f, props})
 			continue
 		}
 		if page.Matched >= q.Offset && len(page.Features) < q.Limit {
 			page.Features = append(page.Features, *f)
 		}
 		page.Matched++
+	}
+	if len(q.Sort) > 0 {
+		sort.Slice(sorted, func(i, j int) bool {
+			return geo.LessBy(q.Sort, sorted[i].f, sorted[j].f, sorted[i].props, sorted[j].props)
+		})
+		page.Matched = len(sorted)
+		for _, m := range sorted[min(q.Offset, len(sorted)):min(q.Offset+q.Limit, len(sorted))] {
+			page.Features = append(page.Features, *m.f)
+		}
 	}
 	return page, nil
 }

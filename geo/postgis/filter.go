@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb/encoding/wkb"
@@ -103,4 +104,24 @@ func propSQL(w *where, name string, qs map[string]geo.Queryable) string {
 		return "(f.extra->>" + key + ")::boolean"
 	}
 	return "(f.extra->>" + key + ")"
+}
+
+// orderBy is the ORDER BY of a sorted query, its property names bound
+// after args; ties, and a query with no sort keys, go by id.
+func orderBy(keys []geo.SortKey, qs map[string]geo.Queryable, args []any) (string, []any) {
+	w := &where{args: slices.Clone(args)}
+	var parts []string
+	for _, k := range keys {
+		x := propSQL(w, k.Name, qs)
+		if qs[k.Name].Type == geo.TypeString {
+			x = "(" + x + `) COLLATE "C"`
+		}
+		if k.Desc {
+			x += " DESC NULLS FIRST"
+		} else {
+			x += " ASC NULLS LAST"
+		}
+		parts = append(parts, x)
+	}
+	return strings.Join(append(parts, "f.id"), ", "), w.args
 }

@@ -93,7 +93,7 @@ func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
 // exact count and the page go to the server in one round trip.
 func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Page, error) {
 	var qs map[string]geo.Queryable
-	if q.Filter != nil {
+	if q.Filter != nil || len(q.Sort) > 0 {
 		schema, err := s.Schema(ctx, layer)
 		if err != nil {
 			return geo.Page{}, err
@@ -114,9 +114,10 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 		return r.Scan(&page.Matched)
 	})
 	if q.Limit > 0 {
+		order, args := orderBy(q.Sort, qs, args)
 		n := len(args)
-		sql := fmt.Sprintf("SELECT %s FROM features f WHERE %s ORDER BY f.id LIMIT $%d OFFSET $%d",
-			featureCols, where, n+1, n+2)
+		sql := fmt.Sprintf("SELECT %s FROM features f WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d",
+			featureCols, where, order, n+1, n+2)
 		b.Queue(sql, slices.Concat(args, []any{q.Limit, max(q.Offset, 0)})...).Query(func(rows pgx.Rows) error {
 			fs, err := pgx.CollectRows(rows, scanFeature)
 			page.Features = fs
