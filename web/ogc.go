@@ -19,6 +19,7 @@ import (
 var conformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 }
@@ -46,9 +47,14 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.Sources != nil {
 		links = append(links, Link{baseURL(r) + SourcesPath, "license", "text/markdown", "The data's sources and licences"})
 	}
+	links = append(links, Link{withF(r.URL, baseURL(r), "html"), "alternate", typeHTML, "This document as HTML"})
+	desc := "The spatial elements of Wuhan's 14th Five-Year Plan and 2035 Vision, as OGC API – Features. 武汉市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要的空间要素。"
+	if wantsHTML(r) {
+		return writeHTML(w, r, htmlPage{Title: s.opts.Title, Description: desc, Links: htmlLinks(links)})
+	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{
 		"title":       s.opts.Title,
-		"description": "The spatial elements of Wuhan's 14th Five-Year Plan and 2035 Vision, as OGC API – Features. 武汉市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要的空间要素。",
+		"description": desc,
 		"links":       links,
 	})
 }
@@ -66,6 +72,7 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 	links := []Link{
 		{href, "self", typeJSON, l.TitleEN},
 		{href + "/items", "items", typeGeoJSON, l.TitleEN + " (GeoJSON)"},
+		{href + "?f=html", "alternate", typeHTML, "This collection as HTML"},
 		{href + "/schema", "describedby", typeSchema, "Schema of the features (JSON Schema)"},
 		// The same link as OGC API – Features 1.0.0 spelt its rel: GDAL
 		// up to 3.6 matches it case by case, though relation types
@@ -124,12 +131,21 @@ func (s *Server) collections(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := baseURL(r) + "/ogc"
+	if wantsHTML(r) {
+		p := htmlPage{Title: "Collections 图层", Head: []string{"id", "title", "features", "description"}}
+		for _, l := range layers {
+			p.Rows = append(p.Rows, htmlRow{base + "/collections/" + l.ID + "?f=html",
+				[]string{l.ID, l.TitleZH + " " + l.TitleEN, fmt.Sprint(l.Count), l.DescriptionEN}})
+		}
+		return writeHTML(w, r, p)
+	}
 	cs := make([]map[string]any, len(layers))
 	for i, l := range layers {
 		cs[i] = collectionJSON(base, l)
 	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{
-		"links":       []Link{{base + "/collections", "self", typeJSON, "Collections"}},
+		"links": []Link{{base + "/collections", "self", typeJSON, "Collections"},
+			{base + "/collections?f=html", "alternate", typeHTML, "Collections as HTML"}},
 		"collections": cs,
 	})
 }
@@ -163,7 +179,13 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, collectionJSON(baseURL(r)+"/ogc", l))
+	c := collectionJSON(baseURL(r)+"/ogc", l)
+	if wantsHTML(r) {
+		href := baseURL(r) + "/ogc/collections/" + l.ID
+		links := append([]Link{{href + "/items?f=html", "items", typeHTML, "Features 要素"}}, htmlLinks(c["links"].([]Link))...)
+		return writeHTML(w, r, htmlPage{Title: l.TitleZH + " " + l.TitleEN, Description: l.DescriptionZH + " " + l.DescriptionEN, Links: links})
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, c)
 }
 
 func (s *Server) schema(w http.ResponseWriter, r *http.Request) error {
@@ -305,6 +327,24 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
 	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched)
+	if wantsHTML(r) {
+		p := htmlPage{Title: l.TitleZH + " " + l.TitleEN, Head: []string{"id", "name_zh", "name_en", "kind", "status"},
+			Description: fmt.Sprintf("%d–%d of %d features", min(q.Offset+1, page.Matched), q.Offset+len(features), page.Matched)}
+		for _, lk := range fc.Links {
+			if lk.Rel == "next" || lk.Rel == "prev" {
+				u, _ := url.Parse(lk.Href)
+				p.Links = append(p.Links, Link{withF(u, u.Scheme+"://"+u.Host, "html"), lk.Rel, typeHTML, lk.Title})
+			}
+		}
+		for _, f := range features {
+			cell := func(k string) string { v, _ := f.Properties[k].(string); return v }
+			p.Rows = append(p.Rows, htmlRow{baseURL(r) + r.URL.Path + "/" + url.PathEscape(fmt.Sprint(f.ID)) + "?f=html",
+				[]string{fmt.Sprint(f.ID), cell("name_zh"), cell("name_en"), cell("kind"), cell("status")}})
+		}
+		return writeHTML(w, r, p)
+	}
+	u := *r.URL
+	fc.Links = append(fc.Links, Link{withF(&u, baseURL(r), "html"), "alternate", typeHTML, "This page as HTML"})
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }
 
@@ -413,6 +453,12 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
 		{self, "self", typeGeoJSON, "This feature"},
 		{baseURL(r) + "/#feature=" + url.QueryEscape(f.ID), "alternate", typeHTML, "On the web map"},
 		{base, "collection", typeJSON, l.TitleEN},
+	}
+	if wantsHTML(r) {
+		p := htmlPage{Title: f.NameZH + " " + f.NameEN, Head: []string{"property", "value"}, Rows: propertyRows(served[0].Properties),
+			Links: []Link{{baseURL(r) + "/#feature=" + url.QueryEscape(l.ID+"/"+f.ID), "alternate", typeHTML, "On the web map 在地图上"},
+				{base + "?f=html", "collection", typeHTML, l.TitleZH + " " + l.TitleEN}}}
+		return writeHTML(w, r, p)
 	}
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, featureJSON(served[0], links))
 }

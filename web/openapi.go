@@ -24,7 +24,7 @@ func parameters() obj {
 		"collectionId": param("collectionId", "path", "A layer of the plan.", true, obj{"type": "string"}),
 		"featureId":    param("featureId", "path", "A feature's id.", true, obj{"type": "string"}),
 		"f": param("f", "query", "Output format.", false,
-			obj{"type": "string", "enum": []string{"json", "geojson"}, "default": "json"}),
+			obj{"type": "string", "enum": []string{"json", "geojson", "html"}, "default": "json"}),
 		"limit": param("limit", "query", "Features per page; larger values are clamped to the maximum.", false,
 			obj{"type": "integer", "minimum": 1, "maximum": MaxLimit, "default": DefaultLimit}),
 		"offset": param("offset", "query", "Features to skip (next links carry it).", false,

@@ -47,8 +47,8 @@ func readParams(q url.Values, allowed ...string) (params, error) {
 			return params{}, errBadParam(fmt.Sprintf("parameter %q has an invalid or over-long value", clip(k)))
 		}
 	}
-	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
-		return params{}, errBadParam(fmt.Sprintf("f must be json or geojson, got %q", clip(f)))
+	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" && f != "html" {
+		return params{}, errBadParam(fmt.Sprintf("f must be json, geojson or html, got %q", clip(f)))
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
