@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,8 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		{baseURL(r) + "/", "service-doc", typeHTML, "The web map"},
 		{base + "/conformance", "conformance", typeJSON, "Conformance classes"},
 		{base + "/collections", "data", typeJSON, "The plan's layers"},
+		{base + "/tiles", relTilesets, typeJSON, "Vector tiles of the whole plan (OGC API – Tiles)"},
+		{base + "/tileMatrixSets", relTilingSchs, typeJSON, "Tile matrix sets"},
 	}
 	if s.opts.Sources != nil {
 		links = append(links, Link{baseURL(r) + SourcesPath, "license", "text/markdown", "The data's sources and licences"})
@@ -63,7 +66,7 @@ func (s *Server) conformance(w http.ResponseWriter, r *http.Request) error {
 	if _, err := readParams(r.URL.Query(), "f"); err != nil {
 		return err
 	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": append(conformance, filterConformance...)})
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": slices.Concat(conformance, filterConformance, tilesConformance)})
 }
 
 // collectionJSON describes one layer as an OGC collection.
@@ -79,6 +82,7 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 		// compare case-insensitively (RFC 8288), so both say the same.
 		{href + "/schema", "describedBy", typeSchema, "Schema of the features (JSON Schema)"},
 		{href + "/queryables", relQueryables, typeSchema, "What filters may name (JSON Schema)"},
+		{href + "/tiles", relTilesets, typeJSON, "Vector tiles (OGC API – Tiles)"},
 	}
 	if l.License != nil {
 		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})

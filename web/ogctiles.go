@@ -1,0 +1,174 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+
+	"github.com/gorilla/mux"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"planmap/geo"
+)
+
+// OGC API – Tiles (20-057) over planmap's vector tiles: the composite plan
+// as the dataset's tileset, each collection's own tiles as its tileset, both
+// in WebMercatorQuad only. The tiles are the /tiles/… ones (same cache,
+// ETags, 204 for an empty tile); only the path differs: {z}/{row}/{col}.
+
+var tilesConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+}
+
+const (
+	tmsID          = "WebMercatorQuad"
+	tmsURI         = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+	relTilesets    = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
+	relTilingSch   = "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"
+	relTilingSchs  = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+	tmsHalfWorld   = 20037508.3427892
+	tmsLevels      = 25 // WebMercatorQuad's tile matrices, 0 to 24
+	tmsTopCellSize = 2 * tmsHalfWorld / 256
+)
+
+// tileMatrixSet is WebMercatorQuad in the JSON encoding of OGC 17-083r4
+// (TMS 2.0), with the members of the TMS 1.0 encoding beside them (type,
+// identifier, supportedCRS, tileMatrix), which GDAL before 3.7 reads.
+func tileMatrixSet(base string) obj {
+	ms, ms1 := make([]obj, tmsLevels), make([]obj, tmsLevels)
+	for z := range ms {
+		cell := tmsTopCellSize / math.Exp2(float64(z))
+		ms[z] = obj{"id": fmt.Sprint(z), "scaleDenominator": cell / 0.00028, "cellSize": cell,
+			"cornerOfOrigin": "topLeft", "pointOfOrigin": []float64{-tmsHalfWorld, tmsHalfWorld},
+			"tileWidth": 256, "tileHeight": 256, "matrixWidth": 1 << z, "matrixHeight": 1 << z}
+		ms1[z] = obj{"type": "TileMatrixType", "identifier": fmt.Sprint(z), "scaleDenominator": cell / 0.00028,
+			"topLeftCorner": []float64{-tmsHalfWorld, tmsHalfWorld},
+			"tileWidth": 256, "tileHeight": 256, "matrixWidth": 1 << z, "matrixHeight": 1 << z}
+	}
+	return obj{"id": tmsID, "title": "Google Maps Compatible for the World", "uri": tmsURI,
+		"crs": epsg3857, "orderedAxes": []string{"X", "Y"}, "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
+		"tileMatrices": ms,
+		"type": "TileMatrixSetType", "identifier": tmsID, "supportedCRS": epsg3857, "tileMatrix": ms1,
+		"links":        []Link{{base + "/ogc/tileMatrixSets/" + tmsID, "self", typeJSON, "WebMercatorQuad"}}}
+}
+
+func (s *Server) tileMatrixSets(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	href := baseURL(r) + "/ogc/tileMatrixSets/" + tmsID
+	return writeJSON(w, r, http.StatusOK, typeJSON, obj{"tileMatrixSets": []obj{{"id": tmsID,
+		"title": "Google Maps Compatible for the World", "uri": tmsURI,
+		"links": []Link{{href, "self", typeJSON, "WebMercatorQuad"}}}}})
+}
+
+func (s *Server) tileMatrixSetDef(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	if mux.Vars(r)["tms"] != tmsID {
+		return errNotFound(fmt.Sprintf("no tile matrix set %q; planmap has %s", clip(mux.Vars(r)["tms"]), tmsID))
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, tileMatrixSet(baseURL(r)))
+}
+
+// ogcTileset finds the layers of the tileset a request names: the plan,
+// or one collection.
+func (s *Server) ogcTileset(r *http.Request) (href, name, title string, layers []geo.Layer, err error) {
+	id, ok := mux.Vars(r)["collection"]
+	if !ok {
+		layers, err = s.tileset(r, PlanTileset)
+		return baseURL(r) + "/ogc", PlanTileset, "规划全图 The whole plan", layers, err
+	}
+	l, err := s.layer(r)
+	return baseURL(r) + "/ogc/collections/" + id, id, l.TitleZH + " " + l.TitleEN, []geo.Layer{l}, err
+}
+
+func (s *Server) ogcTilesets(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	href, _, title, _, err := s.ogcTileset(r)
+	if err != nil {
+		return err
+	}
+	ts := href + "/tiles/" + tmsID
+	return writeJSON(w, r, http.StatusOK, typeJSON, obj{
+		"links": []Link{{href + "/tiles", "self", typeJSON, "Tilesets"}},
+		"tilesets": []obj{{"title": title, "dataType": "vector", "crs": epsg3857, "tileMatrixSetURI": tmsURI,
+			"links": []Link{{ts, "self", typeJSON, title + " (WebMercatorQuad)"},
+				{ts, "http://www.opengis.net/def/rel/ogc/1.0/tileset", typeJSON, title + " (WebMercatorQuad)"},
+				{baseURL(r) + "/ogc/tileMatrixSets/" + tmsID, relTilingSch, typeJSON, "WebMercatorQuad"}}}},
+	})
+}
+
+func (s *Server) ogcTilesetMeta(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readParams(r.URL.Query(), "f"); err != nil {
+		return err
+	}
+	if mux.Vars(r)["tms"] != tmsID {
+		return errNotFound(fmt.Sprintf("no tileset in %q; planmap has %s", clip(mux.Vars(r)["tms"]), tmsID))
+	}
+	href, _, title, layers, err := s.ogcTileset(r)
+	if err != nil {
+		return err
+	}
+	ts := href + "/tiles/" + tmsID
+	tmsHref := baseURL(r) + "/ogc/tileMatrixSets/" + tmsID
+	ls := make([]obj, len(layers))
+	for i, l := range layers {
+		dim := map[string]int{"Point": 0, "LineString": 1, "Polygon": 2}[l.GeometryType]
+		ls[i] = obj{"id": l.ID, "title": l.TitleZH + " " + l.TitleEN, "dataType": "vector", "geometryDimension": dim,
+			"minTileMatrix": fmt.Sprint(l.Style.MinZoom), "maxTileMatrix": fmt.Sprint(MaxZoom)}
+	}
+	meta := obj{"title": title, "dataType": "vector", "crs": epsg3857, "tileMatrixSetURI": tmsURI,
+		"tileMatrixSetDefinition": tmsHref, "layers": ls,
+		"links": []obj{
+			{"href": ts, "rel": "self", "type": typeJSON, "title": title},
+			{"href": tmsHref, "rel": relTilingSch, "type": typeJSON, "title": "WebMercatorQuad"},
+			{"href": ts + "/{tileMatrix}/{tileRow}/{tileCol}", "rel": "item", "type": typeMVT, "templated": true,
+				"title": "Mapbox Vector Tiles"},
+		}}
+	if b, ok := layersBound(layers); ok {
+		// In the tile matrix set's CRS, as GDAL (3.6 at least) reads it.
+		lo, hi := crsList[2].out(b.Min), crsList[2].out(b.Max)
+		meta["boundingBox"] = obj{"lowerLeft": []float64{lo[0], lo[1]}, "upperRight": []float64{hi[0], hi[1]}, "crs": epsg3857}
+		meta["tileMatrixSetLimits"] = tileLimits(b)
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, meta)
+}
+
+// tileLimits are the rows and columns that hold a bound, at every zoom served.
+func tileLimits(b orb.Bound) []obj {
+	out := make([]obj, MaxZoom+1)
+	for z := range out {
+		tl := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+		br := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+		out[z] = obj{"tileMatrix": fmt.Sprint(z), "minTileRow": tl.Y, "maxTileRow": br.Y, "minTileCol": tl.X, "maxTileCol": br.X}
+	}
+	return out
+}
+
+// ogcTile serves a tile by its OGC path, as /tiles/{tileset}/{z}/{x}/{y}.mvt.
+func (s *Server) ogcTile(w http.ResponseWriter, r *http.Request) error {
+	v := mux.Vars(r)
+	if v["tms"] != tmsID {
+		return errNotFound(fmt.Sprintf("no tileset in %q; planmap has %s", clip(v["tms"]), tmsID))
+	}
+	name := PlanTileset
+	if id, ok := v["collection"]; ok {
+		if _, err := s.layer(r); err != nil {
+			return err
+		}
+		name = id
+	}
+	return s.tile(w, mux.SetURLVars(r, map[string]string{"tileset": name, "z": v["z"], "x": v["col"], "y": v["row"]}))
+}
