@@ -51,13 +51,13 @@ func tileMatrixSet(base string) obj {
 			"tileWidth": 256, "tileHeight": 256, "matrixWidth": 1 << z, "matrixHeight": 1 << z}
 		ms1[z] = obj{"type": "TileMatrixType", "identifier": fmt.Sprint(z), "scaleDenominator": cell / 0.00028,
 			"topLeftCorner": []float64{-tmsHalfWorld, tmsHalfWorld},
-			"tileWidth": 256, "tileHeight": 256, "matrixWidth": 1 << z, "matrixHeight": 1 << z}
+			"tileWidth":     256, "tileHeight": 256, "matrixWidth": 1 << z, "matrixHeight": 1 << z}
 	}
 	return obj{"id": tmsID, "title": "Google Maps Compatible for the World", "uri": tmsURI,
 		"crs": epsg3857, "orderedAxes": []string{"X", "Y"}, "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
 		"tileMatrices": ms,
-		"type": "TileMatrixSetType", "identifier": tmsID, "supportedCRS": epsg3857, "tileMatrix": ms1,
-		"links":        []Link{{base + "/ogc/tileMatrixSets/" + tmsID, "self", typeJSON, "WebMercatorQuad"}}}
+		"type":         "TileMatrixSetType", "identifier": tmsID, "supportedCRS": epsg3857, "tileMatrix": ms1,
+		"links": []Link{{base + "/ogc/tileMatrixSets/" + tmsID, "self", typeJSON, "WebMercatorQuad"}}}
 }
 
 func (s *Server) tileMatrixSets(w http.ResponseWriter, r *http.Request) error {
