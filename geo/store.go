@@ -44,6 +44,10 @@ type Query struct {
 	Sort   []SortKey         // order of the answer, then by id; nil: by id
 	Limit  int
 	Offset int
+	// After pages by key: only features whose id sorts after it (byte
+	// order) are returned, Offset counting from there; Matched still counts
+	// every match. Empty: from the start. Not used with Sort.
+	After string
 }
 
 // SortKey orders features by a queryable (not the geometry) as items serves

@@ -271,7 +271,7 @@ func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Featu
 const MaxTileID = 1<<52 - 1
 
 // itemParams are the query parameters /items accepts.
-var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id", "filter", "filter-lang", "filter-crs", "sortby", "properties"}, geo.Filterable...)
+var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "tile_id", "filter", "filter-lang", "filter-crs", "sortby", "properties", "after"}, geo.Filterable...)
 
 // featureCollection is the GeoJSON page OGC API returns.
 type featureCollection struct {
@@ -314,6 +314,16 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// after (which next links carry) pages by key: the store seeks to the
+	// id instead of skipping offset features; offset then only numbers the
+	// page for the links.
+	nominal := q.Offset
+	if p.has("after") {
+		if q.Sort != nil {
+			return errBadParam("after pages in id order; it cannot be combined with sortby (use offset)")
+		}
+		q.After, q.Offset = p.get("after"), 0
+	}
 	page, err := s.store.Features(r.Context(), l.ID, q)
 	if err != nil {
 		return err
@@ -330,7 +340,12 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	fc := featureCollection{Type: "FeatureCollection", Features: features,
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
-	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched)
+	last := ""
+	if n := len(page.Features); n > 0 && q.Sort == nil {
+		last = page.Features[n-1].ID
+	}
+	q.Offset = nominal
+	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched, last)
 	if wantsHTML(r) {
 		p := htmlPage{Title: l.TitleZH + " " + l.TitleEN, Head: []string{"id", "name_zh", "name_en", "kind", "status"},
 			Description: fmt.Sprintf("%d–%d of %d features", min(q.Offset+1, page.Matched), q.Offset+len(features), page.Matched)}
@@ -394,23 +409,29 @@ func itemQuery(p params) (geo.Query, error) {
 	return q, nil
 }
 
-// pageLinks gives self, alternate and, where they exist, next and prev pages.
-func pageLinks(href string, orig url.Values, q geo.Query, matched int) []Link {
-	at := func(offset int) string {
+// pageLinks gives self and, where they exist, next and prev pages. The
+// next page follows last, the id of this page's last feature, by key (after)
+// when there is one: then its cost does not grow with its depth.
+func pageLinks(href string, orig url.Values, q geo.Query, matched int, last string) []Link {
+	at := func(offset int, after string) string {
 		v := url.Values{}
 		for k, vs := range orig {
 			v[k] = vs
 		}
 		v.Set("limit", strconv.Itoa(q.Limit))
 		v.Set("offset", strconv.Itoa(offset))
+		v.Del("after")
+		if after != "" {
+			v.Set("after", after)
+		}
 		return href + "?" + v.Encode()
 	}
-	links := []Link{{at(q.Offset), "self", typeGeoJSON, "This page"}}
+	links := []Link{{at(q.Offset, orig.Get("after")), "self", typeGeoJSON, "This page"}}
 	if q.Offset+q.Limit < matched {
-		links = append(links, Link{at(q.Offset + q.Limit), "next", typeGeoJSON, "Next page"})
+		links = append(links, Link{at(q.Offset+q.Limit, last), "next", typeGeoJSON, "Next page"})
 	}
 	if q.Offset > 0 {
-		links = append(links, Link{at(max(0, q.Offset-q.Limit)), "prev", typeGeoJSON, "Previous page"})
+		links = append(links, Link{at(max(0, q.Offset-q.Limit), ""), "prev", typeGeoJSON, "Previous page"})
 	}
 	return links
 }

@@ -44,6 +44,8 @@ func parameters() obj {
 			obj{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"}),
 		"filter-crs": param("filter-crs", "query", "The CRS of the geometries in filter; CRS84 by default.", false,
 			obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": crs84}),
+		"after": param("after", "query", "Only features whose id sorts after this one (next links carry it, with the offset of the page they open, so that a deep page costs no more than the first).", false,
+			obj{"type": "string"}),
 		"sortby": param("sortby", "query", "Queryables to order by, separated by commas, each with an optional + (ascending) or - (descending); then by id. Nulls come last ascending, first descending.", false,
 			obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[^,]+$"}}),
 		"properties": param("properties", "query", "The properties to return, separated by commas; all by default.", false,
@@ -65,7 +67,7 @@ func parameters() obj {
 }
 
 func itemsParams() []obj {
-	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("sortby"), ref("properties"), ref("tile_id"), ref("f")}
+	out := []obj{ref("limit"), ref("offset"), ref("bbox"), ref("bbox-crs"), ref("crs"), ref("datetime"), ref("filter"), ref("filter-lang"), ref("filter-crs"), ref("sortby"), ref("properties"), ref("after"), ref("tile_id"), ref("f")}
 	for _, name := range geo.Filterable {
 		out = append(out, ref(name))
 	}

@@ -233,6 +233,7 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 		props map[string]any
 	}
 	var sorted []match
+	skipped := 0 // matches after q.After
 	for _, f := range candidates {
 		if !matches(f, q) {
 			continue
@@ -248,8 +249,11 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 			sorted = append(sorted, match{f, props})
 			continue
 		}
-		if page.Matched >= q.Offset && len(page.Features) < q.Limit {
-			page.Features = append(page.Features, *f)
+		if f.ID > q.After {
+			if skipped >= q.Offset && len(page.Features) < q.Limit {
+				page.Features = append(page.Features, *f)
+			}
+			skipped++
 		}
 		page.Matched++
 	}

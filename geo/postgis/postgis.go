@@ -38,6 +38,7 @@ type Options struct {
 type Store struct {
 	pool     *pgxpool.Pool
 	versions versionWatch
+	counts   countCache
 }
 
 var _ geo.Store = (*Store)(nil)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -110,10 +111,23 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	b.Queue("SELECT EXISTS (SELECT 1 FROM layers WHERE id = $1)", layer).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&exists)
 	})
-	b.Queue("SELECT count(*) FROM features f WHERE "+where, args...).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&page.Matched)
-	})
+	// The count of a query is kept per data version, so paging through a
+	// large answer counts it once, not once a page.
+	version, _ := s.Version(ctx)
+	argsKey, _ := json.Marshal(args)
+	countKey := version + "\x00" + where + "\x00" + string(argsKey)
+	matched, counted := s.counts.get(countKey)
+	if !counted {
+		b.Queue("SELECT count(*) FROM features f WHERE "+where, args...).QueryRow(func(r pgx.Row) error {
+			return r.Scan(&matched)
+		})
+	}
 	if q.Limit > 0 {
+		args := args
+		if q.After != "" && len(q.Sort) == 0 {
+			args = append(slices.Clone(args), q.After)
+			where += fmt.Sprintf(" AND f.id > $%d", len(args))
+		}
 		order, args := orderBy(q.Sort, qs, args)
 		n := len(args)
 		sql := fmt.Sprintf("SELECT %s FROM features f WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d",
@@ -130,7 +144,36 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	if !exists {
 		return geo.Page{}, geo.ErrNotFound
 	}
+	if !counted && version != "" {
+		s.counts.put(countKey, matched)
+	}
+	page.Matched = matched
 	return page, nil
+}
+
+// countCache keeps the counts of recent queries, keyed by data version and
+// query; it forgets them all when full.
+type countCache struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+const maxCounts = 4096
+
+func (c *countCache) get(k string) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.m[k]
+	return n, ok
+}
+
+func (c *countCache) put(k string, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCounts {
+		c.m = map[string]int{}
+	}
+	c.m[k] = n
 }
 
 // featureWhere builds the WHERE clause of a layer query and its arguments.

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	ctx := context.Background()
 	t.Run("Layers", func(t *testing.T) { testLayers(ctx, t, s, ds) })
 	t.Run("Paging", func(t *testing.T) { testPaging(ctx, t, s, ds) })
+	t.Run("After", func(t *testing.T) { testAfter(ctx, t, s, ds) })
 	t.Run("Filters", func(t *testing.T) { testFilters(ctx, t, s, ds) })
 	t.Run("Feature", func(t *testing.T) { testFeature(ctx, t, s, ds) })
 	t.Run("Schema", func(t *testing.T) { testSchema(ctx, t, s) })
@@ -394,4 +395,49 @@ func testConcurrent(ctx context.Context, t *testing.T, s geo.Store) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// testAfter pages by key: each page starts after the last id of the one
+// before, with Offset counting from there, and Matched counts every match.
+func testAfter(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	var want []string
+	for _, f := range ds.Features {
+		if f.Layer == LayerPoints && f.Status == geo.StatusPlanned {
+			want = append(want, f.ID)
+		}
+	}
+	sort.Strings(want)
+	q := geo.Query{Props: map[string]string{"status": geo.StatusPlanned}, Limit: 7}
+	var got []string
+	for {
+		page, err := s.Features(ctx, LayerPoints, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != len(want) {
+			t.Fatalf("after %q: matched %d, want %d", q.After, page.Matched, len(want))
+		}
+		if len(page.Features) == 0 {
+			break
+		}
+		for _, f := range page.Features {
+			got = append(got, f.ID)
+		}
+		q.After = page.Features[len(page.Features)-1].ID
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pages by key: %v, want %v", got, want)
+	}
+	page, err := s.Features(ctx, LayerPoints, geo.Query{Limit: 2, Offset: 1, After: "p-100"})
+	if err != nil || len(page.Features) != 2 || page.Features[0].ID != "p-102" || page.Features[1].ID != "p-103" {
+		t.Errorf("after p-100, offset 1: %v %v", ids(page.Features), err)
+	}
+}
+
+func ids(fs []geo.Feature) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.ID
+	}
+	return out
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Paging the 500,000-point layer of planmap gen through next links on
+# PostGIS, at limit=10 and limit=1000, as GDAL and QGIS page a layer; and, for
+# comparison, one deep page by offset alone. Figures in BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+source bench/lib.sh
+build
+go build -o "$work/pager" ./bench/pager
+start_postgres
+"$work/planmap" gen "$work/synth" >/dev/null
+DATABASE_URL=$db "$work/planmap" load "$work/synth" >/dev/null
+serve ${PAGING_PORT:-18791} 0 --database-url "$db"
+items="http://127.0.0.1:${PAGING_PORT:-18791}/ogc/collections/synthetic-points/items"
+for limit in 1000 10; do
+  echo "limit=$limit:"; "$work/pager" -url "$items?limit=$limit"
+done
+for off in 0 499990; do
+  curl -s -o /dev/null -w "offset=$off limit=10 (offset only): %{time_total} s\n" "$items?limit=10&offset=$off"
+done
