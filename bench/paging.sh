@@ -4,13 +4,14 @@
 # comparison, one deep page by offset alone. Figures in BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
+work=$(mktemp -d /tmp/planmap-bench.XXXXXX)
+chmod 755 "$work"
 source bench/lib.sh
 build
 go build -o "$work/pager" ./bench/pager
 start_postgres
-"$work/planmap" gen "$work/synth" >/dev/null
-DATABASE_URL=$db "$work/planmap" load "$work/synth" >/dev/null
+"$work/planmap" gen --points 500000 --lines 0 "$work/synth" >/dev/null
+"$work/planmap" load --database-url "$db" "$work/synth" >/dev/null
 serve ${PAGING_PORT:-18791} 0 --database-url "$db"
 items="http://127.0.0.1:${PAGING_PORT:-18791}/ogc/collections/synthetic-points/items"
 for limit in 1000 10; do
