@@ -263,8 +263,16 @@ func Run(t *testing.T, handler http.Handler, snapshot func() string) {
 		{"/ogc/collections", []string{"f"}, nil},
 		{"/ogc/collections/" + coll, []string{"f"}, nil},
 		{"/ogc/collections/" + coll + "/schema", []string{"f"}, nil},
-		{"/ogc/collections/" + coll + "/items", []string{"f", "limit", "offset", "bbox", "datetime", "status", "kind", "district", "accuracy"}, nil},
-		{"/ogc/collections/" + coll + "/items/" + url.PathEscape(fid), []string{"f"}, nil},
+		{"/ogc/collections/" + coll + "/queryables", []string{"f"}, nil},
+		{"/ogc/collections/" + coll + "/items", []string{"f", "limit", "offset", "bbox", "datetime", "status", "kind", "district", "accuracy",
+			"crs", "bbox-crs", "filter", "filter-lang", "filter-crs", "sortby", "properties", "after"}, nil},
+		{"/ogc/collections/" + coll + "/items", []string{"bbox-crs", "filter-crs"}, url.Values{"bbox": {"114,30,115,31"},
+			"filter": {"S_INTERSECTS(geometry, POINT(114.3 30.5))"}}},
+		{"/ogc/collections/" + coll + "/items/" + url.PathEscape(fid), []string{"f", "crs"}, nil},
+		{"/ogc/tiles", []string{"f"}, nil},
+		{"/ogc/tiles/WebMercatorQuad", []string{"f"}, nil},
+		{"/ogc/collections/" + coll + "/tiles/WebMercatorQuad/10/414/843", []string{"f"}, nil},
+		{"/ogc/tileMatrixSets/WebMercatorQuad", []string{"f"}, nil},
 		{"/api/nearby", []string{"lon", "lat", "radius", "layers", "limit", "f"}, url.Values{"lon": {"114.398"}, "lat": {"30.505"}}},
 		{"/api/search", []string{"q", "layers", "limit", "f"}, url.Values{"q": {"a"}}},
 		{"/api/targets", []string{"f"}, nil},
@@ -397,6 +405,25 @@ func Run(t *testing.T, handler http.Handler, snapshot func() string) {
 		"/api/nearby?lon=114.398&lat=30.505&radius=50000&limit=1000", "/api/search?q=" + url.QueryEscape(strings.Repeat("阳", 100)),
 		"/ogc/collections/" + coll + "/items?limit=10000&bbox=-180,-90,180,90", "/ogc/collections/" + coll + "/items?offset=1000000",
 	} {
+		send(http.MethodGet, target, nil)
+	}
+	// Filters that try to reach SQL through a property name, a value or a
+	// function, or to exhaust the parser.
+	for _, f := range []url.Values{
+		{"filter": {`"name_en'; DROP TABLE features; --" = 'x'`}},
+		{"filter": {`name_en = ''' OR 1=1 --'`}},
+		{"filter": {`"extra->>'x'" IS NULL`}},
+		{"filter": {`pg_sleep(10) = 1`}},
+		{"filter": {`name_en LIKE '%' || (SELECT version()) || '%'`}},
+		{"filter": {strings.Repeat("NOT ", 1500) + "true"}},
+		{"filter": {strings.Repeat("(", 3000) + "true" + strings.Repeat(")", 3000)}},
+		{"filter": {"id IN (" + strings.Repeat("'a',", 1500) + "'b')"}},
+		{"filter": {`S_INTERSECTS(geometry, POLYGON((0 0, 1e308 0, 1e308 1e308, 0 0)))`}},
+		{"filter-lang": {"cql2-json"}, "filter": {`{"op":"=","args":[{"property":"id; DROP TABLE features"},"x"]}`}},
+		{"filter-lang": {"cql2-json"}, "filter": {strings.Repeat(`{"op":"not","args":[`, 300) + "true" + strings.Repeat("]}", 300)}},
+		{"sortby": {"-name_en; DROP TABLE features"}}, {"after": {"' OR 1=1 --"}}, {"properties": {"id,(SELECT 1)"}},
+	} {
+		target := "/ogc/collections/" + coll + "/items?" + f.Encode()
 		send(http.MethodGet, target, nil)
 	}
 
