@@ -96,12 +96,14 @@ func propSQL(w *where, name string, qs map[string]geo.Queryable) string {
 	if sql, ok := commonSQL[name]; ok {
 		return sql
 	}
+	// The casts are guarded by the value's JSON type: PostgreSQL may test a
+	// row of another layer, whose property of that name holds something else.
 	key := w.arg(name)
 	switch qs[name].Type {
 	case geo.TypeNumber, geo.TypeInteger:
-		return "(f.extra->>" + key + ")::float8"
+		return "(CASE WHEN jsonb_typeof(f.extra->" + key + ") = 'number' THEN (f.extra->>" + key + ")::float8 END)"
 	case geo.TypeBoolean:
-		return "(f.extra->>" + key + ")::boolean"
+		return "(CASE WHEN jsonb_typeof(f.extra->" + key + ") = 'boolean' THEN (f.extra->>" + key + ")::boolean END)"
 	}
 	return "(f.extra->>" + key + ")"
 }
