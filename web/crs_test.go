@@ -70,6 +70,7 @@ func TestCRS(t *testing.T) {
 			if code != 200 || h.Get("Content-Crs") != "<"+want+">" {
 				t.Fatalf("item crs=%s: %d Content-Crs %q", uri, code, h.Get("Content-Crs"))
 			}
+			validate(t, "featureGeoJSON.yaml", f)
 			c := f["geometry"].(map[string]any)["coordinates"].([]any)
 			got := [2]float64{c[0].(float64), c[1].(float64)}
 			if exp := toCRS(want, 114.55, 30.66); !near(got, exp, 1e-6) {
@@ -79,6 +80,7 @@ func TestCRS(t *testing.T) {
 			if code != 200 || h.Get("Content-Crs") != "<"+want+">" {
 				t.Fatalf("items crs=%s: %d Content-Crs %q", uri, code, h.Get("Content-Crs"))
 			}
+			validate(t, "featureCollectionGeoJSON.yaml", fc)
 			for _, f := range fc["features"].([]any) {
 				f := f.(map[string]any)
 				if f["id"] != "guanggu-area" {
