@@ -12,11 +12,17 @@ go build -o "$work/pager" ./bench/pager
 start_postgres
 "$work/planmap" gen --points 500000 --lines 0 "$work/synth" >/dev/null
 "$work/planmap" load --database-url "$db" "$work/synth" >/dev/null
-serve ${PAGING_PORT:-18791} 0 --database-url "$db"
-items="http://127.0.0.1:${PAGING_PORT:-18791}/ogc/collections/synthetic-points/items"
-for limit in 1000 10; do
-  echo "limit=$limit:"; "$work/pager" -url "$items?limit=$limit"
+port=${PAGING_PORT:-18791}
+# Each run on a fresh server, so that its first page counts the match.
+for limit in 10 1000; do
+  port=$((port + 1))
+  serve $port 0 --database-url "$db"
+  echo "limit=$limit:"; "$work/pager" -url "http://127.0.0.1:$port/ogc/collections/synthetic-points/items?limit=$limit"
+  kill "${pids[-1]}"
 done
+port=$((port + 1))
+serve $port 0 --database-url "$db"
+items="http://127.0.0.1:$port/ogc/collections/synthetic-points/items"
 for off in 0 499990; do
   curl -s -o /dev/null -w "offset=$off limit=10 (offset only): %{time_total} s\n" "$items?limit=10&offset=$off"
 done

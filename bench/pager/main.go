@@ -54,6 +54,15 @@ func main() {
 			}
 		}
 	}
+	mean := func(ds []time.Duration) time.Duration {
+		var sum time.Duration
+		for _, d := range ds {
+			sum += d
+		}
+		return sum / time.Duration(max(1, len(ds)))
+	}
+	pct := max(1, len(times)/100)
+	early, deep := mean(times[1:1+pct]), mean(times[len(times)-pct:])
 	rest := slices.Clone(times[1:])
 	slices.Sort(rest)
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
@@ -61,6 +70,7 @@ func main() {
 	fmt.Fprintf(os.Stdout, "pages %d, features %d of %d matched; first %s; later pages: median %s, p99 %s, slowest %s (%.2f× the first); last page %s\n",
 		len(times), features, matched, ms(times[0]), ms(at(0.5)), ms(at(0.99)), ms(rest[len(rest)-1]),
 		float64(rest[len(rest)-1])/float64(times[0]), ms(times[len(times)-1]))
+	fmt.Fprintf(os.Stdout, "mean of the first 1%% of pages after the first: %s; of the deepest 1%%: %s\n", ms(early), ms(deep))
 	if features != matched {
 		log.Fatalf("pager: %d features returned, %d matched", features, matched)
 	}
