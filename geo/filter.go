@@ -169,8 +169,40 @@ func checkBool(e *Expr, types map[string]string) error {
 			return filterErr("%s: the second argument must be a geometry or BBOX literal, not %s", strings.ToUpper(op), describe(lit))
 		}
 		return nil
+	case temporalOps[op]:
+		for _, a := range e.Args {
+			if err := checkTemporal(a, types); err != nil {
+				return filterErr("%s: %v", strings.ToUpper(op), err)
+			}
+		}
+		return nil
 	}
-	return filterErr("%s is not supported; planmap evaluates AND, OR, NOT, = <> < <= > >=, LIKE, BETWEEN, IN, IS NULL, S_INTERSECTS and S_DISJOINT", e.Op)
+	return filterErr("%s is not supported; planmap evaluates AND, OR, NOT, = <> < <= > >=, LIKE, BETWEEN, IN, IS NULL, S_INTERSECTS, S_DISJOINT and the temporal functions T_*", e.Op)
+}
+
+// checkTemporal accepts a temporal operand: a text property (times are
+// held as RFC 3339 text), a DATE or TIMESTAMP, or an INTERVAL of those and "..".
+func checkTemporal(e *Expr, types map[string]string) error {
+	switch e.Kind {
+	case KindDate, KindTimestamp:
+		return nil
+	case KindProperty:
+		t, err := propType(e, types)
+		if err == nil && t != TypeString {
+			err = filterErr("%q holds %s values, not times", e.Str, t)
+		}
+		return err
+	case KindInterval:
+		for _, b := range e.Args {
+			if b.Kind != KindString && b.Kind != KindDate && b.Kind != KindTimestamp {
+				if err := checkTemporal(b, types); err != nil || b.Kind != KindProperty {
+					return filterErr("an INTERVAL's ends are instants, \"..\" or properties")
+				}
+			}
+		}
+		return nil
+	}
+	return filterErr("%s is not an instant or an interval", describe(e))
 }
 
 func propType(p *Expr, types map[string]string) (string, error) {
@@ -347,6 +379,24 @@ func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
 		}
 		return hit == (e.Op == "s_intersects"), true
 	}
+	if temporalOps[e.Op] {
+		as, ae := TemporalBounds(e.Args[0])
+		bs, be := TemporalBounds(e.Args[1])
+		r := TemporalRelation(e.Op, as, ae, bs, be, func(a *Expr, op string, b *Expr) tri {
+			if v, ok := OpenCompare(a, op, b); ok {
+				return tri{v, true}
+			}
+			value := func(x *Expr) any {
+				if x.Kind == KindProperty {
+					return prop(x)
+				}
+				return x.Str
+			}
+			c, k := compareValue(value(a), value(b))
+			return tri{map[string]bool{"<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0, "=": c == 0}[op], k}
+		}, triAnd, triOr)
+		return r.v, r.known
+	}
 	c, k := compareValue(prop(e.Args[0]), LiteralValue(e.Args[1]))
 	switch e.Op {
 	case "=":
@@ -441,4 +491,126 @@ func LessBy(keys []SortKey, a, b *Feature, pa, pb map[string]any) bool {
 		}
 	}
 	return a.ID < b.ID
+}
+
+// temporalOps are CQL2's temporal functions, each a relation between the
+// start and end of two intervals (an instant is an interval of no length).
+var temporalOps = map[string]bool{"t_after": true, "t_before": true, "t_contains": true, "t_disjoint": true,
+	"t_during": true, "t_equals": true, "t_finishedBy": true, "t_finishes": true, "t_intersects": true,
+	"t_meets": true, "t_metBy": true, "t_overlappedBy": true, "t_overlaps": true, "t_startedBy": true, "t_starts": true}
+
+// The bounds of an open interval: ".." as a start is before every instant,
+// as an end after every one.
+var (
+	BeforeAll = &Expr{Kind: KindString, Str: "..", Op: "-inf"}
+	AfterAll  = &Expr{Kind: KindString, Str: "..", Op: "+inf"}
+)
+
+// TemporalBounds returns the start and end of a temporal operand: a
+// property or a DATE or TIMESTAMP literal is both; an INTERVAL has two,
+// either of which may be open ("..": BeforeAll or AfterAll).
+func TemporalBounds(e *Expr) (start, end *Expr) {
+	if e.Kind != KindInterval {
+		return e, e
+	}
+	start, end = e.Args[0], e.Args[1]
+	if start.Kind == KindString && start.Str == ".." {
+		start = BeforeAll
+	}
+	if end.Kind == KindString && end.Str == ".." {
+		end = AfterAll
+	}
+	return start, end
+}
+
+// OpenCompare decides a comparison in which a bound is open; ok is false
+// when neither is.
+func OpenCompare(a *Expr, op string, b *Expr) (result, ok bool) {
+	rank := func(e *Expr) int {
+		switch e {
+		case BeforeAll:
+			return -1
+		case AfterAll:
+			return 1
+		}
+		return 0
+	}
+	ra, rb := rank(a), rank(b)
+	if ra == 0 && rb == 0 {
+		return false, false
+	}
+	c := ra - rb
+	switch op {
+	case "<":
+		return c < 0, true
+	case "<=":
+		return c <= 0 && ra != rb, true
+	case ">":
+		return c > 0, true
+	case ">=":
+		return c >= 0 && ra != rb, true
+	}
+	return false, true // an open bound equals nothing
+}
+
+// TemporalRelation writes a temporal function as comparisons of bounds
+// (cmp) joined by and and or, for a store to evaluate or translate: as, ae
+// are the first operand's start and end, bs, be the second's.
+func TemporalRelation[T any](op string, as, ae, bs, be *Expr, cmp func(a *Expr, op string, b *Expr) T, and, or func(...T) T) T {
+	switch op {
+	case "t_after":
+		return cmp(as, ">", be)
+	case "t_before":
+		return cmp(ae, "<", bs)
+	case "t_disjoint":
+		return or(cmp(ae, "<", bs), cmp(as, ">", be))
+	case "t_equals":
+		return and(cmp(as, "=", bs), cmp(ae, "=", be))
+	case "t_intersects":
+		return and(cmp(as, "<=", be), cmp(ae, ">=", bs))
+	case "t_contains":
+		return and(cmp(as, "<", bs), cmp(ae, ">", be))
+	case "t_during":
+		return and(cmp(as, ">", bs), cmp(ae, "<", be))
+	case "t_finishes":
+		return and(cmp(as, ">", bs), cmp(ae, "=", be))
+	case "t_finishedBy":
+		return and(cmp(as, "<", bs), cmp(ae, "=", be))
+	case "t_meets":
+		return cmp(ae, "=", bs)
+	case "t_metBy":
+		return cmp(as, "=", be)
+	case "t_overlappedBy":
+		return and(cmp(as, ">", bs), cmp(as, "<", be), cmp(ae, ">", be))
+	case "t_overlaps":
+		return and(cmp(as, "<", bs), cmp(ae, ">", bs), cmp(ae, "<", be))
+	case "t_startedBy":
+		return and(cmp(as, "=", bs), cmp(ae, ">", be))
+	}
+	return and(cmp(as, "=", bs), cmp(ae, "<", be)) // t_starts
+}
+
+// tri is a value of three-valued logic: known false, known true, unknown.
+type tri struct{ v, known bool }
+
+func triAnd(ts ...tri) tri {
+	r := tri{true, true}
+	for _, t := range ts {
+		if t.known && !t.v {
+			return tri{false, true}
+		}
+		r.known = r.known && t.known
+	}
+	return r
+}
+
+func triOr(ts ...tri) tri {
+	r := tri{false, true}
+	for _, t := range ts {
+		if t.known && t.v {
+			return tri{true, true}
+		}
+		r.known = r.known && t.known
+	}
+	return r
 }

@@ -67,7 +67,7 @@ func atsRows(t *testing.T) []atsRow {
 	t.Helper()
 	row := regexp.MustCompile("^\\|(ne_110m_\\w+) \\|`(.*)` \\|(\\d+)$")
 	var rows []atsRow
-	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus"} {
+	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus", "temporal-functions"} {
 		f, err := os.Open(filepath.Join(cql2Data, "ats", "annex_ats_"+class+".adoc"))
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +137,7 @@ func TestCQL2ATS(t *testing.T) {
 	eachNEStore(t, func(t *testing.T, base string) {
 		_, _, conf := fetch(t, base+"/ogc/conformance")
 		for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions",
-			"basic-spatial-functions-plus", "cql2-text", "cql2-json"} {
+			"basic-spatial-functions-plus", "temporal-functions", "cql2-text", "cql2-json"} {
 			if !strings.Contains(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+" ") &&
 				!strings.HasSuffix(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+"]") {
 				t.Errorf("conformance lacks %s", class)
@@ -200,6 +200,14 @@ func TestFilterFixture(t *testing.T) {
 			return d > 9 && d <= 19
 		}},
 		{"points", "plan_line = 100 AND plan_section LIKE '第二十八节%'", "", "", func(f geo.Feature) bool { return true }},
+		{"points", "T_AFTER(updated, TIMESTAMP('2026-01-10T00:00:00Z')) AND T_BEFORE(updated, INTERVAL('2026-01-20T00:00:00Z', '..'))", "", "", func(f geo.Feature) bool {
+			d := f.Updated.Sub(storetest.Base).Hours() / 24
+			return d > 9 && d < 19
+		}},
+		{"points", "T_DURING(INTERVAL(updated, updated), INTERVAL('2026-01-03T00:00:00Z', '2026-01-06T00:00:00Z')) OR T_EQUALS(updated, TIMESTAMP('2026-01-01T00:00:00Z'))", "", "", func(f geo.Feature) bool {
+			d := f.Updated.Sub(storetest.Base).Hours() / 24
+			return (d > 2 && d < 5) || d == 0
+		}},
 		{"points", "S_INTERSECTS(geometry, BBOX(114.0, 30.3, 114.05, 30.35))", "", "", func(f geo.Feature) bool {
 			return geo.Intersects(f.Geometry, orb.Bound{Min: orb.Point{114.0, 30.3}, Max: orb.Point{114.05, 30.35}})
 		}},
@@ -263,7 +271,9 @@ func TestFilterErrors(t *testing.T) {
 			"filter-lang=cql2-text":                                       "filter-lang is given without a filter",
 			"filter=S_INTERSECTS(geometry, POINT(1 2))&filter-crs=EPSG:1": "filter-crs \"EPSG:1\" is not supported",
 			"filter=capacity + 1 > 2":                                     "planmap compares a property with a literal",
-			"filter=T_BEFORE(updated, DATE('2020-01-01'))":                "t_before is not supported",
+			"filter=T_BEFORE(capacity, DATE('2020-01-01'))":               "holds integer values, not times",
+			"filter=T_AFTER(status, INTERVAL(1, 2))":                      "INTERVAL's ends are instants",
+			"filter=S_CROSSES(geometry, POINT(1 2))":                      "s_crosses is not supported",
 		} {
 			q := url.Values{}
 			for _, kv := range strings.Split(filter, "&") {

@@ -71,6 +71,26 @@ func filterSQL(w *where, e *geo.Expr, qs map[string]geo.Queryable) string {
 		}
 		return sql
 	}
+	if strings.HasPrefix(e.Op, "t_") {
+		as, ae := geo.TemporalBounds(e.Args[0])
+		bs, be := geo.TemporalBounds(e.Args[1])
+		bound := func(x *geo.Expr) string {
+			if x.Kind == geo.KindProperty {
+				return "(" + propSQL(w, x.Str, qs) + `) COLLATE "C"`
+			}
+			return "(" + w.arg(x.Str) + `::text COLLATE "C")`
+		}
+		join := func(sep string) func(...string) string {
+			return func(parts ...string) string { return "(" + strings.Join(parts, sep) + ")" }
+		}
+		ops := map[string]string{"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "="}
+		return geo.TemporalRelation(e.Op, as, ae, bs, be, func(a *geo.Expr, op string, b *geo.Expr) string {
+			if v, ok := geo.OpenCompare(a, op, b); ok {
+				return map[bool]string{true: "TRUE", false: "FALSE"}[v]
+			}
+			return bound(a) + " " + ops[op] + " " + bound(b)
+		}, join(" AND "), join(" OR "))
+	}
 	x := propSQL(w, e.Args[0].Str, qs)
 	if t := qs[e.Args[0].Str].Type; t == geo.TypeString {
 		x = "(" + x + `) COLLATE "C"` // byte order, as Go compares strings
