@@ -144,7 +144,7 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	if !exists {
 		return geo.Page{}, geo.ErrNotFound
 	}
-	if !counted && version != "" {
+	if !counted && version != "" && len(countKey) <= maxCountKey {
 		s.counts.put(countKey, matched)
 	}
 	page.Matched = matched
@@ -158,7 +158,12 @@ type countCache struct {
 	m  map[string]int
 }
 
-const maxCounts = 4096
+// At most maxCounts counts are kept, each under a key of at most
+// maxCountKey bytes (a long filter's count is not kept): a few MB at most.
+const (
+	maxCounts   = 4096
+	maxCountKey = 1024
+)
 
 func (c *countCache) get(k string) (int, bool) {
 	c.mu.Lock()
