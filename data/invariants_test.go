@@ -31,6 +31,7 @@ type sources struct {
 	coords    map[[2]int64]bool      // every source point and vertex, at 1e-6°
 	grid      map[[2]int][]orb.Point // the same, by 0.01° cell
 	roads     map[string]orb.MultiLineString
+	segments  map[string]map[[2][2]int64]bool // each road way's segments (both ways round) by name, "" for unnamed
 	districts map[string]orb.MultiPolygon
 	stations  map[string]orb.Point // metro stations, converted to WGS84
 	wikidata  map[string]orb.Point
@@ -60,7 +61,7 @@ func readSources(t *testing.T) *sources {
 		return srcCache
 	}
 	s := &sources{coords: map[[2]int64]bool{}, grid: map[[2]int][]orb.Point{}, roads: map[string]orb.MultiLineString{},
-		districts: map[string]orb.MultiPolygon{}, stations: map[string]orb.Point{}, wikidata: map[string]orb.Point{},
+		segments: map[string]map[[2][2]int64]bool{}, districts: map[string]orb.MultiPolygon{}, stations: map[string]orb.Point{}, wikidata: map[string]orb.Point{},
 		placement: map[string][2]string{}}
 	fc := func(name string) *geojson.FeatureCollection {
 		b, err := os.ReadFile("sources/" + name)
@@ -86,8 +87,16 @@ func readSources(t *testing.T) *sources {
 	}
 	for _, f := range fc("wuhan_roads_osm_wgs84.geojson").Features {
 		l := f.Geometry.(orb.LineString)
-		if n := f.Properties.MustString("name", ""); n != "" {
+		n := f.Properties.MustString("name", "")
+		if n != "" {
 			s.roads[n] = append(s.roads[n], l)
+		}
+		if s.segments[n] == nil {
+			s.segments[n] = map[[2][2]int64]bool{}
+		}
+		for i := 0; i+1 < len(l); i++ {
+			s.segments[n][[2][2]int64{key(l[i]), key(l[i+1])}] = true
+			s.segments[n][[2][2]int64{key(l[i+1]), key(l[i])}] = true
 		}
 		s.add(l...)
 	}
@@ -325,6 +334,33 @@ func checkRoads(fs []geo.Feature, s *sources) []string {
 	return bad
 }
 
+// checkBaseRoads: the base map's roads are OpenStreetMap's ways as mapped:
+// every segment of a base road is a segment of an OSM way of its name (of
+// no name, for the unnamed roads).
+func checkBaseRoads(fs []geo.Feature, s *sources) []string {
+	var bad []string
+	for _, f := range fs {
+		if f.Layer != "base-roads" {
+			continue
+		}
+		name := f.NameZH
+		if f.NameEN == "Unnamed road" {
+			name = ""
+		}
+	parts:
+		for _, part := range lineParts(f.Geometry) {
+			l := part.(orb.LineString)
+			for i := 0; i+1 < len(l); i++ {
+				if !s.segments[name][[2][2]int64{key(l[i]), key(l[i+1])}] {
+					bad = append(bad, fmt.Sprintf("%s: segment %v–%v is not on an OSM way named %q", f.ID, l[i], l[i+1], name))
+					break parts
+				}
+			}
+		}
+	}
+	return bad
+}
+
 // samples lists points every step metres along a line's parts.
 func samples(g orb.Geometry, step float64) []orb.Point {
 	var lines []orb.LineString
@@ -434,7 +470,8 @@ var crossesByDesign = map[string]string{
 func checkCrossings(fs []geo.Feature, s *sources) []string {
 	var bad []string
 	for _, f := range fs {
-		if f.Geometry == nil || f.Layer == "river-crossings" || f.Kind == "metro_line" || f.Kind == "metro_network" ||
+		// The base map's roads are OSM's ways segment for segment (checkBaseRoads): their bridges cross.
+		if f.Geometry == nil || f.Layer == "river-crossings" || f.Layer == "base-roads" || f.Kind == "metro_line" || f.Kind == "metro_network" ||
 			f.Extra["placement_rule"] == "river" || crossesByDesign[f.ID] != "" {
 			continue
 		}
@@ -565,6 +602,7 @@ func checkEvidence(fs []geo.Feature) []string {
 var invariants = map[string]func([]geo.Feature, *sources) []string{
 	"provenance": checkProvenance,
 	"roads":      checkRoads,
+	"baseroads":  checkBaseRoads,
 	"districts":  checkDistricts,
 	"crossings":  checkCrossings,
 	"subcentres": checkSubCentres,
@@ -614,6 +652,9 @@ func TestInvariantsCatchBrokenCopies(t *testing.T) {
 		// A road moved off its way, and one drawn from another road's.
 		{"roads", "road-youyi-avenue", func(f *geo.Feature) { f.Geometry = shift(f.Geometry, 0.01, 0) }},
 		{"roads", "road-heping-avenue", func(f *geo.Feature) { f.Geometry = s.roads["中山大道"] }},
+		// A base road moved off its ways, and one drawn as another road's.
+		{"baseroads", "osm-road-0", func(f *geo.Feature) { f.Geometry = shift(f.Geometry, 0.001, 0) }},
+		{"baseroads", "osm-road-0", func(f *geo.Feature) { f.Geometry = s.roads["中山大道"] }},
 		{"districts", "health-no3-future-city", func(f *geo.Feature) { f.District = "汉阳区" }},
 		{"districts", "road-youyi-avenue", func(f *geo.Feature) { f.District = "江岸区" }},
 		// 和平大道 drawn from 江岸 across the Yangtze, as it once was.

@@ -179,6 +179,8 @@ func (b *builder) run() error {
 	b.addDistricts()
 	b.addBase()
 	b.addMetro()
+	b.addBaseRoads()
+	b.addBaseStations()
 	todo := make([]*row, 0, len(b.rows))
 	for i := range b.rows {
 		if b.rows[i].Layer != "structure/district" {

@@ -19,6 +19,8 @@ var layerSpecs = []layerSpec{
 	// base
 	{"districts", "行政区", "Districts", "武汉市13个行政区边界（OpenStreetMap）", "The 13 districts of Wuhan as OpenStreetMap maps them", "base", "Polygon", "#9e9e9e", false, "", 0, true},
 	{"rivers", "长江与汉江", "Yangtze and Han rivers", "长江、汉江中心线（Natural Earth，仅适合小比例尺）", "Yangtze and Han centrelines (Natural Earth 1:10m; overview zooms only)", "base", "LineString", "#4a90d9", false, "", 0, true},
+	{"base-roads", "道路", "Roads", "中心城区的快速路、主干路、次干路、支路及匝道（OpenStreetMap）", "Expressways, arterial, secondary and minor roads and their ramps in central Wuhan (OpenStreetMap)", "base", "LineString", "#b0aaa0", false, "", 11, true},
+	{"base-rail-stations", "火车站与有轨电车站", "Rail stations and tram stops", "火车站与有轨电车站（OpenStreetMap）；地铁站见“地铁站”图层", "Railway stations and tram stops (OpenStreetMap); metro stations are in the Metro stations layer", "base", "Point", "#757575", false, "rail", 12, true},
 	{"lakes", "湖泊", "Lakes", "主要湖泊标注点（Wikidata）", "Label points of the main lakes (Wikidata)", "base", "Point", "#4a90d9", false, "water", 9, true},
 	// structure
 	{"main-city", "主城与三镇", "Main city and the three towns", "主城（两江四岸为核心）与汉口、武昌、汉阳三镇", "The main city around the Two Rivers and Four Banks, and the three historic towns", "structure", "Polygon", "#e53935", false, "", 0, false},

@@ -22,8 +22,23 @@ type district struct {
 type osmData struct {
 	districts []district
 	roads     map[string][]orb.LineString // by name; unnamed ways are dropped
+	ways      []roadWay                   // every road way, named or not, in source order (the base map)
 	stations  map[string][]railStation    // rail, metro and tram stations by name
+	named     []namedStation              // the named stations in source order (the base map)
 	aeroways  []aeroway
+}
+
+// roadWay is one OpenStreetMap way of the road extract.
+type roadWay struct {
+	index         int // src_index: the way's place in the extract
+	name, highway string
+	geom          orb.LineString
+}
+
+type namedStation struct {
+	index int // place in the source file
+	name  string
+	railStation
 }
 
 type railStation struct {
@@ -64,20 +79,26 @@ func readOSM(src string) (*osmData, error) {
 	if fc, err = readFC(filepath.Join(src, "wuhan_roads_osm_wgs84.geojson")); err != nil {
 		return nil, err
 	}
-	for _, f := range fc.Features {
-		if n := f.Properties.MustString("name", ""); n != "" {
-			if l, ok := f.Geometry.(orb.LineString); ok {
-				o.roads[n] = append(o.roads[n], l)
-			}
+	for i, f := range fc.Features {
+		l, ok := f.Geometry.(orb.LineString)
+		if !ok {
+			continue
 		}
+		n := f.Properties.MustString("name", "")
+		if n != "" {
+			o.roads[n] = append(o.roads[n], l)
+		}
+		o.ways = append(o.ways, roadWay{f.Properties.MustInt("src_index", i), n, f.Properties.MustString("highway", ""), l})
 	}
 	if fc, err = readFC(filepath.Join(src, "wuhan_rail_stations_osm_wgs84.geojson")); err != nil {
 		return nil, err
 	}
-	for _, f := range fc.Features {
+	for i, f := range fc.Features {
 		if n := f.Properties.MustString("name", ""); n != "" {
 			if p, ok := f.Geometry.(orb.Point); ok {
-				o.stations[n] = append(o.stations[n], railStation{f.Properties.MustString("station", ""), p})
+				s := railStation{f.Properties.MustString("station", ""), p}
+				o.stations[n] = append(o.stations[n], s)
+				o.named = append(o.named, namedStation{i, n, s})
 			}
 		}
 	}
