@@ -133,6 +133,7 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		param("layers", "query", "Comma-separated layer ids; every layer when absent.", false, obj{"type": "string"}),
 		param("datetime", "query", "Only features the plan has in place by then, as items filters them.", false, obj{"type": "string"}),
 	}, root)
+	paths["/api/basemap"] = get("The basemap the web map draws beneath the plan (null: offline base map only)", typeJSON, nil, root)
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "planmap", "version": "1.0.0",

@@ -41,6 +41,7 @@ type Options struct {
 	TileCacheControl string        // Cache-Control of tiles
 	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
 	AccessLog        bool          // log every request
+	Basemap          *Basemap      // drawn beneath the plan by the web map; nil for the offline base map only
 }
 
 // Server serves a store over HTTP.
@@ -110,6 +111,7 @@ func (s *Server) routes() {
 	get("/api/stats", s.stats) // the planner tools: web/download.go
 	get("/download/{layer:[a-z0-9-]+}.geojson", s.downloadGeoJSON)
 	get("/download/{layer:[a-z0-9-]+}.csv", s.downloadCSV)
+	get("/api/basemap", s.basemap)
 	get("/tiles", s.tileList)
 	get("/tiles/{tileset:[a-z0-9-]+}.json", s.tileJSON)
 	if s.opts.Sources != nil {

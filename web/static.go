@@ -44,6 +44,7 @@ type asset struct {
 	ctype string
 	etag  string
 	cache string
+	csp   string // the page's Content-Security-Policy (pageCSP)
 }
 
 func newAsset(body []byte, ctype, cache string) asset {
@@ -90,12 +91,14 @@ func loadAssets() map[string]asset {
 
 // staticRoutes serves the web map at / and its files under /static/.
 func (s *Server) staticRoutes(r *mux.Router) {
-	h := s.noBody(http.HandlerFunc(serveAsset)) // a GET with a body is refused, as everywhere else
+	csp := pageCSP(s.opts.Basemap)
+	// A GET with a body is refused, as everywhere else.
+	h := s.noBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serveAsset(w, r, csp) }))
 	r.Handle("/", h).Methods(http.MethodGet, http.MethodHead)
 	r.PathPrefix("/static/").Handler(h).Methods(http.MethodGet, http.MethodHead)
 }
 
-func serveAsset(w http.ResponseWriter, r *http.Request) {
+func serveAsset(w http.ResponseWriter, r *http.Request, csp string) {
 	a, ok := assets[r.URL.Path]
 	if !ok {
 		w.Header().Set("Content-Type", typeJSON)
@@ -104,6 +107,9 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(`{"code":"NotFound","description":"no web map file at this path"}`))
 		}
 		return
+	}
+	if a.ctype == staticTypes[".html"] {
+		a.csp = csp
 	}
 	a.ServeHTTP(w, r)
 }
@@ -115,10 +121,9 @@ func (a asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", a.cache)
 	h.Set("ETag", a.etag)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if a.ctype == staticTypes[".html"] {
-		// The page loads nothing from elsewhere; say so to the browser too.
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "+
-			"worker-src 'self' blob:; child-src 'self' blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'")
+	if a.csp != "" {
+		// The page loads nothing from elsewhere but the basemap; say so to the browser too.
+		h.Set("Content-Security-Policy", a.csp)
 	}
 	h.Add("Vary", "Accept-Encoding")
 	if tiles.NoneMatch(r.Header.Get("If-None-Match"), a.etag) {

@@ -216,12 +216,18 @@ func serve(args []string, stderr io.Writer) error {
 	logFormat := fs.String("log-format", env("PLANMAP_LOG_FORMAT", "text"), "log format: text or json (env PLANMAP_LOG_FORMAT)")
 	timeout := fs.Duration("timeout", envDuration("PLANMAP_TIMEOUT", 10*time.Second), "deadline of one request, passed to the store (env PLANMAP_TIMEOUT)")
 	migrateFirst := fs.Bool("migrate", env("PLANMAP_MIGRATE", "false") == "true", "with a database: apply schema migrations first (env PLANMAP_MIGRATE=true)")
+	basemap := fs.String("basemap", env("PLANMAP_BASEMAP", ""), "map drawn beneath the plan: none, tianditu-vec, tianditu-img (key in env "+web.TiandituKeyEnv+"), an XYZ template or a MapLibre style URL (env PLANMAP_BASEMAP)")
+	basemapCredit := fs.String("basemap-attribution", env("PLANMAP_BASEMAP_ATTRIBUTION", ""), "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
 	var db dbFlags
 	db.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log, err := logger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
+	bm, err := web.ParseBasemap(*basemap, *basemapCredit, os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -240,9 +246,12 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	opts := web.Options{Log: log, Sources: sources, PlanText: data.PlanText(), TileCacheBytes: int64(*cacheMB) << 20,
 		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
-		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout}
+		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout, Basemap: bm}
 	srv := httpServer(web.New(store, opts))
-	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc)
+	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc, "basemap", bm.Describe())
+	for _, w := range bm.Warnings() {
+		log.Warn("basemap: " + w)
+	}
 	if err := pingSoon(store); errors.Is(err, geo.ErrOutOfDate) {
 		log.Error("the database schema is older than this planmap: run planmap migrate, or serve with --migrate", "err", err)
 	}
