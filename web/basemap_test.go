@@ -64,8 +64,8 @@ func TestParseBasemap(t *testing.T) {
 
 	// Bad values are refused with a message that names the setting.
 	for spec, want := range map[string]string{
-		"tianditu-vec":                 web.TiandituKeyEnv,
-		"tianditu":                     "--basemap",
+		"tianditu-vec":                  web.TiandituKeyEnv,
+		"tianditu":                      "--basemap",
 		"tiles.example.org/{z}/{x}/{y}": "--basemap",
 		"ftp://example.org/{z}/{x}/{y}": "--basemap",
 		"https://example.org/{z}/{x}":   "{y}",
