@@ -22,8 +22,8 @@ func (f Feature) Properties() map[string]any {
 		p[k] = v
 	}
 	p["layer"] = f.Layer
-	p["name_zh"] = f.NameZH
-	p["name_en"] = f.NameEN
+	p["name_zh"] = nullable(f.NameZH) // a place OSM names in one language only has no name in the other
+	p["name_en"] = nullable(f.NameEN)
 	p["kind"] = f.Kind
 	p["status"] = f.Status
 	p["accuracy"] = f.Accuracy
