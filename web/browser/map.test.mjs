@@ -60,7 +60,7 @@ describe('web map', {skip}, () => {
     test('the status filter hides features of an unticked status', async () => {
         const existing = () => page.evaluate(() => window.map.queryRenderedFeatures()
             .filter((f) => f.layer.metadata?.['planmap:layer'] && f.properties.status === 'existing' &&
-                !['districts', 'rivers', 'lakes'].includes(f.layer.metadata['planmap:layer'])).length);
+                !['districts', 'rivers', 'lakes', 'base-roads', 'base-rail-stations'].includes(f.layer.metadata['planmap:layer'])).length);
         assert.ok(await existing() > 0, 'no existing plan features drawn');
         const box = page.locator('#statuses input[value="existing"]');
         await box.uncheck();
@@ -80,7 +80,7 @@ describe('web map', {skip}, () => {
         // Centre the map on a facility of the plan (a point of a plan layer,
         // not a metro station), then click where it is drawn.
         const f = await page.evaluate(async () => {
-            const kinds = new Set(['metro-stations', 'lakes']);
+            const kinds = new Set(['metro-stations', 'lakes', 'base-rail-stations']);
             const fs = window.map.queryRenderedFeatures().filter((x) => x.geometry.type === 'Point' &&
                 x.layer.metadata?.['planmap:layer'] && !kinds.has(x.layer.metadata['planmap:layer']));
             if (!fs.length) return null;

@@ -6,6 +6,7 @@ import {drawIcon, dotPattern, hatchPattern} from '/static/icons.js';
 import {labelPoint} from '/static/labels.js';
 import {KINDS, DISTRICTS} from '/static/kinds.js';
 import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
+import {loadBasemap, withBase} from '/static/basemap.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -365,7 +366,7 @@ function buildStyle() {
     const ordered = [...state.layers].sort((a, b) => (b.base - a.base) || (rank[kindOf(a)] - rank[kindOf(b)]) || (a.order - b.order));
     const layers = [{id: 'background', type: 'background', paint: {'background-color': '#eef2f3'}}];
     const labelLayers = [];
-    for (const l of ordered) {
+    for (const l of ordered.filter((x) => !x.base)) { // the base: basemap.js
         for (const sl of layersFor(l)) (sl.type === 'symbol' && !sl.id.endsWith(':icon') ? labelLayers : layers).push(sl);
     }
     layers.push(
@@ -397,13 +398,13 @@ function buildStyle() {
             layout: {'text-field': ['get', 'label'], 'text-font': FONT, 'text-size': 12, 'text-offset': [0, -1.6],
                 'text-anchor': 'bottom', 'text-allow-overlap': true},
             paint: {'text-color': '#1a56b8', 'text-halo-color': '#fff', 'text-halo-width': 2}});
-    return {
+    return withBase({
         version: 8,
         // No "glyphs": MapLibre draws every label with the browser's own fonts.
         state: {lang: {default: lang}, statuses: {default: state.statuses}, year: {default: state.year},
             district: {default: state.district}},
         sources, layers,
-    };
+    }, {layers: state.layers, src, visible: state.visible, basemap: state.basemap});
 }
 
 function addImages(map) {
@@ -422,11 +423,13 @@ function addImages(map) {
 
 async function start() {
     lang = hashParams().get('lang') === 'en' ? 'en' : 'zh';
-    const [cols, tiles] = await Promise.all([
+    const [cols, tiles, basemap] = await Promise.all([
         getJSON('/ogc/collections'),
         // The tiles are optional: without them the map draws the OGC API's GeoJSON.
         fetch('/tiles/plan.json').then((r) => (r.ok ? r.json() : null)).catch(() => null),
+        loadBasemap(), // the server's --basemap, if any
     ]);
+    state.basemap = basemap;
     state.layers = cols.collections.map((c) => ({...c, order: c.order ?? 0, style: c.style ?? {}}));
     state.byId = Object.fromEntries(state.layers.map((l) => [l.id, l]));
     state.tiles = tiles;
@@ -548,6 +551,7 @@ function overview() {
 // (each collection lists its own). MapLibre shows them as HTML: escape them.
 function credits() {
     const on = state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []);
+    if (state.basemap?.credit) on.push(state.basemap.credit);
     return [...new Set(on)].map((c) => c.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`));
 }
 
