@@ -13,7 +13,7 @@ import {openMap, skip} from './harness.mjs';
 // 汉口, around 江汉路 and 中山大道, at z14.
 const HANKOU = '#map=14/30.5810/114.2860';
 
-// planLayers reads the style's layer order: the index of each layer and
+// styleOrder reads the style's layer order: the index of each layer and
 // which planmap layer (base or plan) it draws.
 const styleOrder = (page) => page.evaluate(async () => {
     const cols = await (await fetch('/ogc/collections')).json();
@@ -106,7 +106,7 @@ describe('configured basemap (--basemap, a local tile server)', {skip}, () => {
         const lastBase = order.findLast((l) => l.base);
         assert.ok(raster.i < firstPlan.i, `the basemap (${raster.i}) is above the plan's first layer ${firstPlan.id} (${firstPlan.i})`);
         assert.ok(raster.i > lastBase.i, `the basemap is beneath the offline base layer ${lastBase.id}`);
-        // Drawn: the map's pixels show the tile's colour where no plan feature covers it.
+        // Drawn: MapLibre has loaded the tiles of the view into the source.
         const loaded = await m.page.evaluate(() => window.map.isSourceLoaded('basemap-0'));
         assert.ok(loaded, 'the basemap source has not loaded');
     });
@@ -116,5 +116,44 @@ describe('configured basemap (--basemap, a local tile server)', {skip}, () => {
         assert.match(attrib, /Local test tiles/);
         const others = m.problems.filter((p) => !p.includes(`//${host}/`));
         assert.deepEqual(others, []);
+    });
+});
+
+describe('configured basemap: a MapLibre style URL', {skip}, () => {
+    let m, tiles, host;
+    const requested = [];
+    before(async () => {
+        const tile = png([40, 120, 200]);
+        tiles = http.createServer((req, res) => {
+            requested.push(req.url);
+            const cors = {'Access-Control-Allow-Origin': '*'};
+            if (req.url === '/style.json') {
+                res.writeHead(200, {...cors, 'Content-Type': 'application/json'}).end(JSON.stringify({
+                    version: 8, sources: {t: {type: 'raster', tiles: [`http://${host}/{z}/{x}/{y}.png`], tileSize: 256}},
+                    layers: [{id: 'tiles', type: 'raster', source: 't'}]}));
+            } else if (/^\/\d+\/\d+\/\d+\.png$/.test(req.url)) {
+                res.writeHead(200, {...cors, 'Content-Type': 'image/png'}).end(tile);
+            } else {
+                res.writeHead(404).end();
+            }
+        });
+        await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
+        host = `127.0.0.1:${tiles.address().port}`;
+        m = await openMap({hash: HANKOU, prepare: () => ['--basemap', `http://${host}/style.json`,
+            '--basemap-attribution', 'Local test style']});
+    });
+    after(async () => {
+        await m?.close();
+        tiles?.close();
+    });
+
+    test('its layers are drawn beneath the plan and its tiles requested', async () => {
+        assert.ok(requested.includes('/style.json'), 'the style was not fetched');
+        assert.ok(requested.some((u) => /^\/1[45]\//.test(u)), `tiles asked: ${requested.join(' ')}`);
+        const order = await styleOrder(m.page);
+        const layer = order.find((l) => l.id === 'basemap:tiles');
+        assert.ok(layer, 'the style\'s layer is not in the map');
+        assert.ok(layer.i < order.find((l) => l.layer && !l.base).i, 'the style is drawn above the plan');
+        assert.deepEqual(m.problems.filter((p) => !p.includes(`//${host}/`)), []);
     });
 });
