@@ -50,7 +50,11 @@ describe('the map a resident and a planner read', {skip}, () => {
         assert.deepEqual(here.map((h) => h.m), here.map((h) => h.m).toSorted((a, b) => a - b), 'here is not nearest first');
         // The API's own answer, scope by scope: the list shows "here" before anything roughly placed.
         const api = await (await fetch(`${base}/api/nearby?lon=114.398&lat=30.505&radius=3000`)).json();
-        const precise = api.features.filter((f) => f.properties.scope === 'here' && !f.properties.layer.startsWith('district'));
+        // The panel leaves the base map (roads, stations, districts) out, as here.
+        const cols = await (await fetch(`${base}/ogc/collections`)).json();
+        const baseIds = new Set(cols.collections.filter((c) => c.base).map((c) => c.id));
+        const precise = api.features.filter((f) => f.properties.scope === 'here' && !baseIds.has(f.properties.layer) &&
+            !f.properties.layer.startsWith('district'));
         assert.equal(here[0].ref, `${precise[0].properties.layer}/${precise[0].id}`);
         assert.match(here.map((h) => h.ref).join(' '), /metro-stations\//, 'no metro station among the nearest');
         // Nothing that holds the whole neighbourhood is listed with a distance.
