@@ -63,6 +63,13 @@ func (s *Server) nearby(w http.ResponseWriter, r *http.Request) error {
 	if limit, q.Layers, err = s.limitAndLayers(r, p, DefaultNearby, MaxNearby); err != nil {
 		return err
 	}
+	if q.Layers == nil {
+		// The plan's elements, not the base map's roads and stations,
+		// unless layers asks for them.
+		if q.Layers, err = s.planLayers(r); err != nil {
+			return err
+		}
+	}
 	// Every hit is asked for (to MaxNearby), so that the answer can be
 	// ordered by scope and counted, not only by distance.
 	q.Limit = MaxNearby + 1
@@ -162,6 +169,21 @@ func uncertainty(f geo.Feature) float64 {
 		return n
 	}
 	return 0
+}
+
+// planLayers lists the layers that are not base map.
+func (s *Server) planLayers(r *http.Request) ([]string, error) {
+	layers, err := s.store.Layers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	for _, l := range layers {
+		if !l.Base {
+			ids = append(ids, l.ID)
+		}
+	}
+	return ids, nil
 }
 
 // limitAndLayers reads the limit and layers parameters nearby and search share.

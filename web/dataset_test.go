@@ -31,3 +31,31 @@ func TestEveryFeatureServed(t *testing.T) {
 		t.Errorf("%d of %d features served (the catalogue alone has 493)", served, len(ds.Features))
 	}
 }
+
+// Near me answers with the plan's elements: the base map's roads and
+// stations only when layers asks for them, so they never crowd the plan out.
+func TestNearbyLeavesBaseOut(t *testing.T) {
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]bool{}
+	for _, l := range ds.Layers {
+		base[l.ID] = l.Base
+	}
+	srv := newServer(t, memstore.New(ds))
+	_, _, v := fetch(t, srv.URL+"/api/nearby?lon=114.28&lat=30.59&radius=20000&limit=300")
+	fs := v["features"].([]any)
+	if len(fs) < 100 {
+		t.Fatalf("%d features within 20 km of 汉口", len(fs))
+	}
+	for _, f := range fs {
+		if l := f.(map[string]any)["properties"].(map[string]any)["layer"].(string); base[l] {
+			t.Fatalf("a base-map feature (%s) in near me", l)
+		}
+	}
+	_, _, v = fetch(t, srv.URL+"/api/nearby?lon=114.28&lat=30.59&radius=2000&layers=base-roads")
+	if n := len(v["features"].([]any)); n == 0 {
+		t.Error("layers=base-roads finds no road near 汉口")
+	}
+}

@@ -251,7 +251,9 @@ function layersFor(l) {
     // Outlines are dashed where the layer says so or the feature's shape is only indicative.
     const outlineDash = l.style?.dashed ? ['literal', [3, 2]] : ['case', approx, ['literal', [3, 2]], ['literal', [1, 0]]];
     const area = (fill, opacity, line, width = 1.2) => {
-        add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['case', approx, opacity * 0.5, opacity]}});
+        // Fainter at street zoom, where the base map's roads must show through.
+        add('fill', {type: 'fill', paint: {'fill-color': fill, 'fill-opacity': ['interpolate', ['linear'], ['zoom'],
+            12, ['case', approx, opacity * 0.5, opacity], 15, ['case', approx, opacity * 0.2, opacity * 0.4]]}});
         statusHatch();
         add('line', {type: 'line', paint: {'line-color': line, 'line-width': width, 'line-dasharray': outlineDash,
             'line-opacity': ['case', approx, 0.7, 1]}});
