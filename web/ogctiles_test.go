@@ -118,7 +118,9 @@ func getBytes(t *testing.T, u string) ([]byte, int) {
 // MVT driver as the missing branch would (each tile opened as MVT with its
 // place in the tile matrix), hold every metro station of the store at the
 // right place, and in the composite tileset only the layers its metadata
-// names. A GDAL that opens the tiles must list its "Zoom level" layers.
+// names; and that the MVT driver copies the same stations out of /tiles over
+// HTTP by itself. A GDAL that opens the tiles through OGCAPI: must list its
+// "Zoom level" layers.
 func TestGDALOGCTiles(t *testing.T) {
 	requireTool(t, "ogrinfo")
 	requireTool(t, "ogr2ogr")
@@ -204,46 +206,15 @@ func TestGDALOGCTiles(t *testing.T) {
 
 	t.Run("MVT by the links", func(t *testing.T) {
 		z, dir := gdalTiles(t, collURL)
-		geojson := filepath.Join(t.TempDir(), "out.geojson")
-		gdal(t, "ogr2ogr", "-f", "GeoJSON", "-t_srs", "EPSG:4326", geojson, "MVT:"+filepath.Join(dir, fmt.Sprint(z)), coll)
-		b, err := os.ReadFile(geojson)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fc struct {
-			Features []struct {
-				Properties map[string]any
-				Geometry   struct{ Coordinates json.RawMessage }
-			}
-		}
-		if err := json.Unmarshal(b, &fc); err != nil {
-			t.Fatal(err)
-		}
-		seen := map[string]bool{}
-		for _, f := range fc.Features {
-			id, _ := f.Properties["id"].(string)
-			p, ok := want[id]
-			if !ok {
-				t.Errorf("GDAL read %q out of the tiles, not a %s of the store", id, coll)
-				continue
-			}
-			seen[id] = true
-			// A point on a tile's edge is in both tiles; either is right.
-			var c []float64
-			if json.Unmarshal(f.Geometry.Coordinates, &c) != nil {
-				var mc [][]float64
-				json.Unmarshal(f.Geometry.Coordinates, &mc)
-				if len(mc) > 0 {
-					c = mc[0]
-				}
-			}
-			if len(c) < 2 || math.Abs(c[0]-p[0]) > 1e-4 || math.Abs(c[1]-p[1]) > 1e-4 {
-				t.Errorf("%s: GDAL places it at %v, the store at %v", id, c, p)
-			}
-		}
-		if len(seen) != len(want) {
-			t.Errorf("GDAL read %d of the store's %d %s out of the tiles of tile matrix %d", len(seen), len(want), coll, z)
-		}
+		sameStations(t, want, coll, z, "MVT:"+filepath.Join(dir, fmt.Sprint(z)))
+	})
+
+	t.Run("MVT over HTTP", func(t *testing.T) {
+		// GDAL 3.6's MVT driver reads a tileset over HTTP by itself, as
+		// {tileset}/{z}/{x}/{y}.{ext} beside {tileset}.json, i.e. /tiles: it
+		// takes the TileJSON for tileserver-gl's metadata and fetches the
+		// tiles within its bounds.
+		sameStations(t, want, coll, 11, "MVT:"+base+"/tiles/"+coll+"/11", "-oo", "TILE_EXTENSION=mvt")
 	})
 
 	t.Run("composite by the links", func(t *testing.T) {
@@ -277,6 +248,52 @@ func TestGDALOGCTiles(t *testing.T) {
 			t.Errorf("GDAL reads %d layers in the plan's tile:\n%s", n, out)
 		}
 	})
+}
+
+// sameStations copies the points of layer coll out of a tileset with
+// ogr2ogr and compares them with the store's: every one, each in its place
+// (a tile at z11 places a point to 5 m). A point on a tile's edge is in both
+// tiles, and so may be read twice.
+func sameStations(t *testing.T, want map[string]orb.Point, coll string, z int, src string, opts ...string) {
+	t.Helper()
+	geojson := filepath.Join(t.TempDir(), "out.geojson")
+	gdal(t, "ogr2ogr", append([]string{"-f", "GeoJSON", "-t_srs", "EPSG:4326", geojson, src, coll}, opts...)...)
+	b, err := os.ReadFile(geojson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any
+			Geometry   struct{ Coordinates json.RawMessage }
+		}
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range fc.Features {
+		id, _ := f.Properties["id"].(string)
+		p, ok := want[id]
+		if !ok {
+			t.Errorf("GDAL read %q out of the tiles, not a %s of the store", id, coll)
+			continue
+		}
+		seen[id] = true
+		var c []float64 // a Point, or a MultiPoint of one
+		if json.Unmarshal(f.Geometry.Coordinates, &c) != nil {
+			var mc [][]float64
+			if json.Unmarshal(f.Geometry.Coordinates, &mc) == nil && len(mc) == 1 {
+				c = mc[0]
+			}
+		}
+		if len(c) < 2 || math.Abs(c[0]-p[0]) > 1e-4 || math.Abs(c[1]-p[1]) > 1e-4 {
+			t.Errorf("%s: GDAL places it at %s, the store at %v", id, f.Geometry.Coordinates, p)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("GDAL read %d of the store's %d %s out of the tiles of tile matrix %d", len(seen), len(want), coll, z)
+	}
 }
 
 // vectorTileset follows a tilesets-vector link to the WebMercatorQuad
