@@ -16,6 +16,17 @@ import (
 // as the dataset's tileset, each collection's own tiles as its tileset, both
 // in WebMercatorQuad only. The tiles are the /tiles/… ones (same cache,
 // ETags, 204 for an empty tile); only the path differs: {z}/{row}/{col}.
+//
+// GDAL's OGCAPI driver reads exactly these members, each of which must stay
+// as it is (TestGDALOGCTiles): the tilesets-vector link of type
+// application/json; in the list, a tileset of dataType "vector" whose "self"
+// link is of type application/json; in the tileset, a tiling-scheme link of
+// type application/json, an "item" link of type
+// application/vnd.mapbox-vector-tile whose href has {tileMatrix}, {tileRow}
+// and {tileCol}, and tileMatrixSetLimits, whose tile matrices are the only
+// ones it reads; in the tile matrix set, the TMS 1.0 members. GDAL 3.6 (every
+// CMake build before 3.7.1) then stops: its vector tile layers are compiled
+// out.
 
 var tilesConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
