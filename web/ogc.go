@@ -82,7 +82,10 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 		// compare case-insensitively (RFC 8288), so both say the same.
 		{href + "/schema", "describedBy", typeSchema, "Schema of the features (JSON Schema)"},
 		{href + "/queryables", relQueryables, typeSchema, "What filters may name (JSON Schema)"},
-		{href + "/tiles", relTilesets, typeJSON, "Vector tiles (OGC API – Tiles)"},
+		// Untyped (the type is optional): GDAL 3.6 tries a typed tilesets
+		// link before items and, built without its vector-tile code as
+		// Debian's is, then fails instead of reading the items.
+		{href + "/tiles", relTilesets, "", "Vector tiles (OGC API – Tiles)"},
 	}
 	if l.License != nil {
 		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})

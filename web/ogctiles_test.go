@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -139,25 +138,19 @@ func TestGDALOGCTiles(t *testing.T) {
 	collURL := base + "/ogc/collections/" + coll
 
 	t.Run("OGCAPI tiles", func(t *testing.T) {
-		cmd := exec.Command("ogrinfo", "-ro", "-so", "-oo", "API=TILES", "OGCAPI:"+collURL)
-		cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=30", "CPL_DEBUG=ON")
-		out, err := cmd.CombinedOutput()
-		if err == nil {
-			if !strings.Contains(string(out), "Zoom level") {
-				t.Errorf("GDAL opened the tiles but lists no zoom level layer:\n%s", out)
+		if v := gdalVersion(t); v < 3_07_01 {
+			// No vector tiles through OGCAPI: in this GDAL (see above). The
+			// collection's tilesets link is untyped so that GDAL does not
+			// try them before the items: OGCAPI: with no option reads them.
+			out := string(gdal(t, "ogrinfo", "-ro", "-so", "OGCAPI:"+collURL, coll))
+			if !strings.Contains(out, fmt.Sprintf("Feature Count: %d\n", len(want))) {
+				t.Errorf("GDAL %d: ogrinfo OGCAPI:%s, want %d features:\n%s", v, collURL, len(want), out)
 			}
 			return
 		}
-		if v := gdalVersion(t); v >= 3_07_01 {
-			t.Fatalf("GDAL %d builds the OGCAPI driver's vector tiles in, yet does not open them: %v\n%s", v, err, out)
-		}
-		for _, u := range []string{collURL + "/tiles", collURL + "/tiles/WebMercatorQuad", base + "/ogc/tileMatrixSets/WebMercatorQuad"} {
-			if !strings.Contains(string(out), "Fetch("+u+")") {
-				t.Errorf("GDAL did not follow the links to %s:\n%s", u, out)
-			}
-		}
-		if m := regexp.MustCompile(`(?m)^ERROR.*$`).FindAllString(string(out), -1); m != nil {
-			t.Errorf("GDAL objects to the tiles' documents: %q", m)
+		out := string(gdal(t, "ogrinfo", "-ro", "-so", "-oo", "API=TILES", "OGCAPI:"+collURL))
+		if !strings.Contains(out, "Zoom level") {
+			t.Errorf("GDAL opened the tiles but lists no zoom level layer:\n%s", out)
 		}
 	})
 
