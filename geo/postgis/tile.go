@@ -18,7 +18,8 @@ import (
 // lowest id per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
 // polygons smaller than the simplification tolerance dropped after
 // clipping, dense layers without the DenseDrop properties, and one ST_AsMVT
-// per layer.
+// per layer, over its features in MVT id order: a tile's ETag names its
+// content, so its bytes must not follow the order a scan meets the rows in.
 //
 // The statement is prepared once and runs on a generic plan, so the tile's
 // envelope is a sub-select, worked out once per tile rather than once per
@@ -70,7 +71,7 @@ func (q *tileQuery) sql() string {
 		layer, group = q.arg(q.names[0]), ``
 	}
 	return fmt.Sprintf(`
-SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid')
+SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid' ORDER BY t.fid)
 FROM (
 	SELECT f.layer, f.tile_id AS fid, %[3]s,
 	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
