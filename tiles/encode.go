@@ -730,12 +730,21 @@ func (e *encoder) finish(pf *prepFeature, tol, lineLimit, areaLimit float64) orb
 		return mp
 	case kindLine:
 		var mls orb.MultiLineString
+		// One rule for both stores (PostGIS filters ST_Dump of its
+		// ST_AsMVTGeom output alike): a part is kept when its clipped length,
+		// rounded to the grid, reaches lineLimit; it is drawn simplified, or
+		// where that leaves no line, only rounded.
 		for _, ls := range pf.mls {
-			r := orb.LineString(e.simplify(ls, tol, false))
-			if len(r) < 2 || lineLength(r) < lineLimit {
+			if roundedLength(ls) < lineLimit {
 				continue
 			}
-			mls = append(mls, r)
+			r := orb.LineString(e.simplify(ls, tol, false))
+			if len(r) < 2 {
+				r = orb.LineString(e.simplify(ls, 0, false))
+			}
+			if len(r) >= 2 {
+				mls = append(mls, r)
+			}
 		}
 		switch len(mls) {
 		case 0:
@@ -745,45 +754,112 @@ func (e *encoder) finish(pf *prepFeature, tol, lineLimit, areaLimit float64) orb
 		}
 		return mls
 	case kindPolygon:
-		var mp orb.MultiPolygon
-		for _, p := range pf.mpoly {
-			if q := e.polygon(p, tol, areaLimit); q != nil {
-				mp = append(mp, q)
-			}
-		}
-		switch len(mp) {
-		case 0:
-			return nil
-		case 1:
-			return mp[0]
-		}
-		return mp
+		return e.polygons(pf.mpoly, tol, areaLimit)
 	}
 	return nil
 }
 
 func roundPoint(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} }
 
-func lineLength(ls orb.LineString) float64 {
+// roundedLength is the length of a clipped line once rounded to the grid,
+// as PostGIS measures its snapped ST_AsMVTGeom output.
+func roundedLength(ls orb.LineString) float64 {
 	d := 0.0
 	for i := 1; i < len(ls); i++ {
-		d += math.Hypot(ls[i][0]-ls[i-1][0], ls[i][1]-ls[i-1][1])
+		a, b := roundPoint(ls[i-1]), roundPoint(ls[i])
+		d += math.Hypot(b[0]-a[0], b[1]-a[1])
 	}
 	return d
 }
 
-// polygon simplifies, validates and orients one polygon. If simplification
-// breaks validity it falls back to the unsimplified rings; if those are
-// invalid too the layer is marked dirty (version 1).
-func (e *encoder) polygon(p orb.Polygon, tol, areaLimit float64) orb.Polygon {
-	q, valid := e.polygonAt(p, tol, areaLimit)
-	if q != nil && !valid && tol > 0 {
-		q, valid = e.polygonAt(p, 0, 1)
+// polygons simplifies a feature's clipped polygons and rebuilds them valid
+// (polygonize). One rule for both stores (PostGIS filters ST_Dump of its
+// ST_AsMVTGeom output alike): a part is kept when its clipped area reaches
+// areaLimit; it is drawn simplified, or where simplification would flatten
+// it to nothing, as its rounded shape, so that a small lake stays on the
+// map. Holes are kept as PostGIS keeps them, whatever their size, drawn
+// the same way. Only if edges
+// cross even unsimplified (bad source data) is the layer marked dirty
+// (version 1) and the polygons written as they are.
+func (e *encoder) polygons(mp orb.MultiPolygon, tol, areaLimit float64) orb.Geometry {
+	out, ok := e.rebuild(mp, tol, areaLimit)
+	if !ok && tol > 0 {
+		out, ok = e.rebuild(mp, 0, areaLimit)
 	}
-	if q != nil && !valid {
+	if !ok {
 		e.dirty = true
+		out = out[:0]
+		for _, p := range mp {
+			if q, _ := e.polygonAt(p, 0, 1); q != nil {
+				out = append(out, q)
+			}
+		}
 	}
-	return q
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return out
+}
+
+// partArea is the area of a clipped polygon once rounded to the grid, as
+// PostGIS measures its snapped ST_AsMVTGeom output: its shell less its
+// holes.
+func partArea(p orb.Polygon) float64 {
+	a := 0.0
+	for i, r := range p {
+		s := 0.0
+		for j := 0; j+1 < len(r); j++ {
+			p, q := roundPoint(r[j]), roundPoint(r[j+1])
+			s += p[0]*q[1] - q[0]*p[1]
+		}
+		if i == 0 {
+			a += math.Abs(s / 2)
+		} else {
+			a -= math.Abs(s / 2)
+		}
+	}
+	return a
+}
+
+// ring simplifies a ring at tol, or where that flattens it, only rounds
+// it; nil if even that leaves no area.
+func (e *encoder) ring(r orb.Ring, tol float64) orb.Ring {
+	for _, t := range []float64{tol, 0} {
+		if q := orb.Ring(e.simplify(r, t, true)); len(q) >= 4 && ringArea(q) != 0 {
+			return q
+		}
+		if t == 0 {
+			break
+		}
+	}
+	return nil
+}
+
+// rebuild simplifies the rings of the parts that areaLimit keeps, orients
+// shells positive and holes negative, and polygonizes them.
+func (e *encoder) rebuild(mp orb.MultiPolygon, tol, areaLimit float64) (orb.MultiPolygon, bool) {
+	var rings []orb.Ring
+	for _, p := range mp {
+		if partArea(p) < areaLimit {
+			continue
+		}
+		for i, r := range p {
+			q := e.ring(r, tol)
+			if q == nil && i == 0 {
+				break
+			}
+			if q != nil && (ringArea(q) < 0) == (i == 0) {
+				slices.Reverse(q)
+			}
+			if q != nil {
+				rings = append(rings, q)
+			}
+		}
+	}
+	return polygonize(rings)
 }
 
 func (e *encoder) polygonAt(p orb.Polygon, tol, areaLimit float64) (orb.Polygon, bool) {
