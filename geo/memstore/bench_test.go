@@ -1,11 +1,16 @@
 package memstore_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"planmap/data"
+	"planmap/geo"
 	"planmap/geo/memstore"
 	"planmap/geo/storetest"
+	"planmap/tiles"
 )
 
 // BenchmarkTile builds random uncached tiles in Go over 500,000 points and
@@ -16,4 +21,35 @@ func BenchmarkTile(b *testing.B) {
 		b.Fatal(err)
 	}
 	storetest.BenchTiles(b, memstore.New(ds))
+}
+
+// BenchmarkPlanTiles builds every layer of the shipped plan in one tile
+// (the composite "plan" tileset), uncached, at the tiles over central Wuhan
+// from z6 to z14: mostly polygons (districts, zones, wetlands), where
+// the encoder's clipping, simplification and validity repair cost most.
+func BenchmarkPlanTiles(b *testing.B) {
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := memstore.New(ds)
+	var layers []geo.TileLayer
+	for _, l := range ds.Layers {
+		layers = append(layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
+	}
+	var ids []tiles.TileID
+	for z := uint32(6); z <= 14; z++ {
+		for tid := range tiles.Covering(orb.Bound{Min: orb.Point{114.25, 30.55}, Max: orb.Point{114.35, 30.62}}, z).All() {
+			ids = append(ids, tid)
+		}
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		for _, tid := range ids {
+			if _, err := s.Tile(ctx, geo.TileRequest{Tile: tid, Layers: layers}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ids))/1e3, "µs/tile")
 }

@@ -17,7 +17,7 @@ import (
 // and its Web Mercator index), single points thinned to the one with the
 // lowest id per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
 // polygons smaller than the simplification tolerance dropped after
-// clipping, dense layers without the DenseDrop properties, and one ST_AsMVT
+// clipping, part by part, dense layers without the DenseDrop properties, and one ST_AsMVT
 // per layer, over its features in MVT id order: a tile's ETag names its
 // content, so its bytes must not follow the order a scan meets the rows in.
 //
@@ -70,20 +70,32 @@ func (q *tileQuery) sql() string {
 	if len(q.names) == 1 {
 		layer, group = q.arg(q.names[0]), ``
 	}
+	// A part is kept when it is long or large enough (tiles.Encode's rule);
+	// a multi-part geometry is taken apart only when it has several.
+	big := func(g string) string {
+		return fmt.Sprintf(`CASE ST_Dimension(%[1]s)
+		WHEN 1 THEN ST_Length(%[1]s) >= greatest(1, %[2]s / 2)
+		WHEN 2 THEN ST_Area(%[1]s) >= greatest(1, %[2]s * %[2]s / 4)
+		ELSE true END`, g, tol)
+	}
 	return fmt.Sprintf(`
 SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid' ORDER BY t.fid)
 FROM (
-	SELECT f.layer, f.tile_id AS fid, %[3]s,
-	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
-	FROM %[8]s
-	OFFSET 0
+	SELECT t.layer, t.fid, t.%[11]s,
+	       CASE WHEN ST_Dimension(t.geom) > 0 AND ST_NumGeometries(t.geom) > 1
+	            THEN (SELECT ST_Collect(d.geom) FROM ST_Dump(t.geom) d WHERE %[12]s)
+	            ELSE t.geom END AS geom
+	FROM (
+		SELECT f.layer, f.tile_id AS fid, %[3]s,
+		       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
+		FROM %[8]s
+		OFFSET 0
+	) t
+	WHERE %[9]s
 ) t
-WHERE CASE ST_Dimension(t.geom)
-	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, %[9]s / 2)
-	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, %[9]s * %[9]s / 4)
-	ELSE true END
-%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, tol, group,
-		strings.Join(geo.TileProperties, ", t."))
+WHERE t.geom IS NOT NULL
+%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, big("t.geom"), group,
+		strings.Join(geo.TileProperties, ", t."), big("d.geom"))
 }
 
 // properties selects the tile properties of a row (geo.TileProperties: the
