@@ -62,6 +62,9 @@ func Validate(f Feature) []Problem {
 	if f.Source == "" {
 		bad("source is missing")
 	}
+	for _, p := range textProblems(f) {
+		bad("%s", p)
+	}
 	for i, t := range f.Targets {
 		if err := t.Check(); err != nil {
 			bad("target %d: %v", i, err)
@@ -92,6 +95,8 @@ func (t Target) Check() error {
 		return errors.New("has neither value nor text")
 	case !slices.Contains(Comparators, t.Comparator):
 		return fmt.Errorf("comparator %q is not one of %q", t.Comparator, Comparators)
+	case targetText(t):
+		return errors.New("a text " + nulProblem)
 	}
 	return nil
 }
