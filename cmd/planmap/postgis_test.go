@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,7 +103,7 @@ func TestServeRecovers(t *testing.T) {
 		t.Fatalf("load: %s", errb.String())
 	}
 	db := dbFlags{url: url, timeout: 2 * time.Second}
-	store, _, err := openStore(&db, "", false)
+	store, _, err := openStore(slog.New(slog.DiscardHandler), &db, "", origin{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,4 +218,33 @@ func checksum(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// TestServeMissingDatabase: a database that does not exist (not created
+// yet, or a typo) is logged at start and answered 503 with Retry-After,
+// as a server that is down is, not 500.
+func TestServeMissingDatabase(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/planmap_no_such_database"
+	base, log := startServe(t, "--database-url", u.String())
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(log.String(), "the database does not answer") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(log.String(), `database \"planmap_no_such_database\" does not exist`) {
+		t.Errorf("the log does not say the database is missing:\n%s", log)
+	}
+	for _, p := range []string{"/readyz", "/ogc/collections", "/tiles/plan/12/3348/1682.mvt"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: %d (Retry-After %q), want 503 with Retry-After", p, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
 }
