@@ -78,22 +78,23 @@ func (q *tileQuery) sql() string {
 		WHEN 2 THEN ST_Area(%[1]s) >= greatest(1, %[2]s * %[2]s / 4)
 		ELSE true END`, g, tol)
 	}
+	// A single point (most rows of a dense tile) skips the part check; a
+	// multi-part geometry whose parts all fall short becomes NULL, which
+	// ST_AsMVT skips. Written inline, not as one more subquery level, which
+	// PostgreSQL flattened into evaluating the check twice a row (z14
+	// points: 0.37 -> 0.69 ms a tile).
 	return fmt.Sprintf(`
-SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid' ORDER BY t.fid)
+SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s,
+	CASE WHEN t.point OR ST_NumGeometries(t.geom) = 1 THEN t.geom
+	     ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(t.geom) d WHERE %[12]s) END)::mvt_feature,
+	%[1]s::text, %[2]s::int, 'geom', 'fid' ORDER BY t.fid)
 FROM (
-	SELECT t.layer, t.fid, t.%[11]s,
-	       CASE WHEN ST_Dimension(t.geom) > 0 AND ST_NumGeometries(t.geom) > 1
-	            THEN (SELECT ST_Collect(d.geom) FROM ST_Dump(t.geom) d WHERE %[12]s)
-	            ELSE t.geom END AS geom
-	FROM (
-		SELECT f.layer, f.tile_id AS fid, %[3]s,
-		       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
-		FROM %[8]s
-		OFFSET 0
-	) t
-	WHERE %[9]s
+	SELECT f.layer, f.tile_id AS fid, f.point, %[3]s,
+	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
+	FROM %[8]s
+	OFFSET 0
 ) t
-WHERE t.geom IS NOT NULL
+WHERE %[9]s
 %[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, big("t.geom"), group,
 		strings.Join(geo.TileProperties, ", t."), big("d.geom"))
 }
