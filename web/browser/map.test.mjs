@@ -43,9 +43,9 @@ describe('web map', {skip}, () => {
             assert.ok(byLayer[id] > 0, `no ${id} rendered (rendered: ${layers.join(', ')})`);
         }
         // The README shows the real dataset; the labels must show as characters, not boxes.
-        // PLANMAP_SCREENSHOT puts it elsewhere (CI: outside the tree).
+        // PLANMAP_SCREENSHOTS names another directory (CI: outside the tree).
         if (!process.env.PLANMAP_WEB_TEST_DATA) {
-            await page.screenshot({path: process.env.PLANMAP_SCREENSHOT || join(root, 'docs', 'screenshot.png')});
+            await page.screenshot({path: join(process.env.PLANMAP_SCREENSHOTS || join(root, 'docs'), 'screenshot.png')});
         }
     });
 
