@@ -71,7 +71,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), crs)
 	if err != nil {
-		return fmt.Errorf("%w (the database is unchanged)", err)
+		return fmt.Errorf("%w\nthe database is unchanged", err)
 	}
 	printSummary(stdout, sum, time.Since(start))
 	return nil

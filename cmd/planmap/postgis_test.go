@@ -248,3 +248,42 @@ func TestServeMissingDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAndLoadAgree: a dataset with a NUL in a name, bytes that are not
+// UTF-8 or a byte order mark fails check and load alike: the same problem
+// lines, exit 1 (invalid data, not the database's fault), and the database
+// unchanged.
+func TestCheckAndLoadAgree(t *testing.T) {
+	url := pgtest.URL(t)
+	cases := map[string]func([]byte) []byte{
+		"NUL": func(b []byte) []byte { return bytes.Replace(b, []byte(`"name_zh":"`), []byte(`"name_zh":"\u0000`), 1) },
+		"GBK": func(b []byte) []byte { return bytes.Replace(b, []byte("港"), []byte{0xB8, 0xDB}, 1) },
+		"BOM": func(b []byte) []byte { return append([]byte{0xEF, 0xBB, 0xBF}, b...) },
+	}
+	for name, edit := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := copyDataset(t)
+			file := filepath.Join(dir, "layers", "ports.geojson")
+			b, _ := os.ReadFile(file)
+			os.WriteFile(file, edit(b), 0o644)
+			var out, checkErr, loadErr bytes.Buffer
+			checkCode := run([]string{"check", dir}, &out, &checkErr)
+			loadCode := run([]string{"load", "--database-url", url, dir}, &out, &loadErr)
+			problems := func(s string) string { // the lines naming files, without the command's prefix
+				var keep []string
+				for _, l := range strings.Split(s, "\n") {
+					if strings.Contains(l, "layers/ports.geojson") {
+						keep = append(keep, strings.TrimSpace(l))
+					}
+				}
+				return strings.Join(keep, "\n")
+			}
+			if checkCode != 1 || loadCode != 1 || problems(checkErr.String()) == "" || problems(checkErr.String()) != problems(loadErr.String()) {
+				t.Errorf("check (exit %d):\n%s\nload (exit %d):\n%s", checkCode, checkErr.String(), loadCode, loadErr.String())
+			}
+			if n := count(t, url); n != 0 {
+				t.Errorf("a refused load wrote %d features", n)
+			}
+		})
+	}
+}
