@@ -283,8 +283,7 @@ func TestEncodeRejects(t *testing.T) {
 	if _, err := Encode(hankou, []Layer{{Name: ""}}, Options{}); err == nil {
 		t.Error("empty layer name accepted")
 	}
-	type opaque struct{ a int }
-	if _, err := Encode(hankou, []Layer{{Name: "a", Features: []Feature{{Geometry: lerp(hankou, .5, .5), Properties: NewProps(map[string]any{"x": opaque{}})}}}}, Options{}); err == nil {
+	if _, err := Encode(hankou, []Layer{{Name: "a", Features: []Feature{{Geometry: lerp(hankou, .5, .5), Properties: NewProps(map[string]any{"x": struct{}{}})}}}}, Options{}); err == nil {
 		t.Error("unencodable property accepted")
 	}
 }
