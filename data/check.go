@@ -102,6 +102,8 @@ func checkLayer(l geo.Layer, before map[string]geo.Layer) string {
 	if !knownTheme(l.Theme) {
 		bad = append(bad, fmt.Sprintf("theme %q is unknown", l.Theme))
 	}
+	bad = append(bad, nulText("title_zh", l.TitleZH, "title_en", l.TitleEN,
+		"description_zh", l.DescriptionZH, "description_en", l.DescriptionEN)...)
 	bad = append(bad, checkCredits(l)...)
 	return strings.Join(bad, "; ")
 }

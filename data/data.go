@@ -174,6 +174,9 @@ func readJSON(fsys fs.FS, name string, v any) error {
 	if err != nil {
 		return err
 	}
+	if p := textProblem(b); p != "" {
+		return errors.New(p)
+	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("not valid JSON: %v", err)
 	}

@@ -235,6 +235,12 @@ func TestBrokenCopiesFail(t *testing.T) {
 		{"unknown comparator", "airports", "airport-tianhe", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
 			f.Properties["targets"] = []any{map[string]any{"metric": "年旅客吞吐量", "comparator": "~", "value": 4200}}
 		}, `comparator "~"`},
+		{"NUL in a name", "ports", "port-hannan", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
+			f.Properties["name_zh"] = "汉南\x00港"
+		}, "name_zh contains a NUL character"},
+		{"NUL in a further property", "ports", "port-hannan", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
+			f.Properties["note"] = []any{"a", map[string]any{"b": "c\x00"}}
+		}, "property note contains a NUL character"},
 		{"wrong geometry type", "ports", "port-hannan", func(f *geojson.Feature, _ *geojson.FeatureCollection) {
 			f.Geometry = orbLine([][2]float64{{114.07, 30.30}, {114.08, 30.31}})
 		}, "but layer"},

@@ -85,15 +85,26 @@ func eachFeature(fsys fs.FS, file, layer string, fn func(geo.Feature)) []geo.Pro
 		return []geo.Problem{{File: file, Msg: "cannot read: " + err.Error()}}
 	}
 	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	text := &utf8Reader{r: f}
+	br := bufio.NewReaderSize(text, 1<<20)
 	bad := func(msg string) []geo.Problem { return []geo.Problem{{File: file, Msg: msg}} }
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		return bad(bomProblem)
+	}
+	dec := json.NewDecoder(br)
 	if err := seekFeatures(dec); err != nil {
+		if text.bad != nil {
+			return bad(text.bad.Error())
+		}
 		return bad("not a GeoJSON FeatureCollection: " + err.Error())
 	}
 	var probs []geo.Problem
 	for i := 0; dec.More(); i++ {
 		var w wireFeature
 		if err := dec.Decode(&w); err != nil {
+			if text.bad != nil {
+				return append(probs, geo.Problem{File: file, Msg: text.bad.Error()})
+			}
 			return append(probs, geo.Problem{File: file, Feature: fmt.Sprint("#", i), Msg: "not valid JSON: " + err.Error()})
 		}
 		feat, err := w.feature(layer)
@@ -107,6 +118,9 @@ func eachFeature(fsys fs.FS, file, layer string, fn func(geo.Feature)) []geo.Pro
 		}
 		feat.Geometry = clean(feat.Geometry)
 		fn(feat)
+	}
+	if text.bad != nil { // a decoder that took the error for the end
+		probs = append(probs, geo.Problem{File: file, Msg: text.bad.Error()})
 	}
 	return probs
 }

@@ -1,8 +1,6 @@
 package geo
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/paulmach/orb/geojson"
@@ -58,52 +56,4 @@ func nullable(s string) any {
 func (f Feature) GeoJSON() *geojson.Feature {
 	gf := &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: f.Geometry, Properties: f.Properties()}
 	return gf
-}
-
-// FromGeoJSON reads a feature of the given layer from a GeoJSON feature.
-func FromGeoJSON(layer string, gf *geojson.Feature) (Feature, error) {
-	f := Feature{Layer: layer, Geometry: gf.Geometry, Extra: map[string]any{}}
-	switch id := gf.ID.(type) {
-	case string:
-		f.ID = id
-	case nil:
-		f.ID, _ = gf.Properties["id"].(string)
-	default:
-		return f, fmt.Errorf("feature id %v is not a string", id)
-	}
-	for k, v := range gf.Properties {
-		if !common[k] {
-			f.Extra[k] = v
-		}
-	}
-	p := gf.Properties
-	f.NameZH, _ = p["name_zh"].(string)
-	f.NameEN, _ = p["name_en"].(string)
-	f.Kind, _ = p["kind"].(string)
-	f.Status, _ = p["status"].(string)
-	f.PlanSection, _ = p["plan_section"].(string)
-	f.PlanQuote, _ = p["plan_quote"].(string)
-	f.District, _ = p["district"].(string)
-	f.Accuracy, _ = p["accuracy"].(string)
-	f.Source, _ = p["source"].(string)
-	if n, ok := p["plan_line"].(float64); ok {
-		f.PlanLine = int(n)
-	}
-	if s, ok := p["updated"].(string); ok {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return f, fmt.Errorf("feature %q: updated %q is not an RFC 3339 time", f.ID, s)
-		}
-		f.Updated = t
-	}
-	if t, ok := p["targets"]; ok && t != nil {
-		b, _ := json.Marshal(t)
-		if err := json.Unmarshal(b, &f.Targets); err != nil {
-			return f, fmt.Errorf("feature %q: targets: %v", f.ID, err)
-		}
-	}
-	if len(f.Extra) == 0 {
-		f.Extra = nil
-	}
-	return f, nil
 }

@@ -38,6 +38,43 @@ func (p Problem) Error() string {
 	return p.Msg
 }
 
+// MaxVertices bounds one feature's geometry. The plan's largest has a few
+// thousand; one of half a million is a source at survey resolution that
+// every tile it touches would pay for (each one clips and simplifies all of
+// it), and its validity check alone takes a quarter of a second.
+const MaxVertices = 500_000
+
+// vertexCount counts a geometry's coordinates, rings' closing points included.
+func vertexCount(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		return len(g)
+	case orb.LineString:
+		return len(g)
+	case orb.MultiLineString:
+		n := 0
+		for _, l := range g {
+			n += len(l)
+		}
+		return n
+	case orb.Polygon:
+		n := 0
+		for _, r := range g {
+			n += len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 0
+		for _, p := range g {
+			n += vertexCount(p)
+		}
+		return n
+	}
+	return 0
+}
+
 // Validate checks one feature's properties and geometry and returns every problem found.
 func Validate(f Feature) []Problem {
 	var out []Problem
@@ -62,6 +99,9 @@ func Validate(f Feature) []Problem {
 	if f.Source == "" {
 		bad("source is missing")
 	}
+	for _, p := range textProblems(f) {
+		bad("%s", p)
+	}
 	for i, t := range f.Targets {
 		if err := t.Check(); err != nil {
 			bad("target %d: %v", i, err)
@@ -72,6 +112,8 @@ func Validate(f Feature) []Problem {
 		bad("geometry is null but accuracy is %q (use %q)", f.Accuracy, AccuracyUnknown)
 	case f.Geometry != nil && f.Accuracy == AccuracyUnknown:
 		bad("accuracy is %q but the feature has a geometry", AccuracyUnknown)
+	case f.Geometry != nil && vertexCount(f.Geometry) > MaxVertices:
+		bad("geometry has %d vertices, more than the %d a feature may have: simplify it first", vertexCount(f.Geometry), MaxVertices)
 	case f.Geometry != nil:
 		if err := ValidGeometry(f.Geometry); err != nil {
 			bad("invalid geometry: %v", err)
@@ -92,6 +134,8 @@ func (t Target) Check() error {
 		return errors.New("has neither value nor text")
 	case !slices.Contains(Comparators, t.Comparator):
 		return fmt.Errorf("comparator %q is not one of %q", t.Comparator, Comparators)
+	case targetText(t):
+		return errors.New("a text " + nulProblem)
 	}
 	return nil
 }

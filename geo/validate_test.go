@@ -206,3 +206,36 @@ func TestLocateIndexed(t *testing.T) {
 		t.Fatalf("index built: %v; %d of %d points on the ring", indexed.edges != nil, on, len(queries))
 	}
 }
+
+// TestValidateLimits: a feature's texts must be storable (no NUL) and its
+// geometry within MaxVertices.
+func TestValidateLimits(t *testing.T) {
+	f := Feature{ID: "a", NameZH: "甲", Kind: "k", Status: StatusPlanned, Accuracy: AccuracyApproximate, Source: "s"}
+	line := make(orb.LineString, MaxVertices+1)
+	for i := range line {
+		line[i] = orb.Point{114 + float64(i)*1e-6, 30.5}
+	}
+	cases := map[string]struct {
+		edit func(*Feature)
+		want string
+	}{
+		"valid":         {func(f *Feature) { f.Geometry = line[:2] }, ""},
+		"many vertices": {func(f *Feature) { f.Geometry = line }, "more than the 500000"},
+		"NUL in a name": {func(f *Feature) { f.Geometry = line[:2]; f.NameEN = "a\x00b" }, "name_en contains a NUL"},
+		"NUL in a target": {func(f *Feature) {
+			f.Geometry = line[:2]
+			f.Targets = []Target{{Metric: "m\x00", Text: "t"}}
+		}, "target 0: a text contains a NUL"},
+	}
+	for name, c := range cases {
+		g := f
+		c.edit(&g)
+		probs := Validate(g)
+		switch {
+		case c.want == "" && len(probs) > 0:
+			t.Errorf("%s: %v", name, probs)
+		case c.want != "" && (len(probs) != 1 || !regexp.MustCompile(regexp.QuoteMeta(c.want)).MatchString(probs[0].Msg)):
+			t.Errorf("%s: %v, want one problem saying %q", name, probs, c.want)
+		}
+	}
+}

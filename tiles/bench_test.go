@@ -109,17 +109,8 @@ func BenchmarkCacheHit(b *testing.B) {
 	})
 }
 
-func BenchmarkKeyETag(b *testing.B) {
-	data := make([]byte, 50_000)
-	b.Run("Key", func(b *testing.B) {
-		for b.Loop() {
-			Key("plan", "1.2.0", TileID{14, 13358, 6746})
-		}
-	})
-	b.Run("ETag50KB", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			ETag(data)
-		}
-	})
+func BenchmarkKey(b *testing.B) {
+	for b.Loop() {
+		Key("plan", "1.2.0", TileID{14, 13358, 6746})
+	}
 }

@@ -159,13 +159,3 @@ func (c *Cache) Stats() CacheStats {
 		Entries:   n,
 	}
 }
-
-// Purge drops every entry, e.g. after a data reload when keys are not
-// versioned. Counters are kept.
-func (c *Cache) Purge() {
-	c.mu.Lock()
-	c.ll.Init()
-	clear(c.items)
-	c.bytes = 0
-	c.mu.Unlock()
-}

@@ -1,23 +1,6 @@
 package tiles
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
-
-// ETag is a strong entity tag derived from the tile bytes alone, so every
-// instance behind a load balancer, and a rebuilt cache, hands out the same
-// tag for the same tile: 128 bits of SHA-256, hex, quoted. Pass the bytes as
-// sent (gzipped or not): RFC 9110 wants different encodings to differ.
-func ETag(data []byte) string {
-	sum := sha256.Sum256(data)
-	var b [2 + 32]byte
-	b[0] = '"'
-	hex.Encode(b[1:33], sum[:16])
-	b[33] = '"'
-	return string(b[:])
-}
+import "strings"
 
 // NoneMatch reports whether an If-None-Match header value matches etag, in
 // which case a GET should be answered 304. It uses the weak comparison RFC

@@ -1,22 +1,6 @@
 package tiles
 
-import (
-	"regexp"
-	"testing"
-)
-
-func TestETag(t *testing.T) {
-	a, b := ETag([]byte("tile a")), ETag([]byte("tile b"))
-	if a == b || a != ETag([]byte("tile a")) {
-		t.Fatal("ETag must be a function of the bytes")
-	}
-	if !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(a) {
-		t.Fatalf("not a strong quoted tag: %s", a)
-	}
-	if ETag(nil) != ETag([]byte{}) {
-		t.Fatal("empty tile tag")
-	}
-}
+import "testing"
 
 func TestNoneMatch(t *testing.T) {
 	tag := `"0123456789abcdef0123456789abcdef"`

@@ -32,7 +32,8 @@ func Example() {
 			}
 			return
 		}
-		data, _, err := cache.GetOrBuild(r.Context(), tiles.Key("plan", version, id), func() ([]byte, error) {
+		key := tiles.Key("plan", version, id)
+		data, _, err := cache.GetOrBuild(r.Context(), key, func() ([]byte, error) {
 			return tiles.Encode(id, []tiles.Layer{{Name: "stations", Features: stations}}, tiles.Options{})
 		})
 		switch {
@@ -43,7 +44,10 @@ func Example() {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		etag := tiles.ETag(data)
+		// The key names the content (tileset, data version, tile), so it
+		// can be the tag; a server that also sends the tile gzipped needs a
+		// second tag for that body.
+		etag := `"` + key + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		if tiles.NoneMatch(r.Header.Get("If-None-Match"), etag) {

@@ -195,7 +195,14 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	key := tiles.Key(v["tileset"], version, t)
 	// The key names the content exactly (data version, tileset, tile, encoder
 	// settings), so a revalidation needs no tile at all.
-	etag := `"` + hash(s.tileFormat+key) + `"`
+	// A strong tag names one representation (RFC 9110 8.8.3): the identity
+	// body is other bytes than the gzip one, so it gets its own tag.
+	gz := acceptsGzip(r)
+	coding := "gzip"
+	if !gz {
+		coding = "identity"
+	}
+	etag := `"` + hash(s.tileFormat+key+"\x00"+coding) + `"`
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", s.opts.TileCacheControl)
@@ -214,7 +221,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	return writeTile(w, r, data)
+	return writeTile(w, r, data, gz)
 }
 
 // buildTile asks the store for a tile and keeps it gzipped, as most clients take it.
@@ -236,10 +243,10 @@ func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) 
 
 // writeTile sends gzipped tile bytes, unpacking them for the rare client that
 // does not accept gzip.
-func writeTile(w http.ResponseWriter, r *http.Request, gz []byte) error {
+func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bool) error {
 	h := w.Header()
 	h.Set("Content-Type", typeMVT)
-	if acceptsGzip(r) {
+	if acceptsGzip {
 		h.Set("Content-Encoding", "gzip")
 		h.Set("Content-Length", fmt.Sprint(len(gz)))
 		w.WriteHeader(http.StatusOK)

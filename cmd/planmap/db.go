@@ -24,10 +24,10 @@ type dbFlags struct {
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.url, "database-url", env("PLANMAP_DATABASE_URL", env("DATABASE_URL", "")),
+	fs.StringVar(&d.url, "database-url", "",
 		"PostgreSQL URL, e.g. postgres://user@host/planmap (env PLANMAP_DATABASE_URL or DATABASE_URL); empty: the embedded store")
-	fs.IntVar(&d.maxConns, "db-max-conns", envInt("PLANMAP_DB_MAX_CONNS", 0), "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
-	fs.DurationVar(&d.timeout, "db-statement-timeout", envDuration("PLANMAP_DB_STATEMENT_TIMEOUT", postgis.DefaultStatementTimeout),
+	fs.IntVar(&d.maxConns, "db-max-conns", 0, "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
+	fs.DurationVar(&d.timeout, "db-statement-timeout", postgis.DefaultStatementTimeout,
 		"statement_timeout of every query (env PLANMAP_DB_STATEMENT_TIMEOUT)")
 }
 
@@ -42,7 +42,7 @@ func migrate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	var db dbFlags
 	db.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	s, err := db.open(context.Background(), true)
@@ -71,7 +71,7 @@ func load(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), crs)
 	if err != nil {
-		return fmt.Errorf("%w (the database is unchanged)", err)
+		return fmt.Errorf("%w\nthe database is unchanged", err)
 	}
 	printSummary(stdout, sum, time.Since(start))
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 
 	"io"
 	"net/http"
@@ -25,7 +26,7 @@ func servePG(t *testing.T, timeout time.Duration) (*httptest.Server, string) {
 		t.Fatalf("load: %s", errb.String())
 	}
 	db := dbFlags{url: url, timeout: timeout}
-	store, _, err := openStore(&db, "", false)
+	store, _, err := openStore(slog.New(slog.DiscardHandler), &db, "", origin{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

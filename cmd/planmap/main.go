@@ -18,9 +18,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -41,6 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "serve" && len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		cmd = "help" // planmap --help: the commands, not serve's flags alone
 	}
 	var err error
 	switch cmd {
@@ -66,11 +69,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "planmap:", err)
+		fmt.Fprintf(stderr, "planmap %s: %v\n", cmd, err)
+		if errors.Is(err, geo.ErrUnavailable) {
+			return exitUnavailable
+		}
 		return 1
 	}
 	return 0
 }
+
+// exitUnavailable is the exit code of a command that could not reach its
+// database: trying again later may succeed. Anything else that fails (an
+// invalid dataset, a bad setting) exits 1: trying again will not help.
+const exitUnavailable = 3
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: planmap <command> [flags]
@@ -82,32 +93,11 @@ commands:
   migrate bring the PostGIS schema up to date
   gen     write a synthetic dataset over the Wuhan extent (benchmarks)
 
-Run 'planmap <command> --help' for the flags of a command.
+Run 'planmap <command> --help' for the flags of a command; serve's flags
+can also be set by environment variables (PLANMAP_ADDR, PLANMAP_DATA, ...).
+Exit codes: 0 done, 1 failed (an invalid dataset, a bad setting), 2 unknown
+command, 3 the database could not be reached (try again later).
 `)
-}
-
-// env returns the environment variable or def.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
-
-// envInt returns the environment variable as an integer, or def.
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return n
-	}
-	return def
-}
-
-// envDuration returns the environment variable as a duration, or def.
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return d
-	}
-	return def
 }
 
 // logger makes the structured logger in the format asked for.
@@ -145,7 +135,7 @@ func parseDataset(name, usage string, args []string, register func(*flag.FlagSet
 		register(f)
 	}
 	crs := f.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
-	if err := f.Parse(args); err != nil {
+	if _, err := parse(f, args); err != nil {
 		return nil, nil, err
 	}
 	fsys, err := datasetFS(f.Arg(0))
@@ -178,7 +168,7 @@ func check(args []string, stdout io.Writer) error {
 func gen(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: planmap gen [--points N] [--lines N] [--polygons N] [--seed N] DIR")
+		fmt.Fprintln(fs.Output(), "usage: planmap gen [--points N] [--lines N] [--polygons N] [--seed N] [--force] DIR")
 		fs.PrintDefaults()
 	}
 	var n synth.Sizes
@@ -186,12 +176,18 @@ func gen(args []string, stdout io.Writer) error {
 	fs.IntVar(&n.Lines, "lines", 50000, "short random lines")
 	fs.IntVar(&n.Polygons, "polygons", 0, "small rectangles")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
+	force := fs.Bool("force", false, "write into a directory that is not empty, replacing its layers.json")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || n.Points < 0 || n.Lines < 0 || n.Polygons < 0 {
 		fs.Usage()
 		return fmt.Errorf("gen needs one output directory and non-negative sizes")
+	}
+	// planmap gen data would replace the plan's own layers.json: refuse any
+	// directory with something in it unless told.
+	if entries, err := os.ReadDir(fs.Arg(0)); err == nil && len(entries) > 0 && !*force {
+		return fmt.Errorf("%s is not empty (%s, ...): give an empty or new directory, or --force to write over it", fs.Arg(0), entries[0].Name())
 	}
 	if err := synth.Write(fs.Arg(0), n, *seed); err != nil {
 		return err
@@ -205,23 +201,35 @@ func gen(args []string, stdout io.Writer) error {
 const MaxHeaderBytes = 64 << 10
 
 func serve(args []string, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveUntil(ctx, args, stderr, nil)
+}
+
+// serveUntil serves until ctx ends (SIGINT or SIGTERM), then lets in-flight
+// requests finish; listening, if set, hears the address once it listens.
+func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening func(addr string)) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", env("PLANMAP_ADDR", ":8080"), "listen address (env PLANMAP_ADDR)")
-	dir := fs.String("data", env("PLANMAP_DATA", ""), "dataset directory instead of the embedded one (env PLANMAP_DATA)")
-	cacheMB := fs.Int("tile-cache-mb", envInt("PLANMAP_TILE_CACHE_MB", 256), "in-memory tile cache in MB, 0 to disable (env PLANMAP_TILE_CACHE_MB)")
-	buffer := fs.Int("tile-buffer", envInt("PLANMAP_TILE_BUFFER", tiles.DefaultBuffer), "MVT buffer in tile units of 4096 (env PLANMAP_TILE_BUFFER)")
-	cacheControl := fs.String("tile-cache-control", env("PLANMAP_TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles (env PLANMAP_TILE_CACHE_CONTROL)")
-	cors := fs.String("cors-origin", env("PLANMAP_CORS_ORIGIN", "*"), `Access-Control-Allow-Origin, "" for no CORS (env PLANMAP_CORS_ORIGIN)`)
-	accessLog := fs.Bool("access-log", env("PLANMAP_ACCESS_LOG", "false") == "true", "log every request (env PLANMAP_ACCESS_LOG=true)")
-	logFormat := fs.String("log-format", env("PLANMAP_LOG_FORMAT", "text"), "log format: text or json (env PLANMAP_LOG_FORMAT)")
-	timeout := fs.Duration("timeout", envDuration("PLANMAP_TIMEOUT", 10*time.Second), "deadline of one request, passed to the store (env PLANMAP_TIMEOUT)")
-	migrateFirst := fs.Bool("migrate", env("PLANMAP_MIGRATE", "false") == "true", "with a database: apply schema migrations first (env PLANMAP_MIGRATE=true)")
-	basemap := fs.String("basemap", env("PLANMAP_BASEMAP", ""), "map drawn beneath the plan: none, tianditu-vec, tianditu-img (key in env "+web.TiandituKeyEnv+"), an XYZ template or a MapLibre style URL (env PLANMAP_BASEMAP)")
-	basemapCredit := fs.String("basemap-attribution", env("PLANMAP_BASEMAP_ATTRIBUTION", ""), "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
+	addr := fs.String("addr", ":8080", "listen address (env PLANMAP_ADDR)")
+	dir := fs.String("data", "", "dataset directory instead of the embedded one (env PLANMAP_DATA)")
+	cacheMB := fs.Int("tile-cache-mb", 256, "in-memory tile cache in MB, 0 to disable (env PLANMAP_TILE_CACHE_MB)")
+	buffer := fs.Int("tile-buffer", tiles.DefaultBuffer, "MVT buffer in tile units of 4096 (env PLANMAP_TILE_BUFFER)")
+	cacheControl := fs.String("tile-cache-control", "public, max-age=300", "Cache-Control of tiles (env PLANMAP_TILE_CACHE_CONTROL)")
+	cors := fs.String("cors-origin", "*", `Access-Control-Allow-Origin, "" for no CORS (env PLANMAP_CORS_ORIGIN)`)
+	accessLog := fs.Bool("access-log", false, "log every request (env PLANMAP_ACCESS_LOG: true, false, 1 or 0)")
+	logFormat := fs.String("log-format", "text", "log format: text or json (env PLANMAP_LOG_FORMAT)")
+	timeout := fs.Duration("timeout", 10*time.Second, "deadline of one request, passed to the store, e.g. 10s (env PLANMAP_TIMEOUT)")
+	migrateFirst := fs.Bool("migrate", false, "with a database: apply schema migrations first (env PLANMAP_MIGRATE)")
+	basemap := fs.String("basemap", "", "map drawn beneath the plan: none, tianditu-vec, tianditu-img (key in env "+web.TiandituKeyEnv+"), an XYZ template or a MapLibre style URL (env PLANMAP_BASEMAP)")
+	basemapCredit := fs.String("basemap-attribution", "", "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
 	var db dbFlags
 	db.register(fs)
-	if err := fs.Parse(args); err != nil {
+	from, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if *cacheMB < 0 || *timeout <= 0 {
+		return fmt.Errorf("--tile-cache-mb must not be negative and --timeout must be positive")
 	}
 	log, err := logger(*logFormat, stderr)
 	if err != nil {
@@ -231,7 +239,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, desc, err := openStore(&db, *dir, *migrateFirst)
+	store, desc, err := openStore(log, &db, *dir, from, *migrateFirst)
 	if err != nil {
 		return err
 	}
@@ -252,10 +260,26 @@ func serve(args []string, stderr io.Writer) error {
 	for _, w := range bm.Warnings() {
 		log.Warn("basemap: " + w)
 	}
-	if err := pingSoon(store); errors.Is(err, geo.ErrOutOfDate) {
+	switch err := pingSoon(store); {
+	case errors.Is(err, geo.ErrOutOfDate):
 		log.Error("the database schema is older than this planmap: run planmap migrate, or serve with --migrate", "err", err)
+	case err != nil:
+		log.Error("the database does not answer: requests that need it get 503 with Retry-After until it does; planmap keeps trying", "err", err)
 	}
-	return serveUntilSignal(srv, ln, log)
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
 }
 
 // sourcesDoc reads the SOURCES.md of the dataset directory, or of the
@@ -281,21 +305,52 @@ func pingSoon(s geo.Store) error {
 	return s.Ping(ctx)
 }
 
-// openStore opens PostGIS when a database URL is given, else the embedded
-// store. PostGIS starts even while the database is down: /readyz says so.
-func openStore(db *dbFlags, dir string, migrate bool) (geo.Store, string, error) {
+// openStore opens the store serve was asked for, and says which and why.
+// A dataset named by --data or PLANMAP_DATA beats a database that only the
+// generic DATABASE_URL names (a platform may set it for another program);
+// naming both a dataset and planmap's own database setting is an error.
+// PostGIS starts even while the database is down: /readyz says so.
+func openStore(log *slog.Logger, db *dbFlags, dir string, from origin, migrate bool) (geo.Store, string, error) {
+	if db.url != "" && dir != "" {
+		if from["database-url"] != "DATABASE_URL" {
+			return nil, "", fmt.Errorf("both a dataset (%s) and a database (%s) are given: serve one", describe(from, "data", "--data"), describe(from, "database-url", "--database-url"))
+		}
+		log.Warn("DATABASE_URL is set, but the dataset given is served, not the database", "data", dir)
+		db.url = ""
+	}
 	if db.url != "" {
 		s, err := db.open(context.Background(), migrate)
 		if err != nil {
 			return nil, "", err
 		}
-		return s, "postgis", nil
+		return s, fmt.Sprintf("postgis %s (from %s)", redact(db.url), describe(from, "database-url", "--database-url")), nil
 	}
 	ds, err := dataset(dir)
 	if err != nil {
 		return nil, "", err
 	}
-	return memstore.New(ds), fmt.Sprintf("embedded (%d layers, %d features)", len(ds.Layers), len(ds.Features)), nil
+	what := "embedded dataset"
+	if dir != "" {
+		what = fmt.Sprintf("dataset %s (from %s)", dir, describe(from, "data", "--data"))
+	}
+	return memstore.New(ds), fmt.Sprintf("in memory: %s, %d layers, %d features", what, len(ds.Layers), len(ds.Features)), nil
+}
+
+// describe names where a flag's value came from.
+func describe(from origin, name, flagName string) string {
+	if v := from[name]; v != "" && v != "flag" {
+		return v
+	}
+	return flagName
+}
+
+// redact drops the password from a database URL, for the log.
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(a database URL)"
+	}
+	return p.Redacted()
 }
 
 // httpServer bounds every phase of a connection: a slow or endless client
@@ -314,21 +369,4 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
-}
-
-// serveUntilSignal serves until SIGINT or SIGTERM, then lets in-flight requests finish.
-func serveUntilSignal(srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
 }

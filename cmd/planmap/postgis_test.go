@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,7 +103,7 @@ func TestServeRecovers(t *testing.T) {
 		t.Fatalf("load: %s", errb.String())
 	}
 	db := dbFlags{url: url, timeout: 2 * time.Second}
-	store, _, err := openStore(&db, "", false)
+	store, _, err := openStore(slog.New(slog.DiscardHandler), &db, "", origin{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,4 +218,72 @@ func checksum(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return sum
+}
+
+// TestServeMissingDatabase: a database that does not exist (not created
+// yet, or a typo) is logged at start and answered 503 with Retry-After,
+// as a server that is down is, not 500.
+func TestServeMissingDatabase(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/planmap_no_such_database"
+	base, log := startServe(t, "--database-url", u.String())
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(log.String(), "the database does not answer") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(log.String(), `database \"planmap_no_such_database\" does not exist`) {
+		t.Errorf("the log does not say the database is missing:\n%s", log)
+	}
+	for _, p := range []string{"/readyz", "/ogc/collections", "/tiles/plan/12/3348/1682.mvt"} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: %d (Retry-After %q), want 503 with Retry-After", p, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+}
+
+// TestCheckAndLoadAgree: a dataset with a NUL in a name, bytes that are not
+// UTF-8 or a byte order mark fails check and load alike: the same problem
+// lines, exit 1 (invalid data, not the database's fault), and the database
+// unchanged.
+func TestCheckAndLoadAgree(t *testing.T) {
+	url := pgtest.URL(t)
+	cases := map[string]func([]byte) []byte{
+		"NUL": func(b []byte) []byte { return bytes.Replace(b, []byte(`"name_zh":"`), []byte(`"name_zh":"\u0000`), 1) },
+		"GBK": func(b []byte) []byte { return bytes.Replace(b, []byte("港"), []byte{0xB8, 0xDB}, 1) },
+		"BOM": func(b []byte) []byte { return append([]byte{0xEF, 0xBB, 0xBF}, b...) },
+	}
+	for name, edit := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := copyDataset(t)
+			file := filepath.Join(dir, "layers", "ports.geojson")
+			b, _ := os.ReadFile(file)
+			os.WriteFile(file, edit(b), 0o644)
+			var out, checkErr, loadErr bytes.Buffer
+			checkCode := run([]string{"check", dir}, &out, &checkErr)
+			loadCode := run([]string{"load", "--database-url", url, dir}, &out, &loadErr)
+			problems := func(s string) string { // the lines naming files, without the command's prefix
+				var keep []string
+				for _, l := range strings.Split(s, "\n") {
+					if strings.Contains(l, "layers/ports.geojson") {
+						keep = append(keep, strings.TrimSpace(l))
+					}
+				}
+				return strings.Join(keep, "\n")
+			}
+			if checkCode != 1 || loadCode != 1 || problems(checkErr.String()) == "" || problems(checkErr.String()) != problems(loadErr.String()) {
+				t.Errorf("check (exit %d):\n%s\nload (exit %d):\n%s", checkCode, checkErr.String(), loadCode, loadErr.String())
+			}
+			if n := count(t, url); n != 0 {
+				t.Errorf("a refused load wrote %d features", n)
+			}
+		})
+	}
 }

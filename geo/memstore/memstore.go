@@ -391,18 +391,13 @@ func releaseFeatures(buf *[]tiles.Feature) {
 	featurePool.Put(buf)
 }
 
-// bufferedBound is the tile's lon/lat bound grown by the encoder's buffer.
+// bufferedBound is the tile's lon/lat bound grown by the encoder's buffer,
+// resolved by the encoder's own rule (0 the default, negative none).
 func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
+	o = tiles.Resolved(o)
 	b := t.Bound()
-	extent, buffer := float64(o.Extent), float64(o.Buffer)
-	if extent == 0 {
-		extent = tiles.DefaultExtent
-	}
-	if buffer == 0 {
-		buffer = tiles.DefaultBuffer
-	}
-	dx := (b.Max[0] - b.Min[0]) * buffer / extent
-	dy := (b.Max[1] - b.Min[1]) * buffer / extent
+	dx := (b.Max[0] - b.Min[0]) * float64(o.Buffer) / float64(o.Extent)
+	dy := (b.Max[1] - b.Min[1]) * float64(o.Buffer) / float64(o.Extent)
 	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
 }
 

@@ -276,13 +276,15 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, prog
 		})
 	}()
 	done := 0
+	var scanErr error
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		f, ok := <-feats
 		if !ok {
 			if progress != nil {
 				progress(done, max(total, done))
 			}
-			return nil, <-errc
+			scanErr = <-errc
+			return nil, scanErr
 		}
 		done++
 		if progress != nil && done%10000 == 0 {
@@ -291,6 +293,12 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, prog
 		return stagingRow(f)
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
+	// A source error ends the COPY, and the server answers with its own
+	// "COPY from stdin failed" (SQLSTATE 57014, which reads as a cancelled
+	// query): the dataset's own error (*data.Invalid) is the one to report.
+	if scanErr != nil {
+		return scanErr
+	}
 	return err
 }
 

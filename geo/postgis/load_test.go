@@ -1,11 +1,14 @@
 package postgis_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 
@@ -140,6 +143,37 @@ func TestLoadInvalid(t *testing.T) {
 	}
 	if after := snapshot(t, s); after != before {
 		t.Errorf("a refused load changed the database")
+	}
+}
+
+// TestLoadFSInvalid: a dataset directory with a broken feature, streamed
+// into the database, fails as invalid data (*data.Invalid, naming the file
+// and feature), not as the COPY the loader had to abandon, which the server
+// reports as a cancelled query (SQLSTATE 57014) and a retry wrapper would
+// take for an unavailable store.
+func TestLoadFSInvalid(t *testing.T) {
+	s := open(t)
+	m := fstest.MapFS{}
+	err := fs.WalkDir(data.Embedded(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(data.Embedded(), p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := data.LayerFile("ports")
+	m[file].Data = bytes.Replace(m[file].Data, []byte(`"status":"existing"`), []byte(`"status":"imagined"`), 1)
+	_, err = postgis.LoadFS(context.Background(), s, m, nil)
+	var inv *data.Invalid
+	if !errors.As(err, &inv) || errors.Is(err, geo.ErrUnavailable) {
+		t.Fatalf("err = %v, want *data.Invalid and not ErrUnavailable", err)
+	}
+	if len(inv.Problems) != 1 || inv.Problems[0].File != file || !strings.Contains(inv.Problems[0].Msg, "imagined") {
+		t.Errorf("problems = %+v, want one naming %s", inv.Problems, file)
 	}
 }
 

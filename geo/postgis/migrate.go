@@ -95,7 +95,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("migrate: %w", wrap(ctx, err))
+		return fmt.Errorf("bringing the schema up to date: %w", wrap(ctx, err))
 	}
 	return nil
 }

@@ -150,10 +150,19 @@ func missingSchema(err error) bool {
 }
 
 func unavailable(err error) bool {
+	// Whatever keeps planmap from connecting (the server down, the database
+	// not yet created, a password not yet set) is a store it cannot reach:
+	// 503 and retry, not a 500.
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
-		case pgErr.Code[:2] == "08", // connection exception
+		case pgErr.Code == "3D000", // invalid catalog name: the database does not exist
+			pgErr.Code[:2] == "28", // invalid authorization
+			pgErr.Code[:2] == "08", // connection exception
 			pgErr.Code[:2] == "57", // operator intervention: shutdown, statement timeout, starting up
 			pgErr.Code[:2] == "53": // insufficient resources: too many connections, out of memory
 			return true
@@ -161,8 +170,7 @@ func unavailable(err error) bool {
 		return false
 	}
 	var netErr net.Error
-	var connectErr *pgconn.ConnectError
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+	return errors.As(err, &netErr) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.SafeToRetry(err) || pgconn.Timeout(err)
 }

@@ -17,8 +17,9 @@ import (
 // and its Web Mercator index), single points thinned to the one with the
 // lowest id per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
 // polygons smaller than the simplification tolerance dropped after
-// clipping, dense layers without the DenseDrop properties, and one ST_AsMVT
-// per layer.
+// clipping, part by part, dense layers without the DenseDrop properties, and one ST_AsMVT
+// per layer, over its features in MVT id order: a tile's ETag names its
+// content, so its bytes must not follow the order a scan meets the rows in.
 //
 // The statement is prepared once and runs on a generic plan, so the tile's
 // envelope is a sub-select, worked out once per tile rather than once per
@@ -69,20 +70,33 @@ func (q *tileQuery) sql() string {
 	if len(q.names) == 1 {
 		layer, group = q.arg(q.names[0]), ``
 	}
+	// A part is kept when it is long or large enough (tiles.Encode's rule);
+	// a multi-part geometry is taken apart only when it has several.
+	big := func(g string) string {
+		return fmt.Sprintf(`CASE ST_Dimension(%[1]s)
+		WHEN 1 THEN ST_Length(%[1]s) >= greatest(1, %[2]s / 2)
+		WHEN 2 THEN ST_Area(%[1]s) >= greatest(1, %[2]s * %[2]s / 4)
+		ELSE true END`, g, tol)
+	}
+	// A single point (most rows of a dense tile) skips the part check; a
+	// multi-part geometry whose parts all fall short becomes NULL, which
+	// ST_AsMVT skips. Written inline, not as one more subquery level, which
+	// PostgreSQL flattened into evaluating the check twice a row (z14
+	// points: 0.37 -> 0.69 ms a tile).
 	return fmt.Sprintf(`
-SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s, t.geom)::mvt_feature, %[1]s::text, %[2]s::int, 'geom', 'fid')
+SELECT %[1]s::text, ST_AsMVT(ROW(t.fid, t.%[11]s,
+	CASE WHEN t.point OR ST_NumGeometries(t.geom) = 1 THEN t.geom
+	     ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(t.geom) d WHERE %[12]s) END)::mvt_feature,
+	%[1]s::text, %[2]s::int, 'geom', 'fid' ORDER BY t.fid)
 FROM (
-	SELECT f.layer, f.tile_id AS fid, %[3]s,
+	SELECT f.layer, f.tile_id AS fid, f.point, %[3]s,
 	       ST_AsMVTGeom(f.geom, (SELECT ST_TileEnvelope(%[4]s, %[5]s, %[6]s)::box2d), %[2]s::int, %[7]s::int, true) AS geom
 	FROM %[8]s
 	OFFSET 0
 ) t
-WHERE CASE ST_Dimension(t.geom)
-	WHEN 1 THEN ST_Length(t.geom) >= greatest(1, %[9]s / 2)
-	WHEN 2 THEN ST_Area(t.geom) >= greatest(1, %[9]s * %[9]s / 4)
-	ELSE true END
-%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, tol, group,
-		strings.Join(geo.TileProperties, ", t."))
+WHERE %[9]s
+%[10]s`, layer, extent, q.properties(), z, x, y, q.arg(q.o.Buffer), from, big("t.geom"), group,
+		strings.Join(geo.TileProperties, ", t."), big("d.geom"))
 }
 
 // properties selects the tile properties of a row (geo.TileProperties: the

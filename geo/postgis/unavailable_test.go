@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"testing"
 	"time"
 
@@ -118,5 +119,27 @@ func TestOptions(t *testing.T) {
 			t.Errorf("MaxConns = %d, want %d", s.Pool().Config().MaxConns, c.opts.MaxConns)
 		}
 		s.Close()
+	}
+}
+
+// TestMissingDatabase: a database that does not exist (not yet created, or
+// a typo in the URL) is a store planmap cannot reach, as a server that is
+// down is: 503 and retry, not a 500.
+func TestMissingDatabase(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/planmap_no_such_database"
+	s, err := postgis.Open(context.Background(), u.String(), postgis.Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	if err := s.Ping(context.Background()); !errors.Is(err, geo.ErrUnavailable) {
+		t.Errorf("Ping = %v, want ErrUnavailable", err)
+	}
+	if _, err := s.Layers(context.Background()); !errors.Is(err, geo.ErrUnavailable) {
+		t.Errorf("Layers = %v, want ErrUnavailable", err)
 	}
 }

@@ -43,7 +43,10 @@ describe('web map', {skip}, () => {
             assert.ok(byLayer[id] > 0, `no ${id} rendered (rendered: ${layers.join(', ')})`);
         }
         // The README shows the real dataset; the labels must show as characters, not boxes.
-        if (!process.env.PLANMAP_WEB_TEST_DATA) await page.screenshot({path: join(root, 'docs', 'screenshot.png')});
+        // PLANMAP_SCREENSHOTS names another directory (CI: outside the tree).
+        if (!process.env.PLANMAP_WEB_TEST_DATA) {
+            await page.screenshot({path: join(process.env.PLANMAP_SCREENSHOTS || join(root, 'docs'), 'screenshot.png')});
+        }
     });
 
     test('turning a layer off hides its features, and on shows them again', async () => {

@@ -177,7 +177,7 @@ describe('the map a resident and a planner read', {skip}, () => {
         }), collections);
         assert.ok(ok, 'the phone view crops the main city or a sub-centre');
         assert.ok(await p.locator('#side').isHidden(), 'the side panel covers the phone\'s map at start');
-        await p.screenshot({path: join(root, 'docs', 'screenshot-phone.png')});
+        await p.screenshot({path: join(process.env.PLANMAP_SCREENSHOTS || join(root, 'docs'), 'screenshot-phone.png')});
         await p.close();
     });
 

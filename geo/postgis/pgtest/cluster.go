@@ -3,7 +3,7 @@ package pgtest
 import (
 	"bytes"
 	"fmt"
-	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -15,9 +15,8 @@ import (
 
 // cluster is a throwaway PostgreSQL cluster in a temp dir.
 type cluster struct {
-	bin     string // directory holding initdb, pg_ctl
-	dir     string // temp dir: data/, the log and the unix socket
-	port    int
+	bin     string              // directory holding initdb, pg_ctl
+	dir     string              // temp dir: data/, the log and the unix socket
 	cred    *syscall.Credential // non-nil when running as root
 	running bool
 }
@@ -114,17 +113,15 @@ func (c *cluster) init() error {
 			return err
 		}
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	c.port = port
 	if err := c.run("initdb", "-D", c.data(), "-U", "postgres", "--auth=trust",
 		"-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
 		return err
 	}
-	conf := fmt.Sprintf("\nport = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"+
-		"fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n", c.port, c.dir)
+	// A Unix socket in the cluster's own directory, and no TCP port: a port
+	// picked free and then closed may be taken by another program before
+	// the server binds it (or again while a test has the server stopped).
+	conf := fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\n"+
+		"fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n", c.dir)
 	f, err := os.OpenFile(filepath.Join(c.data(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return err
@@ -163,7 +160,7 @@ func (c *cluster) remove() {
 }
 
 func (c *cluster) url(db string) string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
+	return fmt.Sprintf("postgres://postgres@/%s?host=%s&sslmode=disable", db, url.QueryEscape(c.dir))
 }
 
 func (c *cluster) run(name string, args ...string) error {
@@ -178,15 +175,6 @@ func (c *cluster) run(name string, args ...string) error {
 		return fmt.Errorf("%s: %v\n%s", name, err, tail(out.Bytes()))
 	}
 	return nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func tail(b []byte) []byte {

@@ -1,7 +1,7 @@
 // Package pgtest gives tests a fresh PostGIS database. It uses
 // PLANMAP_TEST_DATABASE_URL when set; otherwise it starts one throwaway
-// PostgreSQL cluster per test binary (initdb + pg_ctl in a temp dir, a free
-// port, fsync off) and removes it when Main returns. Without PostgreSQL or
+// PostgreSQL cluster per test binary (initdb + pg_ctl in a temp dir, reached
+// by a Unix socket there, fsync off) and removes it when Main returns. Without PostgreSQL or
 // PostGIS the tests skip with a notice, or fail when PLANMAP_REQUIRE_POSTGIS=1.
 package pgtest
 
@@ -87,7 +87,7 @@ func Stop(t testing.TB) {
 	})
 }
 
-// Start starts the throwaway cluster again on the same port.
+// Start starts the throwaway cluster again, at the same socket.
 func Start(t testing.TB) {
 	t.Helper()
 	c := own(t)
