@@ -72,7 +72,7 @@ func Queryables(schema []Property) []Queryable {
 	for _, p := range schema {
 		switch p.Type {
 		case TypeString, TypeNumber, TypeInteger, TypeBoolean:
-			out = append(out, Queryable{p.Name, p.Type, p.Format})
+			out = append(out, Queryable(p))
 		}
 	}
 	return out

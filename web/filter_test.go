@@ -296,7 +296,7 @@ func TestFilterErrors(t *testing.T) {
 // every property a filter may name, linked from the collection.
 func TestQueryables(t *testing.T) {
 	eachStore(t, storetest.Fixture(), func(t *testing.T, base string) {
-		code, h, c := fetch(t, base+"/ogc/collections/lines")
+		code, _, c := fetch(t, base+"/ogc/collections/lines")
 		if code != 200 || links(c)["http://www.opengis.net/def/rel/ogc/1.0/queryables"] == nil {
 			t.Fatalf("no queryables link: %v", c["links"])
 		}

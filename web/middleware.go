@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"planmap/geo"
@@ -39,7 +40,7 @@ func (s *Server) newMetrics() *metrics {
 		return newFunc(prometheus.NewDesc(name, help, nil, nil), kind, v)
 	}
 	m.registry.MustRegister(m.requests, m.latency,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		cache("planmap_tile_cache_hits_total", "Tiles served from the cache.", prometheus.CounterValue,
 			func() float64 { return float64(s.cache.Stats().Hits) }),
 		cache("planmap_tile_cache_misses_total", "Tiles built because the cache lacked them.", prometheus.CounterValue,
