@@ -32,6 +32,7 @@ func Check(ds *Dataset) []geo.Problem {
 		c.feature(f)
 	}
 	c.targets(ds.Targets)
+	c.names(ds)
 	return c.probs
 }
 

@@ -7,6 +7,8 @@
 //	layers.json          [ {id, title_zh, title_en, ..., geometry_type, license?, attribution?}, ... ]
 //	layers/<id>.geojson  one FeatureCollection per layer
 //	targets.json         [ {id, group, metric, value, ...}, ... ] (optional)
+//	places.geojson       the gazetteer: real places to search (optional)
+//	aliases.json         [ {name, target, source}, ... ] other names (optional)
 package data
 
 import (
@@ -25,7 +27,7 @@ import (
 	"planmap/geo"
 )
 
-//go:embed layers.json targets.json layers SOURCES.md
+//go:embed layers.json targets.json layers SOURCES.md places.geojson aliases.json
 var embedded embed.FS
 
 //go:embed sources/plan.md
@@ -46,6 +48,8 @@ type Dataset struct {
 	Layers   []geo.Layer
 	Features []geo.Feature // grouped by layer, in file order
 	Targets  []geo.PlanTarget
+	Places   []geo.Place // the gazetteer (places.geojson)
+	Aliases  []geo.Alias // other names of features and places (aliases.json)
 }
 
 // Invalid is returned when a dataset has problems; it lists all of them.
@@ -108,6 +112,7 @@ func Scan(fsys fs.FS, fn func(geo.Feature) error, opts ...Option) (*Dataset, err
 		}
 	}
 	c.targets(ds.Targets)
+	c.names(ds)
 	if len(c.probs) > 0 {
 		return nil, &Invalid{Problems: c.probs}
 	}
@@ -157,6 +162,7 @@ func readMeta(fsys fs.FS) (*Dataset, []geo.Problem) {
 	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
 	}
+	probs = append(probs, readNames(fsys, ds)...)
 	sort.SliceStable(ds.Layers, func(i, j int) bool { return ds.Layers[i].Order < ds.Layers[j].Order })
 	for i := range ds.Layers {
 		if len(ds.Layers[i].Attribution) == 0 {

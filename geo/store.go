@@ -100,8 +100,12 @@ type Store interface {
 	Schema(ctx context.Context, layer string) ([]Property, error)
 	// Nearby lists features nearest first, with distance to the nearest point of the geometry.
 	Nearby(ctx context.Context, q NearbyQuery) ([]Near, error)
-	// Search ranks name matches: exact, then prefix, then substring.
+	// Search ranks the features whose names or aliases match, as Query.Rank
+	// and CompareHits define: exact, prefix, substring, in pinyin, typos.
 	Search(ctx context.Context, q SearchQuery) ([]Feature, error)
+	// SearchPlaces ranks the gazetteer's places likewise (ComparePlaces);
+	// SearchQuery.Layers does not apply.
+	SearchPlaces(ctx context.Context, q SearchQuery) ([]Place, error)
 	// Tile builds one vector tile (MVT bytes, not compressed); nil when empty.
 	Tile(ctx context.Context, req TileRequest) ([]byte, error)
 	// Version names the data's current state; it changes whenever any feature

@@ -167,6 +167,9 @@ func build(src string) (map[string][]byte, string, error) {
 		return nil, "", err
 	}
 	files["targets.json"] = append(tb, '\n')
+	if files["places.geojson"], files["aliases.json"], err = b.gazetteer(); err != nil {
+		return nil, "", err
+	}
 	return files, b.report(), nil
 }
 
