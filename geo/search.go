@@ -184,6 +184,16 @@ func NewNameQuery(s string) (NameQuery, bool) {
 	return q, q.Text != ""
 }
 
+// PinyinExact is the tier of a name whose pinyin or initials are the query's:
+// for a Latin query that is the name as typed (tianhejichang is 天河机场 as
+// much as a station's English name Tianhejichang is); for a Han query a homophone.
+func (q NameQuery) PinyinExact() int {
+	if q.Latin {
+		return TierExact
+	}
+	return TierPinyinExact
+}
+
 // Fuzzy reports whether typos are tried: Latin queries of four or more letters.
 func (q NameQuery) Fuzzy() bool { return q.Latin && len(q.Pinyin) >= 4 }
 
@@ -207,7 +217,7 @@ func (q NameQuery) Rank(keys []string) int {
 				better(TierExact)
 			case strings.HasPrefix(key, q.Text):
 				better(TierPrefix)
-			case strings.Contains(key, q.Text):
+			case containsAtStart(key, q.Text):
 				better(TierSubstring)
 			}
 		case KeyPinyin, KeyInitials:
@@ -216,7 +226,7 @@ func (q NameQuery) Rank(keys []string) int {
 			}
 			switch {
 			case key == q.Pinyin:
-				better(TierPinyinExact)
+				better(q.PinyinExact())
 			case strings.HasPrefix(key, q.Pinyin):
 				better(TierPinyinPrefix)
 			case form == KeyPinyin && q.Fuzzy() && fuzzyPrefix(q.Pinyin, key):
@@ -226,6 +236,28 @@ func (q NameQuery) Rank(keys []string) int {
 	}
 	return best
 }
+
+// containsAtStart reports whether key holds q at a word's start: where a Han
+// character or other non-Latin rune begins, or after one. "阳逻" is in
+// "新阳逻码头" and "port" in "yangluo port", but "angluo" is in neither.
+func containsAtStart(key, q string) bool {
+	for i := 1; i < len(key); i++ {
+		if utf8.RuneStart(key[i]) && SubstringStart(key, i) && strings.HasPrefix(key[i:], q) {
+			return true
+		}
+	}
+	return false
+}
+
+// SubstringStart reports whether a substring match may start at byte i>0 of
+// key: at a rune that is not a Latin letter or digit, or after one, and not at a space.
+func SubstringStart(key string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(key[i:])
+	prev, _ := utf8.DecodeLastRuneInString(key[:i])
+	return r != ' ' && (!alnum(r) || !alnum(prev))
+}
+
+func alnum(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // fuzzyPrefix reports whether some prefix of key is within one edit
 // (insertion, deletion, substitution or swap of neighbours) of q.

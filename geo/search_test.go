@@ -34,8 +34,8 @@ func TestOneEdit(t *testing.T) {
 func TestRank(t *testing.T) {
 	keys := SearchKeys("光谷副城", "Optics Valley Sub-city", "光谷")
 	for q, want := range map[string]int{
-		"光谷副城": TierExact, "光谷": TierExact, "guanggu": TierPinyinExact, "guang gu": TierPinyinExact,
-		"GuangGu": TierPinyinExact, "gg": TierPinyinExact, "光古": TierPinyinExact, "光gu": TierPinyinExact,
+		"光谷副城": TierExact, "光谷": TierExact, "guanggu": TierExact, "guang gu": TierExact,
+		"GuangGu": TierExact, "gg": TierExact, "光古": TierPinyinExact, "光gu": TierPinyinExact,
 		"光谷副": TierPrefix, "optics": TierPrefix, "ggf": TierPinyinPrefix, "guanggufu": TierPinyinPrefix,
 		"副城": TierSubstring, "guangu": TierFuzzy, "optcs valley": TierFuzzy, "gu": TierPinyinPrefix,
 		"guangzhou": NoMatch, "gnu": NoMatch, "光": TierPrefix, "gnag": NoMatch,
@@ -65,4 +65,16 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+func TestSubstringAtStart(t *testing.T) {
+	for _, c := range []struct {
+		key, q string
+		want   bool
+	}{{"新阳逻码头", "阳逻", true}, {"yangluo port", "port", true}, {"yangluo port", "angluo", false},
+		{"地铁2号线", "号线", true}, {"synthetic 123456", "23456", false}, {"光谷gu", "gu", true}} {
+		if got := containsAtStart(c.key, c.q); got != c.want {
+			t.Errorf("containsAtStart(%q, %q) = %v", c.key, c.q, got)
+		}
+	}
 }

@@ -33,6 +33,7 @@ type Store struct {
 	layerIdx map[string]int
 	schemas  map[string][]geo.Property
 	version  string
+	names    *searchIndex
 }
 
 // entry is a feature with what tiles need of it, worked out once.
@@ -70,6 +71,7 @@ func New(ds *data.Dataset) *Store {
 		s.byLayer[id] = fs
 	}
 	s.schemas = schemas(s.layers, s.byLayer)
+	s.names = newSearchIndex(s.layers, s.byLayer, ds.Places, ds.AliasNames())
 	s.version = version(ds.Layers, ds.Features)
 	return s
 }
@@ -403,33 +405,6 @@ func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
 
 // Version names the loaded dataset.
 func (s *Store) Version(ctx context.Context) (string, error) { return s.version, nil }
-
-// Search ranks name matches.
-func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	text := geo.Normalize(q.Text)
-	if text == "" {
-		return nil, nil
-	}
-	var hits []geo.Ranked
-	for _, l := range s.layers {
-		if len(q.Layers) > 0 && !slices.Contains(q.Layers, l.ID) {
-			continue
-		}
-		for _, f := range s.byLayer[l.ID] {
-			if r := geo.Match(text, *f); r >= 0 {
-				hits = append(hits, geo.Ranked{Feature: *f, Rank: r, Order: l.Order})
-			}
-		}
-	}
-	geo.SortRanked(hits)
-	out := make([]geo.Feature, 0, min(len(hits), q.Limit))
-	for _, h := range hits[:min(len(hits), q.Limit)] {
-		out = append(out, h.Feature)
-	}
-	return out, nil
-}
 
 // Targets lists the plan-wide targets.
 func (s *Store) Targets(ctx context.Context) ([]geo.PlanTarget, error) {

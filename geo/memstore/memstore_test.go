@@ -33,3 +33,11 @@ func TestVersionFollowsLayers(t *testing.T) {
 		t.Errorf("versions %s, %s with a new credit, %s again", before, after, again)
 	}
 }
+
+func TestPlanSearch(t *testing.T) {
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.PlanSearch(t, memstore.New(ds))
+}
