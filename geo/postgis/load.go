@@ -111,11 +111,12 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 	}{
 		{"begin", func() error { return begin(ctx, tx) }},
 		{"layers", func() error { return upsertLayers(ctx, tx, meta.Layers) }},
-		{"copy", func() error { return copyFeatures(ctx, tx, each, total, progress) }},
+		{"copy", func() error { return copyFeatures(ctx, tx, each, meta.AliasNames(), total, progress) }},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
 		{"write", func() error { return writeFeatures(ctx, tx) }},
 		{"prune", func() error { return pruneLayers(ctx, tx, meta.Layers) }},
 		{"targets", func() error { return replaceTargets(ctx, tx, meta.Targets) }},
+		{"names", func() error { return replaceNames(ctx, tx, meta) }},
 	}
 	for _, st := range stages {
 		if err := st.run(); err != nil {
@@ -256,7 +257,7 @@ const stagingSQL = `CREATE TEMP TABLE load_features (
 // copyFeatures streams the features into a temp table with COPY. They are
 // produced in a goroutine of their own (reading and checking files) while
 // COPY encodes and sends, so the two overlap.
-func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, progress func(done, total int)) error {
+func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[string][]string, total int, progress func(done, total int)) error {
 	if err := exec(ctx, tx, stagingSQL); err != nil {
 		return err
 	}
@@ -290,7 +291,7 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, prog
 		if progress != nil && done%10000 == 0 {
 			progress(done, total)
 		}
-		return stagingRow(f)
+		return stagingRow(f, aliases[f.ID])
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
 	// A source error ends the COPY, and the server answers with its own
@@ -304,7 +305,7 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, total int, prog
 
 var errCopyStopped = errors.New("copy stopped")
 
-func stagingRow(f geo.Feature) ([]any, error) {
+func stagingRow(f geo.Feature, aliases []string) ([]any, error) {
 	targets, err := jsonOrNull(f.Targets == nil, f.Targets)
 	if err != nil {
 		return nil, fmt.Errorf("feature %s: targets: %w", f.ID, err)
@@ -320,7 +321,7 @@ func stagingRow(f geo.Feature) ([]any, error) {
 		}
 	}
 	return []any{f.ID, f.Layer, f.NameZH, f.NameEN, f.Kind, f.Status, f.PlanSection, f.PlanLine,
-		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(f), g}, nil
+		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(append(geo.SearchNames(f), aliases...)), g}, nil
 }
 
 // jsonOrNull keeps nil and empty apart: NULL for nil, JSON otherwise.
@@ -491,6 +492,41 @@ func replaceTargets(ctx context.Context, tx pgx.Tx, targets []geo.PlanTarget) er
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"targets"}, []string{"id", "position", "group_name", "metric", "metric_en",
 		"comparator", "value", "unit", "value_text", "year", "plan_section", "plan_line", "quote", "feature", "layer"},
 		pgx.CopyFromRows(rows))
+	return err
+}
+
+// replaceNames replaces the gazetteer and the aliases with the dataset's.
+func replaceNames(ctx context.Context, tx pgx.Tx, ds *data.Dataset) error {
+	if err := exec(ctx, tx, "DELETE FROM places; DELETE FROM aliases"); err != nil {
+		return err
+	}
+	aliases := ds.AliasNames()
+	rows := make([][]any, len(ds.Places))
+	for i, p := range ds.Places {
+		g, err := wkb.Marshal(p.Point)
+		if err != nil {
+			return err
+		}
+		rows[i] = []any{p.ID, p.NameZH, p.NameEN, p.Kind, p.District, p.Source,
+			searchText(append([]string{p.NameZH, p.NameEN}, aliases[p.ID]...)), g}
+	}
+	if err := exec(ctx, tx, `CREATE TEMP TABLE load_places (id text, name_zh text, name_en text, kind text,
+		district text, source text, search text, wkb bytea) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"load_places"}, []string{"id", "name_zh", "name_en", "kind",
+		"district", "source", "search", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	if err := exec(ctx, tx, `INSERT INTO places SELECT id, name_zh, name_en, kind, district, source, search,
+		ST_GeomFromWKB(wkb, 4326) FROM load_places`); err != nil {
+		return err
+	}
+	arows := make([][]any, len(ds.Aliases))
+	for i, a := range ds.Aliases {
+		arows[i] = []any{a.Name, a.Target, a.Source, i}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"aliases"}, []string{"name", "target", "source", "position"}, pgx.CopyFromRows(arows))
 	return err
 }
 

@@ -31,7 +31,9 @@ func snapshot(t *testing.T, s *postgis.Store) string {
 		(SELECT md5(coalesce(string_agg(f::text, E'\n' ORDER BY id), '')) FROM tile_features f),
 		(SELECT md5(coalesce(string_agg(h::text, E'\n' ORDER BY serial), '')) FROM feature_history h),
 		(SELECT md5(coalesce(string_agg(l::text, E'\n' ORDER BY id), '')) FROM layers l),
-		(SELECT md5(coalesce(string_agg(t::text, E'\n' ORDER BY id), '')) FROM targets t))`).Scan(&out)
+		(SELECT md5(coalesce(string_agg(t::text, E'\n' ORDER BY id), '')) FROM targets t),
+		(SELECT md5(coalesce(string_agg(p::text, E'\n' ORDER BY id), '')) FROM places p),
+		(SELECT md5(coalesce(string_agg(a::text, E'\n' ORDER BY position), '')) FROM aliases a))`).Scan(&out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +200,7 @@ func TestLoadFailsHalfway(t *testing.T) {
 			t.Errorf("a cancelled load changed the database")
 		}
 	})
-	for _, stage := range []string{"layers", "diff", "write", "prune", "targets"} {
+	for _, stage := range []string{"layers", "diff", "write", "prune", "targets", "names"} {
 		t.Run("failing after "+stage, func(t *testing.T) {
 			boom := errors.New("injected failure")
 			postgis.SetLoadHook(func(st string) error {

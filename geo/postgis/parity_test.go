@@ -32,6 +32,7 @@ func TestParity(t *testing.T) {
 			t.Skip("the embedded dataset has no features yet")
 		}
 		parity(t, ds)
+		storetest.PlanSearch(t, loaded(t, ds))
 	})
 }
 
@@ -73,6 +74,11 @@ func parity(t *testing.T, ds *data.Dataset) {
 		}
 		if !sameFeatures(a, b) {
 			t.Errorf("search %q in %v: memstore %v, postgis %v", q.Text, q.Layers, ids(a), ids(b))
+		}
+		pa, _ := mem.SearchPlaces(ctx, q)
+		pb, err := pg.SearchPlaces(ctx, q)
+		if err != nil || !reflect.DeepEqual(pa, pb) {
+			t.Errorf("places %q: memstore %v, postgis %v %v", q.Text, pa, pb, err)
 		}
 	}
 }
@@ -178,7 +184,11 @@ func searchQueries(r *rand.Rand, ds *data.Dataset) []geo.SearchQuery {
 	for i := 0; i < 30; i++ {
 		f := ds.Features[r.IntN(len(ds.Features))]
 		zh, en := []rune(f.NameZH), f.NameEN
-		texts := []string{f.NameZH, string(zh[:min(2, len(zh))]), strings.ToUpper(en)}
+		py := geo.Pinyin(f.NameZH)
+		texts := []string{f.NameZH, string(zh[:min(2, len(zh))]), strings.ToUpper(en), py, geo.Initials(f.NameZH)}
+		if len(py) > 5 { // a typo: two letters swapped
+			texts = append(texts, py[:2]+py[3:4]+py[2:3]+py[4:], py[:len(py)/2])
+		}
 		if len(en) > 4 {
 			texts = append(texts, en[2:len(en)-1])
 		}

@@ -329,26 +329,48 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 	return out, wrap(ctx, err)
 }
 
-// Search ranks name matches as geo.Match does, on the names normalised at
-// load time: exact, prefix, substring; then shorter Chinese name, layer
-// order and id.
+// Search ranks as geo.NameQuery.Rank and geo.CompareHits define, on the
+// keys planmap load wrote to features.search: SQL finds the candidates (every
+// feature whose keys hold the query as typed, its pinyin, or one of the
+// pieces a typo leaves whole) and Go ranks them, so both stores agree.
 func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {
-	text := geo.Normalize(q.Text)
-	if text == "" || q.Limit <= 0 {
+	nq, ok := geo.NewNameQuery(q.Text)
+	if !ok || q.Limit <= 0 {
 		return nil, nil
 	}
 	w := &where{}
-	w.add("strpos(f.search, $%d) > 0", text)
+	w.conds = append(w.conds, candidates(w, nq))
 	if len(q.Layers) > 0 {
 		w.add("f.layer = ANY($%d)", q.Layers)
 	}
-	sql := fmt.Sprintf(`SELECT %s FROM features f JOIN layers l ON l.id = f.layer
-		CROSS JOIN LATERAL (
-			SELECT min(CASE WHEN n = $1 THEN 0 WHEN starts_with(n, $1) THEN 1 ELSE 2 END) AS rank
-			FROM unnest(string_to_array(f.search, E'\n')) n WHERE strpos(n, $1) > 0) r
-		WHERE %s ORDER BY r.rank, char_length(f.name_zh), l.sort_order, f.id LIMIT $%d`,
-		featureCols, strings.Join(w.conds, " AND "), len(w.args)+1)
-	rows, err := s.pool.Query(ctx, sql, append(w.args, q.Limit)...)
+	rows, err := s.pool.Query(ctx, `SELECT f.id, f.layer, f.name_zh, f.kind, f.search, l.sort_order
+		FROM features f JOIN layers l ON l.id = f.layer WHERE `+strings.Join(w.conds, " AND "), w.args...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	var hits []geo.Hit
+	var search string
+	for rows.Next() {
+		var h geo.Hit
+		if err := rows.Scan(&h.ID, &h.Layer, &h.NameZH, &h.Kind, &search, &h.Order); err != nil {
+			rows.Close()
+			return nil, wrap(ctx, err)
+		}
+		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch {
+			hits = append(hits, h)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, err)
+	}
+	slices.SortFunc(hits, geo.CompareHits)
+	hits = hits[:min(len(hits), q.Limit)]
+	ids, layers := make([]string, len(hits)), make([]string, len(hits))
+	for i, h := range hits {
+		ids[i], layers[i] = h.ID, h.Layer
+	}
+	rows, err = s.pool.Query(ctx, `SELECT `+featureCols+` FROM unnest($1::text[], $2::text[]) WITH ORDINALITY k(id, layer, n)
+		JOIN features f ON f.id = k.id AND f.layer = k.layer ORDER BY k.n`, ids, layers)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
@@ -356,16 +378,61 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 	return out, wrap(ctx, err)
 }
 
-// searchText is the search column of a feature: its normalised names, one
-// per line (Normalize folds every line break to a space, so none is inside a name).
-func searchText(f geo.Feature) string {
-	var names []string
-	for _, n := range geo.SearchNames(f) {
-		if n = geo.Normalize(n); n != "" {
-			names = append(names, n)
+// candidates is the SQL condition that finds every row whose search column
+// the query may match: it holds the query's text, its pinyin, or for a
+// typo one of the two pieces FuzzyProbes keeps whole.
+func candidates(w *where, q geo.NameQuery) string {
+	probes := []string{q.Text}
+	if q.Pinyin != "" {
+		probes = append(probes, q.Pinyin)
+	}
+	if q.Fuzzy() {
+		probes = append(probes, q.FuzzyProbes()...)
+	}
+	w.args = append(w.args, probes)
+	return fmt.Sprintf("EXISTS (SELECT 1 FROM unnest($%d::text[]) p WHERE strpos(search, p) > 0)", len(w.args))
+}
+
+// SearchPlaces ranks the gazetteer's places as geo.ComparePlaces orders them.
+func (s *Store) SearchPlaces(ctx context.Context, q geo.SearchQuery) ([]geo.Place, error) {
+	nq, ok := geo.NewNameQuery(q.Text)
+	if !ok || q.Limit <= 0 {
+		return nil, nil
+	}
+	w := &where{}
+	rows, err := s.pool.Query(ctx, `SELECT id, name_zh, name_en, kind, district, source, search, ST_X(geom), ST_Y(geom)
+		FROM places WHERE `+candidates(w, nq), w.args...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	var hits []geo.PlaceHit
+	for rows.Next() {
+		var h geo.PlaceHit
+		var search string
+		if err := rows.Scan(&h.ID, &h.NameZH, &h.NameEN, &h.Kind, &h.District, &h.Source, &search, &h.Point[0], &h.Point[1]); err != nil {
+			rows.Close()
+			return nil, wrap(ctx, err)
+		}
+		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch {
+			hits = append(hits, h)
 		}
 	}
-	return strings.Join(names, "\n")
+	if err := rows.Err(); err != nil {
+		return nil, wrap(ctx, err)
+	}
+	slices.SortFunc(hits, geo.ComparePlaces)
+	out := make([]geo.Place, 0, min(len(hits), q.Limit))
+	for _, h := range hits[:min(len(hits), q.Limit)] {
+		out = append(out, h.Place)
+	}
+	return out, nil
+}
+
+// searchText is the search column of a feature or place: the keys of its
+// names and aliases (geo.SearchKeys), one per line (Normalize folds every
+// line break to a space, so none is inside a key).
+func searchText(names []string) string {
+	return strings.Join(geo.SearchKeys(names...), "\n")
 }
 
 // Targets lists the plan-wide targets in dataset order.

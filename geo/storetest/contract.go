@@ -33,7 +33,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Feature", func(t *testing.T) { testFeature(ctx, t, s, ds) })
 	t.Run("Schema", func(t *testing.T) { testSchema(ctx, t, s) })
 	t.Run("Nearby", func(t *testing.T) { testNearby(ctx, t, s, ds) })
-	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s) })
+	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s, ds) })
 	t.Run("Targets", func(t *testing.T) { testTargets(ctx, t, s, ds) })
 	t.Run("Tiles", func(t *testing.T) { testTiles(ctx, t, s) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(ctx, t, s) })
@@ -332,7 +332,7 @@ func testNearby(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset
 	}
 }
 
-func testSearch(ctx context.Context, t *testing.T, s geo.Store) {
+func testSearch(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
 	cases := []struct {
 		q     string
 		limit int
@@ -344,6 +344,20 @@ func testSearch(ctx context.Context, t *testing.T, s geo.Store) {
 		{"光谷副城区", 10, []string{"guanggu-area"}}, // the plan's own spelling
 		{"Ｙａｎｇｌｕｏ", 1, []string{"yangluo"}},     // full-width letters fold
 		{"no such place", 10, nil},
+		{"光谷", 10, []string{"guanggu-area"}},      // an alias
+		{"guanggu", 10, []string{"guanggu-area"}}, // its pinyin
+		{"Guang Gu", 10, []string{"guanggu-area"}},
+		{"gg", 10, []string{"guanggu-area"}}, // its initials
+		{"光古", 10, []string{"guanggu-area"}}, // a homophone
+		{"光gu", 10, []string{"guanggu-area"}},
+		{"yangluo harbour", 10, []string{"yangluo-port"}},
+		{"yanglou", 10, []string{"yangluo", "yangluo-port"}}, // one swap from yangluo
+		{"yangluogang", 10, []string{"yangluo-port"}},
+		{"ylg", 10, []string{"yangluo-port"}},
+		{"yangl", 10, []string{"yangluo", "yangluo-port", "xin-yangluo"}}, // New Yangluo Wharf by a word
+		{"阳逻码头", 10, []string{"xin-yangluo"}},
+		{"luo", 10, nil}, // Latin matches at a word's start only
+		{"ygl", 10, nil}, // no typos under four letters
 	}
 	for _, c := range cases {
 		got, err := s.Search(ctx, geo.SearchQuery{Text: c.q, Limit: c.limit})
@@ -357,6 +371,27 @@ func testSearch(ctx context.Context, t *testing.T, s geo.Store) {
 	got, err := s.Search(ctx, geo.SearchQuery{Text: "阳逻", Limit: 10, Layers: []string{LayerAreas}})
 	if err != nil || len(got) != 0 {
 		t.Errorf("search in another layer: %v, %v", featureIDs(got), err)
+	}
+	places := []struct {
+		q    string
+		want []string
+	}{
+		{"汉口江滩", []string{"jiangtan"}}, {"江滩", []string{"jiangtan"}}, {"hankou", []string{"jiangtan"}},
+		{"zsdd", []string{"zhongshan-road"}}, {"zhongshan dadao", []string{"zhongshan-road"}},
+		{"阳逻", []string{"yangluo-street"}}, {"hankuo riverside", []string{"jiangtan"}}, {"泵站", nil},
+	}
+	for _, c := range places {
+		got, err := s.SearchPlaces(ctx, geo.SearchQuery{Text: c.q, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := placeIDs(got); !equalIDs(ids, c.want) {
+			t.Errorf("places %q = %v, want %v", c.q, ids, c.want)
+		}
+	}
+	got2, err := s.SearchPlaces(ctx, geo.SearchQuery{Text: "汉口江滩", Limit: 1})
+	if err != nil || len(got2) != 1 || got2[0] != ds.Places[0] {
+		t.Errorf("place as stored: %+v, %v; want %+v", got2, err, ds.Places[0])
 	}
 }
 

@@ -107,6 +107,14 @@ func Fixture() *data.Dataset {
 		feature(LayerPoints, "yangluo-port", "阳逻港", "Yangluo Port", "port", geo.StatusExpansion, orb.Point{114.56, 30.67}),
 		feature(LayerPoints, "xin-yangluo", "新阳逻码头", "New Yangluo Wharf", "port", geo.StatusPlanned, orb.Point{114.57, 30.68}),
 	)
+	ds.Aliases = []geo.Alias{{Name: "光谷", Target: "guanggu-area", Source: "fixture"},
+		{Name: "Yangluo Harbour", Target: "yangluo-port", Source: "fixture"},
+		{Name: "江滩", Target: "jiangtan", Source: "fixture"}}
+	ds.Places = []geo.Place{
+		{ID: "jiangtan", NameZH: "汉口江滩", NameEN: "Hankou Riverside Park", Kind: "park", District: "江岸区", Source: "fixture", Point: orb.Point{114.30, 30.59}},
+		{ID: "zhongshan-road", NameZH: "中山大道", Kind: "road", District: "江汉区", Source: "fixture", Point: orb.Point{114.28, 30.58}},
+		{ID: "yangluo-street", NameZH: "阳逻街", Kind: "road", District: "新洲区", Source: "fixture", Point: orb.Point{114.55, 30.665}},
+	}
 	// Each field set somewhere, a comparator and a target without a figure among them.
 	ds.Targets = []geo.PlanTarget{
 		{ID: "t-port", Group: "交通", Target: geo.Target{Metric: "集装箱吞吐量", MetricEN: "Container throughput",
