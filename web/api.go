@@ -208,7 +208,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	text := strings.TrimSpace(p.get("q"))
 	switch {
 	case text == "":
-		return errBadParam("q is required: a Chinese or English name, e.g. ?q=阳逻")
+		return errBadParam("q is required: a name in Chinese, English or pinyin, e.g. ?q=阳逻 or ?q=yangluo")
 	case utf8.RuneCountInString(text) > MaxQueryLen:
 		return errBadParam("q must be at most 100 characters")
 	}
@@ -220,10 +220,24 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	places, err := s.store.SearchPlaces(r.Context(), q)
+	if err != nil {
+		return err
+	}
 	fc := geojson.NewFeatureCollection()
 	if fc.Features, err = s.served(r.Context(), hits); err != nil {
 		return err
 	}
+	// The gazetteer's places go in a member of their own, so a client that
+	// reads features sees the plan elements it always did.
+	ps := make([]*geojson.Feature, len(places))
+	for i, p := range places {
+		ps[i] = geojson.NewFeature(p.Point)
+		ps[i].ID = p.ID
+		ps[i].Properties = geojson.Properties{"id": p.ID, "name_zh": p.NameZH, "name_en": p.NameEN,
+			"kind": p.Kind, "district": p.District, "source": p.Source}
+	}
+	fc.ExtraMembers = geojson.Properties{"places": ps}
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)
 }
 

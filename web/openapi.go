@@ -123,10 +123,11 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		param("layers", "query", "Comma-separated layer ids.", false, obj{"type": "string"}),
 		param("limit", "query", "Most hits.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxNearby, "default": DefaultNearby}),
 	}, root)
-	paths["/api/search"] = get("Search by Chinese or English name", typeGeoJSON, []obj{
+	paths["/api/search"] = get("Plan elements (features) and real places (places, each a GeoJSON Point feature) by name: "+
+		"Chinese, English, pinyin in full or initials, aliases, one typo in Latin text of four or more letters", typeGeoJSON, []obj{
 		param("q", "query", "Text to find.", true, obj{"type": "string", "maxLength": MaxQueryLen}),
 		param("layers", "query", "Comma-separated layer ids.", false, obj{"type": "string"}),
-		param("limit", "query", "Most hits.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxSearch, "default": DefaultSearch}),
+		param("limit", "query", "Most hits of each: features and places.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxSearch, "default": DefaultSearch}),
 	}, root)
 	paths["/api/targets"] = get("The plan-wide targets", typeJSON, nil, root)
 	paths["/api/stats"] = get("Counts of features by layer, district and status", typeJSON, []obj{

@@ -483,6 +483,23 @@ func TestSearch(t *testing.T) {
 	if strings.Join(ids, ",") != "yangluo,yangluo-port,xin-yangluo" {
 		t.Errorf("search 阳逻 = %v", ids)
 	}
+	places := v["places"].([]any)
+	if len(places) != 1 {
+		t.Fatalf("places of 阳逻: %v", places)
+	}
+	p := places[0].(map[string]any)
+	props := p["properties"].(map[string]any)
+	if p["id"] != "yangluo-street" || props["name_zh"] != "阳逻街" || props["kind"] != "road" || props["district"] != "新洲区" ||
+		fmt.Sprint(p["geometry"]) != "map[coordinates:[114.55 30.665] type:Point]" {
+		t.Errorf("place = %v", p)
+	}
+	_, _, v = fetch(t, srv.URL+"/api/search?q=guanggu")
+	if fs := v["features"].([]any); len(fs) != 1 || fs[0].(map[string]any)["id"] != "guanggu-area" {
+		t.Errorf("guanggu = %v", fs)
+	}
+	if ps := v["places"].([]any); len(ps) != 0 {
+		t.Errorf("guanggu places = %v, want [] (an empty list, not null)", ps)
+	}
 }
 
 func TestTargetsAndHealth(t *testing.T) {

@@ -7,6 +7,7 @@ import {labelPoint} from '/static/labels.js';
 import {KINDS, DISTRICTS} from '/static/kinds.js';
 import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
 import {loadBasemap, withBase} from '/static/basemap.js';
+import {wireSearch} from '/static/search.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -797,7 +798,8 @@ function wireUI(map) {
         });
     }
     $('#lang').addEventListener('click', () => setLang(lang === 'en' ? 'zh' : 'en'));
-    wireSearch();
+    wireSearch({map, lang: () => lang, name: nameOf, layerTitle: (id) => titleOf(state.byId[id] ?? {}) ?? '',
+        openFeature, nearHere: (lon, lat) => { showTab('near'); nearAt(lon, lat, {fit: true}); }});
     wireNear(map);
 
     const interactive = () => map.getStyle().layers
@@ -962,37 +964,6 @@ function highlight() {
     }
     if (state.selected?.geometry) feats.push({...state.selected, properties: {selected: true}});
     window.map.getSource('hl')?.setData({type: 'FeatureCollection', features: feats});
-}
-
-// ---------------------------------------------------------------- search
-
-function wireSearch() {
-    const input = $('#q'), list = $('#results');
-    let timer, seq = 0;
-    const run = async () => {
-        const q = input.value.trim();
-        if (!q) { list.hidden = true; return; }
-        const mine = ++seq;
-        let fc;
-        try { fc = await getJSON(`/api/search?q=${encodeURIComponent(q)}&limit=10`); } catch { return; }
-        if (mine !== seq) return; // a newer query is on its way
-        list.replaceChildren(...(fc.features.length ? fc.features.map((f) => el('li', {},
-            el('button', {type: 'button', 'data-feature': `${f.properties.layer}/${f.id}`, onclick: () => {
-                list.hidden = true;
-                openFeature(`${f.properties.layer}/${f.id}`);
-            }}, el('span', {class: 'name'}, nameOf({...f.properties, id: f.id})),
-            el('span', {class: 'meta'}, titleOf(state.byId[f.properties.layer] ?? {}) ?? '')))) :
-            [el('li', {class: 'none'}, t('noResults'))]));
-        list.hidden = false;
-    };
-    input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 200); });
-    $('#search').addEventListener('submit', (e) => {
-        e.preventDefault();
-        clearTimeout(timer);
-        run().then(() => list.querySelector('button')?.focus());
-    });
-    input.addEventListener('keydown', (e) => { if (e.key === 'Escape') list.hidden = true; });
-    document.addEventListener('click', (e) => { if (!$('#search').contains(e.target)) list.hidden = true; });
 }
 
 // ---------------------------------------------------------------- near me

@@ -1,0 +1,46 @@
+package storetest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+)
+
+// SearchMix is what residents type, over planmap gen's names (合成要素N,
+// Synthetic N) and the plan's own: names whole and begun, pinyin in full and
+// as initials, a typo, a substring, aliases and places. %d is a random
+// feature number.
+var SearchMix = []string{"合成要素%d", "Synthetic %d", "synthetic %d", "hechengyaosu%d", "hcys%d",
+	"syntetic %d", "要素%d", "光谷", "guanggu", "gg", "光古", "天河机场", "Tianhe airport", "临空港",
+	"汉口江滩", "zhongshan dadao", "武汉站", "tianhe airprot"}
+
+// BenchSearch sends the mix to h's /api/search, one request at a time, and
+// reports the latency's median and 99th percentile.
+func BenchSearch(b *testing.B, h http.Handler, features int) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var lat []time.Duration
+	for b.Loop() {
+		q := SearchMix[rng.IntN(len(SearchMix))]
+		if n := rng.IntN(features); slices.Contains([]byte(q), '%') {
+			q = fmt.Sprintf(q, n/(1+rng.IntN(100))) // numbers of every length, so prefixes match many
+		}
+		req := httptest.NewRequest(http.MethodGet, "/api/search?q="+url.QueryEscape(q), nil)
+		w := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(w, req)
+		lat = append(lat, time.Since(start))
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", q, w.Code, w.Body)
+		}
+	}
+	slices.Sort(lat)
+	ms := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
+	b.ReportMetric(ms(0.5), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+	b.ReportMetric(ms(1), "max-ms")
+}
