@@ -5,6 +5,8 @@ import (
 
 	"planmap/data"
 	"planmap/geo"
+	"planmap/geo/storetest"
+	"planmap/web"
 )
 
 // TestIndexAgreesWithRank holds the index to geo.NameQuery.Rank, the
@@ -24,11 +26,13 @@ func TestIndexAgreesWithRank(t *testing.T) {
 		q, _ := geo.NewNameQuery(text)
 		check := func(what string, n int, names func(int) []string, x *nameIndex) {
 			got := map[uint32]int{}
-			x.match(q, func(item uint32, tier int) {
+			hit := func(item uint32, tier int) {
 				if t, ok := got[item]; !ok || tier < t {
 					got[item] = tier
 				}
-			})
+			}
+			x.match(q, hit)
+			x.matchFuzzy(q, hit)
 			for i := 0; i < n; i++ {
 				want := q.Rank(geo.SearchKeys(names(i)...))
 				if tier, ok := got[uint32(i)]; want != geo.NoMatch && (!ok || tier != want) || want == geo.NoMatch && ok {
@@ -45,4 +49,22 @@ func TestIndexAgreesWithRank(t *testing.T) {
 			return append([]string{p.NameZH, p.NameEN}, aliases[p.ID]...)
 		}, &s.names.places)
 	}
+}
+
+// BenchmarkSearch answers /api/search over 550,000 synthetic features and
+// the shipped plan's gazetteer and aliases, and reports the index's size.
+func BenchmarkSearch(b *testing.B) {
+	ds, err := data.Load(data.Dir(storetest.SynthDir(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan, err := data.Load(data.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds.Places, ds.Aliases = plan.Places, plan.Aliases
+	s := New(ds)
+	x := &s.names.features
+	storetest.BenchSearch(b, web.New(s, web.Options{}), len(ds.Features))
+	b.ReportMetric(float64(len(x.arena)+12*(len(x.text)+len(x.latin))+8*len(s.names.feats)+4*len(s.names.featPrec))/(1<<20), "index-MB")
 }

@@ -23,7 +23,11 @@ var SearchMix = []string{"合成要素%d", "Synthetic %d", "synthetic %d", "hech
 // reports the latency's median and 99th percentile.
 func BenchSearch(b *testing.B, h http.Handler, features int) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var lat []time.Duration
+	type sample struct {
+		d time.Duration
+		q string
+	}
+	var lat []sample
 	for b.Loop() {
 		q := SearchMix[rng.IntN(len(SearchMix))]
 		if n := rng.IntN(features); slices.Contains([]byte(q), '%') {
@@ -33,13 +37,16 @@ func BenchSearch(b *testing.B, h http.Handler, features int) {
 		w := httptest.NewRecorder()
 		start := time.Now()
 		h.ServeHTTP(w, req)
-		lat = append(lat, time.Since(start))
+		lat = append(lat, sample{time.Since(start), q})
 		if w.Code != http.StatusOK {
 			b.Fatalf("%s: %d %s", q, w.Code, w.Body)
 		}
 	}
-	slices.Sort(lat)
-	ms := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
+	slices.SortFunc(lat, func(a, c sample) int { return int(a.d - c.d) })
+	for _, s := range lat[max(0, len(lat)-5):] {
+		b.Logf("slow: %q %v", s.q, s.d)
+	}
+	ms := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].d) / 1e6 }
 	b.ReportMetric(ms(0.5), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
 	b.ReportMetric(ms(1), "max-ms")
