@@ -291,6 +291,20 @@ func oneEdit(a, b string) bool {
 	return false
 }
 
+// Bigrams are the pairs of neighbouring runes of s, as PostGIS's
+// search_grams (migration 0010) makes them from the search column, so that
+// a GIN index finds the keys that may hold s.
+func Bigrams(s string) []string {
+	r := []rune(s)
+	var out []string
+	for i := 0; i+1 < len(r); i++ {
+		if g := string(r[i : i+2]); !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // FuzzyProbes are two pieces of a fuzzy query one of which every name
 // within one edit of it contains unchanged, so a store can find candidates
 // by substring before ranking them.

@@ -270,7 +270,7 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 	b := s.names.features.newBest(len(s.names.feats))
 	defer b.done()
 	s.names.features.match(nq, b.hit)
-	if b.count(keep) < q.Limit { // typos rank last: look for them only if there is room
+	if b.count(keep) == 0 { // typos only when nothing else matches
 		s.names.features.matchFuzzy(nq, b.hit)
 	}
 	items := b.top(q.Limit, s.names.featPrec, keep)
@@ -287,14 +287,13 @@ func (s *Store) SearchPlaces(ctx context.Context, q geo.SearchQuery) ([]geo.Plac
 	if !ok || q.Limit <= 0 {
 		return nil, nil
 	}
-	all := func(uint32) bool { return true }
 	b := s.names.places.newBest(len(s.names.placeList))
 	defer b.done()
 	s.names.places.match(nq, b.hit)
-	if b.count(all) < q.Limit {
+	if len(b.touched) == 0 {
 		s.names.places.matchFuzzy(nq, b.hit)
 	}
-	items := b.top(q.Limit, s.names.placePrec, all)
+	items := b.top(q.Limit, s.names.placePrec, func(uint32) bool { return true })
 	out := make([]geo.Place, len(items))
 	for i, it := range items {
 		out[i] = s.names.placeList[it]

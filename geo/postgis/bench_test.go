@@ -7,6 +7,7 @@ import (
 	"planmap/data"
 	"planmap/geo/postgis"
 	"planmap/geo/storetest"
+	"planmap/web"
 )
 
 // BenchmarkTile builds random uncached tiles in PostGIS over 500,000 points
@@ -17,4 +18,23 @@ func BenchmarkTile(b *testing.B) {
 		b.Fatal(err)
 	}
 	storetest.BenchTiles(b, s)
+}
+
+// BenchmarkSearch answers /api/search from PostGIS over the same 550,000
+// synthetic features, with the shipped plan's gazetteer and aliases.
+func BenchmarkSearch(b *testing.B) {
+	ds, err := data.Load(data.Dir(storetest.SynthDir(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan, err := data.Load(data.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds.Places, ds.Aliases = plan.Places, nil // the aliases name plan features, which are not here
+	s := open(b)
+	if _, err := postgis.Load(context.Background(), s, ds, nil); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchSearch(b, web.New(s, web.Options{}), len(ds.Features))
 }

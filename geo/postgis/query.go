@@ -331,37 +331,20 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 
 // Search ranks as geo.NameQuery.Rank and geo.CompareHits define, on the
 // keys planmap load wrote to features.search: SQL finds the candidates (every
-// feature whose keys hold the query as typed, its pinyin, or one of the
-// pieces a typo leaves whole) and Go ranks them, so both stores agree.
+// feature whose keys may hold the query as typed or its pinyin, or, when
+// nothing matches so, one of the pieces a typo leaves whole) and Go ranks
+// them, so both stores agree.
 func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {
 	nq, ok := geo.NewNameQuery(q.Text)
 	if !ok || q.Limit <= 0 {
 		return nil, nil
 	}
-	w := &where{}
-	w.conds = append(w.conds, candidates(w, nq))
-	if len(q.Layers) > 0 {
-		w.add("f.layer = ANY($%d)", q.Layers)
+	hits, err := s.featureHits(ctx, nq, q.Layers, false)
+	if err == nil && len(hits) == 0 && nq.Fuzzy() {
+		hits, err = s.featureHits(ctx, nq, q.Layers, true)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT f.id, f.layer, f.name_zh, f.kind, f.search, l.sort_order
-		FROM features f JOIN layers l ON l.id = f.layer WHERE `+strings.Join(w.conds, " AND "), w.args...)
 	if err != nil {
-		return nil, wrap(ctx, err)
-	}
-	var hits []geo.Hit
-	var search string
-	for rows.Next() {
-		var h geo.Hit
-		if err := rows.Scan(&h.ID, &h.Layer, &h.NameZH, &h.Kind, &search, &h.Order); err != nil {
-			rows.Close()
-			return nil, wrap(ctx, err)
-		}
-		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch {
-			hits = append(hits, h)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(ctx, err)
+		return nil, err
 	}
 	slices.SortFunc(hits, geo.CompareHits)
 	hits = hits[:min(len(hits), q.Limit)]
@@ -369,7 +352,7 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 	for i, h := range hits {
 		ids[i], layers[i] = h.ID, h.Layer
 	}
-	rows, err = s.pool.Query(ctx, `SELECT `+featureCols+` FROM unnest($1::text[], $2::text[]) WITH ORDINALITY k(id, layer, n)
+	rows, err := s.pool.Query(ctx, `SELECT `+featureCols+` FROM unnest($1::text[], $2::text[]) WITH ORDINALITY k(id, layer, n)
 		JOIN features f ON f.id = k.id AND f.layer = k.layer ORDER BY k.n`, ids, layers)
 	if err != nil {
 		return nil, wrap(ctx, err)
@@ -378,19 +361,55 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 	return out, wrap(ctx, err)
 }
 
+// featureHits ranks the candidates of the query, or of its typos.
+func (s *Store) featureHits(ctx context.Context, nq geo.NameQuery, layers []string, fuzzy bool) ([]geo.Hit, error) {
+	w := &where{}
+	w.conds = append(w.conds, candidates(w, nq, fuzzy))
+	if len(layers) > 0 {
+		w.add("f.layer = ANY($%d)", layers)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT f.id, f.layer, f.name_zh, f.kind, f.search, l.sort_order
+		FROM features f JOIN layers l ON l.id = f.layer WHERE `+strings.Join(w.conds, " AND "), w.args...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	defer rows.Close()
+	var hits []geo.Hit
+	var search string
+	for rows.Next() {
+		var h geo.Hit
+		if err := rows.Scan(&h.ID, &h.Layer, &h.NameZH, &h.Kind, &search, &h.Order); err != nil {
+			return nil, wrap(ctx, err)
+		}
+		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch && (fuzzy || h.Tier != geo.TierFuzzy) {
+			hits = append(hits, h)
+		}
+	}
+	return hits, wrap(ctx, rows.Err())
+}
+
 // candidates is the SQL condition that finds every row whose search column
-// the query may match: it holds the query's text, its pinyin, or for a
-// typo one of the two pieces FuzzyProbes keeps whole.
-func candidates(w *where, q geo.NameQuery) string {
-	probes := []string{q.Text}
-	if q.Pinyin != "" {
-		probes = append(probes, q.Pinyin)
+// may hold the query's text or its pinyin, or for typos one of the two
+// pieces FuzzyProbes keeps whole: through the bigram index where a probe has
+// two characters or more.
+func candidates(w *where, q geo.NameQuery, fuzzy bool) string {
+	probes := []string{q.Text, q.Pinyin}
+	if fuzzy {
+		probes = q.FuzzyProbes()
 	}
-	if q.Fuzzy() {
-		probes = append(probes, q.FuzzyProbes()...)
+	var or []string
+	for _, p := range probes {
+		switch g := geo.Bigrams(p); {
+		case p == "":
+		case len(g) > 0:
+			w.args = append(w.args, g)
+			or = append(or, fmt.Sprintf("search_grams(search) @> $%d::text[]", len(w.args)))
+		default:
+			w.args = append(w.args, p)
+			or = append(or, fmt.Sprintf("strpos(search, $%d) > 0", len(w.args)))
+		}
 	}
-	w.args = append(w.args, probes)
-	return fmt.Sprintf("EXISTS (SELECT 1 FROM unnest($%d::text[]) p WHERE strpos(search, p) > 0)", len(w.args))
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // SearchPlaces ranks the gazetteer's places as geo.ComparePlaces orders them.
@@ -399,26 +418,12 @@ func (s *Store) SearchPlaces(ctx context.Context, q geo.SearchQuery) ([]geo.Plac
 	if !ok || q.Limit <= 0 {
 		return nil, nil
 	}
-	w := &where{}
-	rows, err := s.pool.Query(ctx, `SELECT id, name_zh, name_en, kind, district, source, search, ST_X(geom), ST_Y(geom)
-		FROM places WHERE `+candidates(w, nq), w.args...)
+	hits, err := s.placeHits(ctx, nq, false)
+	if err == nil && len(hits) == 0 && nq.Fuzzy() {
+		hits, err = s.placeHits(ctx, nq, true)
+	}
 	if err != nil {
-		return nil, wrap(ctx, err)
-	}
-	var hits []geo.PlaceHit
-	for rows.Next() {
-		var h geo.PlaceHit
-		var search string
-		if err := rows.Scan(&h.ID, &h.NameZH, &h.NameEN, &h.Kind, &h.District, &h.Source, &search, &h.Point[0], &h.Point[1]); err != nil {
-			rows.Close()
-			return nil, wrap(ctx, err)
-		}
-		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch {
-			hits = append(hits, h)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(ctx, err)
+		return nil, err
 	}
 	slices.SortFunc(hits, geo.ComparePlaces)
 	out := make([]geo.Place, 0, min(len(hits), q.Limit))
@@ -426,6 +431,28 @@ func (s *Store) SearchPlaces(ctx context.Context, q geo.SearchQuery) ([]geo.Plac
 		out = append(out, h.Place)
 	}
 	return out, nil
+}
+
+func (s *Store) placeHits(ctx context.Context, nq geo.NameQuery, fuzzy bool) ([]geo.PlaceHit, error) {
+	w := &where{}
+	rows, err := s.pool.Query(ctx, `SELECT id, name_zh, name_en, kind, district, source, search, ST_X(geom), ST_Y(geom)
+		FROM places WHERE `+candidates(w, nq, fuzzy), w.args...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	defer rows.Close()
+	var hits []geo.PlaceHit
+	var search string
+	for rows.Next() {
+		var h geo.PlaceHit
+		if err := rows.Scan(&h.ID, &h.NameZH, &h.NameEN, &h.Kind, &h.District, &h.Source, &search, &h.Point[0], &h.Point[1]); err != nil {
+			return nil, wrap(ctx, err)
+		}
+		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch && (fuzzy || h.Tier != geo.TierFuzzy) {
+			hits = append(hits, h)
+		}
+	}
+	return hits, wrap(ctx, rows.Err())
 }
 
 // searchText is the search column of a feature or place: the keys of its
