@@ -46,10 +46,10 @@ describe('search box', {skip}, () => {
         const near = page.locator('.place-popup .near-here');
         await near.waitFor({state: 'visible'});
         await near.click();
-        await page.locator('#near-list li').first().waitFor({state: 'visible'});
-        const n = await page.locator('#near-list li').count();
+        await page.locator('#near-groups li').first().waitFor({state: 'visible'});
+        const n = await page.locator('#near-groups li').count();
         assert.ok(n > 0, 'nothing listed near 汉口江滩');
-        const at = await page.evaluate(() => [+document.querySelector('#near-list').dataset.lon, +document.querySelector('#near-list').dataset.lat]);
+        const at = await page.evaluate(() => [+document.querySelector('#near-groups').dataset.lon, +document.querySelector('#near-groups').dataset.lat]);
         assert.ok(Math.abs(at[0] - 114.31076) < 1e-6 && Math.abs(at[1] - 30.61322) < 1e-6, `near-me asked at ${at}`);
     });
 

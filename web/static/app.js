@@ -799,7 +799,7 @@ function wireUI(map) {
     }
     $('#lang').addEventListener('click', () => setLang(lang === 'en' ? 'zh' : 'en'));
     wireSearch({map, lang: () => lang, name: nameOf, layerTitle: (id) => titleOf(state.byId[id] ?? {}) ?? '',
-        openFeature, nearHere: (lon, lat) => { showTab('near'); nearAt(lon, lat, {fit: true}); }});
+        district: districtName, openFeature, nearHere: (lon, lat) => { showTab('near'); nearAt(lon, lat, {fit: true}); }});
     wireNear(map);
 
     const interactive = () => map.getStyle().layers

@@ -26,9 +26,10 @@ function el(tag, attrs = {}, ...kids) {
 }
 
 // wireSearch makes #search live. opts: map; lang() → 'zh' | 'en'; name(props)
-// → the display name; layerTitle(layerId) → the layer's title; openFeature(ref);
-// nearHere(lon, lat) — the near-me answer for a point.
-export function wireSearch({map, lang, name, layerTitle, openFeature, nearHere}) {
+// → the display name; layerTitle(layerId) → the layer's title; district(zh) →
+// a district's name in the page's language; openFeature(ref); nearHere(lon,
+// lat) — the near-me answer for a point.
+export function wireSearch({map, lang, name, layerTitle, district = (d) => d, openFeature, nearHere}) {
     const form = document.querySelector('#search'), input = document.querySelector('#q');
     const list = document.querySelector('#results');
     const s = () => STRINGS[lang()] ?? STRINGS.zh;
@@ -42,7 +43,7 @@ export function wireSearch({map, lang, name, layerTitle, openFeature, nearHere})
         popup = new maplibregl.Popup({className: 'place-popup', maxWidth: '260px'}).setLngLat([lon, lat])
             .setDOMContent(el('div', {class: 'place', 'data-place': p.id},
                 el('strong', {}, name(p.properties)),
-                el('div', {class: 'meta'}, [s().kinds[p.properties.kind] ?? p.properties.kind, p.properties.district]
+                el('div', {class: 'meta'}, [s().kinds[p.properties.kind] ?? p.properties.kind, p.properties.district && district(p.properties.district)]
                     .filter(Boolean).join(' · ')),
                 el('button', {type: 'button', class: 'near-here', onclick: () => { popup.remove(); nearHere(lon, lat); }},
                     s().nearHere)))
@@ -63,12 +64,12 @@ export function wireSearch({map, lang, name, layerTitle, openFeature, nearHere})
             'data-feature': `${f.properties.layer}/${f.id}`,
             onclick: () => { list.hidden = true; openFeature(`${f.properties.layer}/${f.id}`); }},
         el('span', {class: 'name'}, name({...f.properties, id: f.id})),
-        meta(layerTitle(f.properties.layer), f.properties.district))));
+        meta(layerTitle(f.properties.layer), f.properties.district && district(f.properties.district)))));
         const places = (fc.places ?? []).map((p) => el('li', {}, el('button', {type: 'button', 'data-place': p.id,
             onclick: () => choosePlace(p)},
         el('span', {class: 'name'}, name(p.properties)),
-        meta(s().kinds[p.properties.kind] ?? p.properties.kind, p.properties.district))));
-        const group = (title, items) => items.length ? [el('li', {class: 'group', role: 'presentation'}, title), ...items] : [];
+        meta(s().kinds[p.properties.kind] ?? p.properties.kind, p.properties.district && district(p.properties.district)))));
+        const group = (title, items) => items.length ? [el('li', {class: 'group'}, title), ...items] : [];
         const all = [...group(s().elements, feats), ...group(s().places, places)];
         list.replaceChildren(...(all.length ? all : [el('li', {class: 'none'}, s().none)]));
         list.hidden = false;
