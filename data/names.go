@@ -42,30 +42,31 @@ func readNames(fsys fs.FS, ds *Dataset) []geo.Problem {
 			Kind: f.Properties.MustString("kind", ""), District: f.Properties.MustString("district", ""),
 			Source: f.Properties.MustString("source", "")}
 		p.ID, _ = f.ID.(string)
-		pt, ok := f.Geometry.(orb.Point)
-		if ok {
+		if pt, ok := f.Geometry.(orb.Point); ok {
 			p.Point = pt
-		}
-		switch {
-		case !geo.ValidID(p.ID):
-			probs = append(probs, geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "id is not kebab-case ascii"})
-		case !ok || !geo.Region.Contains(pt):
-			probs = append(probs, geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "geometry must be a WGS84 Point in the Wuhan region"})
-		case p.NameZH == "" || p.Kind == "" || p.Source == "":
-			probs = append(probs, geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "needs name_zh, kind and source"})
+		} else {
+			probs = append(probs, geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "geometry must be a Point"})
 		}
 		ds.Places = append(ds.Places, p)
 	}
 	return probs
 }
 
-// names checks the places' ids and that every alias names a feature or a
+// names checks every place (its own id, a point in the region, a name, a
+// kind and a source) and that every alias names a feature or a
 // place and says where it comes from; run after the features are seen.
 func (c *checker) names(ds *Dataset) {
 	places := map[string]bool{}
 	for _, p := range ds.Places {
-		if places[p.ID] || c.seen[p.ID] != "" {
+		switch {
+		case !geo.ValidID(p.ID):
+			c.add(geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "id is not kebab-case ascii"})
+		case places[p.ID] || c.seen[p.ID] != "":
 			c.add(geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "id already used"})
+		case !geo.Region.Contains(p.Point):
+			c.add(geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "point is not a WGS84 lon/lat in the Wuhan region"})
+		case p.NameZH == "" || p.Kind == "" || p.Source == "":
+			c.add(geo.Problem{File: PlacesFile, Feature: p.ID, Msg: "needs name_zh, kind and source"})
 		}
 		places[p.ID] = true
 	}
