@@ -404,7 +404,11 @@ func candidates(w *where, q geo.NameQuery, fuzzy bool) string {
 	}
 	var or []string
 	for _, p := range probes {
-		switch g := sparse(geo.Bigrams(p)); {
+		g := geo.Bigrams(p)
+		if !fuzzy { // a typo's pieces are short: each pair counts
+			g = sparse(g)
+		}
+		switch {
 		case p == "":
 		case len(g) > 0:
 			w.args = append(w.args, g)
@@ -422,7 +426,7 @@ func candidates(w *where, q geo.NameQuery, fuzzy bool) string {
 // 550,000 "Synthetic N") costs as much as a rare one. Half the pairs still tie
 // the candidates to the query; Go's ranking drops the rest.
 func sparse(g []string) []string {
-	if len(g) < 4 {
+	if len(g) < 6 {
 		return g
 	}
 	out := make([]string, 0, len(g)/2+1)
