@@ -313,6 +313,23 @@ func (q NameQuery) FuzzyProbes() []string {
 	return []string{q.Pinyin[:h], q.Pinyin[h+1:]}
 }
 
+// PlaceLayers are the base map's layers of roads and stations: the gazetteer
+// holds the same places (SearchPlaces), so a search for features leaves them
+// out unless asked, and they are not listed as plan elements.
+var PlaceLayers = []string{"base-roads", "base-rail-stations"}
+
+// SearchLayers lists the layers a search for features looks in by default:
+// all but PlaceLayers.
+func SearchLayers(layers []Layer) []string {
+	ids := []string{}
+	for _, l := range layers {
+		if !slices.Contains(PlaceLayers, l.ID) {
+			ids = append(ids, l.ID)
+		}
+	}
+	return ids
+}
+
 // Hit is a feature that matched, with what orders it among the others.
 type Hit struct {
 	Feature

@@ -216,6 +216,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if q.Limit, q.Layers, err = s.limitAndLayers(r, p, DefaultSearch, MaxSearch); err != nil {
 		return err
 	}
+	if q.Layers == nil {
+		layers, err := s.store.Layers(r.Context())
+		if err != nil {
+			return err
+		}
+		q.Layers = geo.SearchLayers(layers)
+	}
 	hits, err := s.store.Search(r.Context(), q)
 	if err != nil {
 		return err
