@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -42,6 +43,11 @@ type Options struct {
 	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
 	AccessLog        bool          // log every request
 	Basemap          *Basemap      // drawn beneath the plan by the web map; nil for the offline base map only
+
+	// The front door (web/frontdoor.go): which hosts links may name.
+	PublicURL      string         // base URL of every link (ParsePublicURL); "" = from the request
+	AllowedHosts   []string       // host names requests may name; empty or "*" = any
+	TrustedProxies []netip.Prefix // peers whose Forwarded / X-Forwarded-* headers are believed
 }
 
 // Server serves a store over HTTP.
@@ -53,6 +59,7 @@ type Server struct {
 	tileFormat string // a hash of the encoder settings, part of every tile's ETag
 	metrics    *metrics
 	handler    http.Handler
+	door       frontDoor
 }
 
 // New builds the HTTP handler for a store.
@@ -70,10 +77,10 @@ func New(store geo.Store, opts Options) *Server {
 		opts.TileCacheControl = "public, max-age=300"
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
-		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles))}
+		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles)), door: newFrontDoor(opts)}
 	s.metrics = s.newMetrics()
 	s.routes()
-	s.handler = compress(s.observe(s.router))
+	s.handler = compress(s.observe(s.frontDoor(s.router)))
 	return s
 }
 
@@ -228,7 +235,3 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType s
 	}
 	return nil
 }
-
-// baseURL is the scheme, host and path prefix the client used, as a proxy
-// reports them; links built on it work behind any reverse proxy.
-func baseURL(r *http.Request) string { return tiles.BaseURL(r) }

@@ -9,6 +9,8 @@ import (
 	"github.com/paulmach/orb"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -16,6 +18,7 @@ import (
 	"planmap/geo/memstore"
 	"planmap/geo/storetest"
 	"planmap/tiles"
+	"planmap/web"
 )
 
 func get(t *testing.T, u string, header ...string) (*http.Response, []byte) {
@@ -38,7 +41,10 @@ func get(t *testing.T, u string, header ...string) (*http.Response, []byte) {
 }
 
 func TestTileJSON(t *testing.T) {
-	srv := fixtureServer(t)
+	// The test client is a trusted proxy here (web/frontdoor_test.go tests the untrusted).
+	h := web.New(memstore.New(storetest.Fixture()), web.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
 	resp, b := get(t, srv.URL+"/tiles/plan.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "maps.example.org")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))

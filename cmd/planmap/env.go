@@ -24,6 +24,9 @@ var envVars = map[string][]string{
 	"db-statement-timeout": {"PLANMAP_DB_STATEMENT_TIMEOUT"},
 	"basemap":              {"PLANMAP_BASEMAP"},
 	"basemap-attribution":  {"PLANMAP_BASEMAP_ATTRIBUTION"},
+	"public-url":           {"PLANMAP_PUBLIC_URL"},
+	"allowed-hosts":        {"PLANMAP_ALLOWED_HOSTS"},
+	"trusted-proxies":      {"PLANMAP_TRUSTED_PROXIES"},
 }
 
 // origin says where a flag's value came from: "flag", the name of an

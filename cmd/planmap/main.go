@@ -224,12 +224,18 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	basemapCredit := fs.String("basemap-attribution", "", "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
 	var db dbFlags
 	db.register(fs)
+	var door doorFlags
+	door.register(fs)
 	from, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if *cacheMB < 0 || *timeout <= 0 {
 		return fmt.Errorf("--tile-cache-mb must not be negative and --timeout must be positive")
+	}
+	var opts web.Options
+	if err := door.apply(&opts); err != nil {
+		return err
 	}
 	log, err := logger(*logFormat, stderr)
 	if err != nil {
@@ -252,9 +258,9 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	if err != nil {
 		return err
 	}
-	opts := web.Options{Log: log, Sources: sources, PlanText: data.PlanText(), TileCacheBytes: int64(*cacheMB) << 20,
-		TileCacheControl: *cacheControl, Tiles: tiles.Options{Buffer: *buffer},
-		CORSOrigin: *cors, AccessLog: *accessLog, Timeout: *timeout, Basemap: bm}
+	opts.Log, opts.Sources, opts.PlanText, opts.TileCacheBytes = log, sources, data.PlanText(), int64(*cacheMB)<<20
+	opts.TileCacheControl, opts.Tiles = *cacheControl, tiles.Options{Buffer: *buffer}
+	opts.CORSOrigin, opts.AccessLog, opts.Timeout, opts.Basemap = *cors, *accessLog, *timeout, bm
 	srv := httpServer(web.New(store, opts))
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc, "basemap", bm.Describe())
 	for _, w := range bm.Warnings() {

@@ -14,7 +14,7 @@ import (
 // answer clean, and the database unchanged afterwards, row for row.
 func TestHostile(t *testing.T) {
 	s := loaded(t, storetest.Fixture())
-	h := web.New(s, web.Options{TileCacheBytes: 1 << 20, CORSOrigin: "*"})
+	h := web.New(s, web.Options{TileCacheBytes: 1 << 20, CORSOrigin: "*", AllowedHosts: []string{hostile.Host}})
 	hostile.Run(t, h, sqlSnapshot(t, s))
 }
 

@@ -160,9 +160,13 @@ func DoWith(h http.Handler, method, target string, header http.Header, body io.R
 		return w
 	}
 	r := &http.Request{Method: method, URL: u, RequestURI: target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Accept-Encoding": {"gzip"}}, Host: "planmap.test", RemoteAddr: "192.0.2.1:1234",
+		Header: http.Header{"Accept-Encoding": {"gzip"}}, Host: Host, RemoteAddr: "192.0.2.1:1234",
 		Body: http.NoBody}
 	for k, vs := range header {
+		if k == "Host" { // net/http keeps the Host in r.Host, never in the header map
+			r.Host = vs[0]
+			continue
+		}
 		r.Header[k] = vs
 	}
 	if body != nil {
@@ -244,6 +248,10 @@ type endpoint struct {
 	params []string
 	base   url.Values
 }
+
+// Host is the host every request names; the handler under test is to allow
+// it alone (web.Options.AllowedHosts), as a configured server would.
+const Host = "planmap.test"
 
 // Run sends the corpus to every endpoint of handler and fails t on any
 // unclean answer; finally snapshot() must equal its value before the run.
@@ -346,6 +354,10 @@ func Run(t *testing.T, handler http.Handler, snapshot func() string) {
 		{"X-Request-Id": {huge}}, {"X-Request-Id": {"../../etc/passwd\r\nSet-Cookie: a=b"}},
 		{"Forwarded": {`host="evil.example/../";proto=javascript`}}, {"X-Forwarded-Host": {"evil.example\r\nX: y"}},
 		{"X-Forwarded-Prefix": {"/../../etc"}}, {"X-Forwarded-Proto": {"file"}},
+		// Well-formed forwarding headers from a peer that is no trusted proxy, and a
+		// Host the server was not configured for: no link may name evil.example.
+		{"X-Forwarded-Host": {"evil.example"}}, {"Forwarded": {"host=evil.example;proto=https"}},
+		{"X-Forwarded-Prefix": {"/evil.example"}}, {"Host": {"evil.example"}}, {"Host": {"evil.example:8080"}},
 		{"If-None-Match": {huge}}, {"If-None-Match": {`W/"` + strings.Repeat(`",W/"`, 2000)}},
 		{"Accept-Encoding": {"gzip;q=NaN, br;q=1e308, " + huge}}, {"Accept": {huge}}, {"Range": {"bytes=-1-99999999999999999999"}},
 		{"Content-Type": {"application/json; charset=\xff"}}, {"Origin": {"null"}},
@@ -370,6 +382,9 @@ func Run(t *testing.T, handler http.Handler, snapshot func() string) {
 			statuses[w.Code]++
 			if msg := Check(http.MethodGet, target, w.Code, w.Header(), w.Body.Bytes()); msg != "" {
 				t.Errorf("GET %s with %.200s: %s", target, fmt.Sprint(hd), msg)
+			}
+			if b := Decoded(w); bytes.Contains(b, []byte("://evil.example")) || bytes.Contains(b, []byte("/evil.example/")) {
+				t.Errorf("GET %s with %.200s: a link to the attacker's host: %.300s", target, fmt.Sprint(hd), b)
 			}
 			for k, vs := range w.Header() {
 				for _, v := range vs {
