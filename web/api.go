@@ -269,7 +269,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 // readyz answers 503 while the store cannot answer, so a load balancer
 // sends traffic elsewhere until it recovers.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
-	if err := s.store.Ping(r.Context()); err != nil {
+	if err := s.storeReady(r.Context()); err != nil { // from state, never slow (web/ready.go)
 		desc := "the data store is not reachable"
 		if errors.Is(err, geo.ErrOutOfDate) {
 			desc = outOfDate

@@ -49,6 +49,12 @@ func (s *Server) newMetrics() *metrics {
 			func() float64 { return float64(s.cache.Stats().Bytes) }),
 		cache("planmap_tile_cache_entries", "Tiles held by the tile cache.", prometheus.GaugeValue,
 			func() float64 { return float64(s.cache.Stats().Entries) }),
+		cache("planmap_heavy_in_flight", "Heavy requests (large answers, low-zoom tile builds) being served.", prometheus.GaugeValue,
+			func() float64 { return float64(len(s.heavy.slots)) }),
+		cache("planmap_heavy_slots", "Heavy requests served at once at most (--max-heavy).", prometheus.GaugeValue,
+			func() float64 { return float64(cap(s.heavy.slots)) }),
+		cache("planmap_heavy_rejected_total", "Heavy requests answered 503 because every slot stayed taken.", prometheus.CounterValue,
+			func() float64 { return float64(s.heavy.shed.Load()) }),
 	)
 	if p, ok := s.store.(pooled); ok {
 		m.registry.MustRegister(

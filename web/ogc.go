@@ -254,6 +254,9 @@ func propertySchema(p geo.Property) obj {
 // served turns features into GeoJSON as every endpoint serves them: with
 // every property of their collection's schema (geo.ServedProperties).
 func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Feature, error) {
+	if err := s.heavyFeatures(ctx, fs); err != nil { // a large answer waits for a slot (web/overload.go)
+		return nil, err
+	}
 	schemas := map[string][]geo.Property{}
 	out := make([]*geojson.Feature, len(fs))
 	for i, f := range fs {

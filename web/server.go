@@ -43,6 +43,7 @@ type Options struct {
 	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
 	AccessLog        bool          // log every request
 	Basemap          *Basemap      // drawn beneath the plan by the web map; nil for the offline base map only
+	MaxHeavy         int           // heavy requests served at once (web/overload.go); 0: max(2, CPUs)
 
 	// The front door (web/frontdoor.go): which hosts links may name.
 	PublicURL      string         // base URL of every link (ParsePublicURL); "" = from the request
@@ -60,6 +61,8 @@ type Server struct {
 	metrics    *metrics
 	handler    http.Handler
 	door       frontDoor
+	heavy      *gate
+	ready      readiness
 }
 
 // New builds the HTTP handler for a store.
@@ -77,7 +80,8 @@ func New(store geo.Store, opts Options) *Server {
 		opts.TileCacheControl = "public, max-age=300"
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
-		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles)), door: newFrontDoor(opts)}
+		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles)), door: newFrontDoor(opts),
+		heavy: newGate(opts.MaxHeavy)}
 	s.metrics = s.newMetrics()
 	s.routes()
 	s.handler = compress(s.observe(s.frontDoor(s.router)))
@@ -150,6 +154,13 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), s.opts.Timeout)
 		defer cancel()
+		held := &heldSlot{} // a heavy slot taken for this request (web/overload.go)
+		ctx = context.WithValue(ctx, heldSlotKey{}, held)
+		defer func() {
+			if held.release != nil {
+				held.release()
+			}
+		}()
 		defer func() {
 			if v := recover(); v != nil {
 				s.opts.Log.Error("panic", "id", requestID(r), "path", r.URL.Path, "panic", v)
@@ -200,6 +211,9 @@ func errNotFound(desc string) *apiError {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
 	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "2")
+		ae = errBusy
 	case errors.As(err, &ae):
 	case errors.Is(err, geo.ErrNotFound):
 		ae = errNotFound("not found")

@@ -226,6 +226,13 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 
 // buildTile asks the store for a tile and keeps it gzipped, as most clients take it.
 func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) ([]byte, error) {
+	if t.Z < heavyTileZoom { // draws much of every layer: one of the heavy slots (web/overload.go)
+		release, err := s.heavy.enter(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	req := geo.TileRequest{Tile: t, Options: s.opts.Tiles}
 	if req.Options.DenseDrop == nil {
 		req.Options.DenseDrop = geo.TileDenseDrop

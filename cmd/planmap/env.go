@@ -27,6 +27,7 @@ var envVars = map[string][]string{
 	"public-url":           {"PLANMAP_PUBLIC_URL"},
 	"allowed-hosts":        {"PLANMAP_ALLOWED_HOSTS"},
 	"trusted-proxies":      {"PLANMAP_TRUSTED_PROXIES"},
+	"max-heavy":            {"PLANMAP_MAX_HEAVY"},
 }
 
 // origin says where a flag's value came from: "flag", the name of an

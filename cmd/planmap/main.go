@@ -219,6 +219,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	accessLog := fs.Bool("access-log", false, "log every request (env PLANMAP_ACCESS_LOG: true, false, 1 or 0)")
 	logFormat := fs.String("log-format", "text", "log format: text or json (env PLANMAP_LOG_FORMAT)")
 	timeout := fs.Duration("timeout", 10*time.Second, "deadline of one request, passed to the store, e.g. 10s (env PLANMAP_TIMEOUT)")
+	maxHeavy := fs.Int("max-heavy", 0, "heavy requests (large answers, low-zoom tile builds) served at once, others get 503; 0: max(2, CPUs) (env PLANMAP_MAX_HEAVY)")
 	migrateFirst := fs.Bool("migrate", false, "with a database: apply schema migrations first (env PLANMAP_MIGRATE)")
 	basemap := fs.String("basemap", "", "map drawn beneath the plan: none, tianditu-vec, tianditu-img (key in env "+web.TiandituKeyEnv+"), an XYZ template or a MapLibre style URL (env PLANMAP_BASEMAP)")
 	basemapCredit := fs.String("basemap-attribution", "", "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
@@ -236,6 +237,9 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	var opts web.Options
 	if err := door.apply(&opts); err != nil {
 		return err
+	}
+	if *maxHeavy < 0 {
+		return fmt.Errorf("--max-heavy must be 0 (automatic) or more, got %d", *maxHeavy)
 	}
 	log, err := logger(*logFormat, stderr)
 	if err != nil {
@@ -261,6 +265,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	opts.Log, opts.Sources, opts.PlanText, opts.TileCacheBytes = log, sources, data.PlanText(), int64(*cacheMB)<<20
 	opts.TileCacheControl, opts.Tiles = *cacheControl, tiles.Options{Buffer: *buffer}
 	opts.CORSOrigin, opts.AccessLog, opts.Timeout, opts.Basemap = *cors, *accessLog, *timeout, bm
+	opts.MaxHeavy = *maxHeavy
 	srv := httpServer(web.New(store, opts))
 	log.Info("planmap serving", "url", "http://"+displayAddr(ln.Addr()), "store", desc, "basemap", bm.Describe())
 	for _, w := range bm.Warnings() {
