@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,4 +139,17 @@ func (a asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("ETag", strings.TrimSuffix(a.etag, `"`)+gzipSuffix+`"`)
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// StaticPaths lists the URL paths of the web map's files (/static/…), for
+// the static edition (planmap export), which copies them.
+func StaticPaths() []string {
+	var out []string
+	for p := range assets {
+		if strings.HasPrefix(p, "/static/") {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

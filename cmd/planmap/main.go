@@ -6,6 +6,7 @@
 //	planmap load [--database-url URL] [DIR]        write a dataset to PostGIS
 //	planmap migrate [--database-url URL]           bring the schema up to date
 //	planmap gen DIR                                write a synthetic dataset
+//	planmap export OUTDIR                          write the static edition
 package main
 
 import (
@@ -57,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = load(args, stdout, stderr)
 	case "migrate":
 		err = migrate(args, stdout)
+	case "export":
+		err = export(args, stdout)
 	case "help":
 		usage(stdout)
 		return 0
@@ -92,6 +95,7 @@ commands:
   load    validate a dataset and write it to PostGIS in one transaction
   migrate bring the PostGIS schema up to date
   gen     write a synthetic dataset over the Wuhan extent (benchmarks)
+  export  write the static edition: the web map, a PMTiles archive and GeoJSON, for any static host
 
 Run 'planmap <command> --help' for the flags of a command; serve's flags
 can also be set by environment variables (PLANMAP_ADDR, PLANMAP_DATA, ...).
