@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"planmap/geo"
 	"planmap/geo/postgis"
 )
 
@@ -21,6 +23,7 @@ type dbFlags struct {
 	url      string
 	maxConns int
 	timeout  time.Duration
+	wait     time.Duration // how long to retry a database that does not accept connections yet
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
@@ -29,13 +32,30 @@ func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&d.maxConns, "db-max-conns", 0, "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
 	fs.DurationVar(&d.timeout, "db-statement-timeout", postgis.DefaultStatementTimeout,
 		"statement_timeout of every query (env PLANMAP_DB_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&d.wait, "db-wait", envDuration("PLANMAP_DB_WAIT", 0),
+		"with migrations (load, migrate, --migrate): retry a database that does not accept connections yet for this long (env PLANMAP_DB_WAIT)")
 }
 
 func (d *dbFlags) open(ctx context.Context, migrate bool) (*postgis.Store, error) {
 	if d.url == "" {
 		return nil, fmt.Errorf("no database: give --database-url or set DATABASE_URL")
 	}
-	return postgis.Open(ctx, d.url, postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate})
+	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate}
+	// A database that is still starting (a container brought up beside
+	// planmap) is waited for; any other error is an answer.
+	deadline := time.Now().Add(d.wait)
+	for {
+		s, err := postgis.Open(ctx, d.url, opts)
+		if err == nil || !errors.Is(err, geo.ErrUnavailable) || time.Now().After(deadline) {
+			return s, err
+		}
+		fmt.Fprintf(os.Stderr, "planmap: waiting for the database (%v)\n", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 func migrate(args []string, stdout io.Writer) error {
