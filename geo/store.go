@@ -195,3 +195,13 @@ func InPlan(f Feature, r TimeRange) bool {
 	latest := LatestPlanYear(r)
 	return y != 0 && (latest == 0 || y <= latest)
 }
+
+// ReplicaStats is what a store with read replicas reports of each.
+type ReplicaStats struct {
+	Name   string        // host:port/database
+	Up     bool          // its last check answered
+	Fit    bool          // up and caught up: reads go to it
+	Lag    time.Duration // time since its last replayed transaction, while behind the primary
+	Behind int64         // data versions behind the primary
+	Reads  int64         // reads it has been given
+}

@@ -276,7 +276,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		}
 		w.Header().Set("Retry-After", "5")
 		return writeJSON(w, r, http.StatusServiceUnavailable, typeJSON,
-			map[string]string{"code": "ServiceUnavailable", "description": desc})
+			map[string]any{"code": "ServiceUnavailable", "description": desc, "replicas": s.replicaStates()})
 	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]string{"status": "ready"})
+	// Replicas are listed, not required: reads go to the primary without them.
+	body := map[string]any{"status": "ready"}
+	if rs := s.replicaStates(); rs != nil {
+		body["replicas"] = rs
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, body)
 }

@@ -56,6 +56,9 @@ func (s *Server) newMetrics() *metrics {
 		cache("planmap_heavy_rejected_total", "Heavy requests answered 503 because every slot stayed taken.", prometheus.CounterValue,
 			func() float64 { return float64(s.heavy.shed.Load()) }),
 	)
+	if r, ok := s.store.(replicated); ok {
+		m.registry.MustRegister(newReplicaCollector(r))
+	}
 	if p, ok := s.store.(pooled); ok {
 		m.registry.MustRegister(
 			cache("planmap_db_pool_connections", "Open database connections.", prometheus.GaugeValue,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ type dbFlags struct {
 	maxConns int
 	timeout  time.Duration
 	wait     time.Duration // how long to retry a database that does not accept connections yet
+	readURLs []string      // streaming replicas for reads
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
@@ -32,6 +34,19 @@ func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&d.maxConns, "db-max-conns", 0, "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
 	fs.DurationVar(&d.timeout, "db-statement-timeout", postgis.DefaultStatementTimeout,
 		"statement_timeout of every query (env PLANMAP_DB_STATEMENT_TIMEOUT)")
+	d.readURLs = strings.Fields(strings.ReplaceAll(env("PLANMAP_DATABASE_READ_URLS", ""), ",", " "))
+	fromEnv := true
+	fs.Func("database-read-url", "a streaming replica for reads; repeatable (env PLANMAP_DATABASE_READ_URLS, comma-separated)",
+		func(v string) error {
+			if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+				return fmt.Errorf("%q is not a postgres:// URL", v)
+			}
+			if fromEnv { // the flags replace the environment's list
+				d.readURLs, fromEnv = nil, false
+			}
+			d.readURLs = append(d.readURLs, v)
+			return nil
+		})
 	fs.DurationVar(&d.wait, "db-wait", envDuration("PLANMAP_DB_WAIT", 0),
 		"with migrations (load, migrate, --migrate): retry a database that does not accept connections yet for this long (env PLANMAP_DB_WAIT)")
 }
@@ -40,7 +55,7 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*postgis.Store, error
 	if d.url == "" {
 		return nil, fmt.Errorf("no database: give --database-url or set DATABASE_URL")
 	}
-	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate}
+	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate, ReadURLs: d.readURLs}
 	// A database that is still starting (a container brought up beside
 	// planmap) is waited for; any other error is an answer.
 	deadline := time.Now().Add(d.wait)

@@ -32,11 +32,14 @@ type Options struct {
 	// Migrate applies pending migrations in Open. It needs the database,
 	// so Open fails when the database is down; without it Open never does.
 	Migrate bool
+	// ReadURLs are streaming replicas that reads go to while they are up and
+	// caught up (replicas.go); the URL given to Open stays the primary.
+	ReadURLs []string
 }
 
 // Store is a geo.Store on PostGIS. It is safe for concurrent use.
 type Store struct {
-	pool     *pgxpool.Pool
+	pool     *router // reads to a fit replica, the rest to the primary (replicas.go)
 	versions versionWatch
 	counts   countCache
 }
@@ -73,7 +76,22 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{}
+	s.pool = &router{primary: pool, want: s.versions.number}
+	// Replicas take the primary's settings: pool size, timeouts, JIT off.
+	err = s.pool.openReplicas(ctx, opts.ReadURLs, func(rc *pgxpool.Config) {
+		rc.MaxConns = cfg.MaxConns
+		for k, v := range cfg.ConnConfig.RuntimeParams {
+			rc.ConnConfig.RuntimeParams[k] = v
+		}
+		if rc.ConnConfig.ConnectTimeout == 0 {
+			rc.ConnConfig.ConnectTimeout = cfg.ConnConfig.ConnectTimeout
+		}
+	})
+	if err != nil {
+		s.pool.Close()
+		return nil, err
+	}
 	if opts.Migrate {
 		if err := s.Migrate(ctx); err != nil {
 			pool.Close()
@@ -85,7 +103,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 }
 
 // Pool exposes the connection pool, for tools that need SQL of their own.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+func (s *Store) Pool() *pgxpool.Pool { return s.pool.primary }
 
 // PoolStats reports the connection pool for /metrics.
 func (s *Store) PoolStats() geo.PoolStats {
@@ -98,7 +116,7 @@ func (s *Store) PoolStats() geo.PoolStats {
 // needs: geo.ErrOutOfDate when migrations are pending.
 func (s *Store) Ping(ctx context.Context) error {
 	var have int
-	err := s.pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
+	err := s.pool.primary.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
 	if err != nil {
 		return wrap(ctx, err)
 	}

@@ -88,7 +88,7 @@ func (w *versionWatch) advance(v int64) {
 // next request already sees the change.
 func (s *Store) refresh(ctx context.Context) {
 	var v int64
-	if err := s.pool.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err == nil {
+	if err := s.pool.primary.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err == nil {
 		s.versions.advance(v)
 	}
 }
@@ -97,6 +97,15 @@ func (w *versionWatch) set(v string) {
 	w.mu.Lock()
 	w.version = v
 	w.mu.Unlock()
+}
+
+// number is the listened version as a number, -1 while not listening.
+func (w *versionWatch) number() int64 {
+	v, err := strconv.ParseInt(w.get(), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 func (w *versionWatch) get() string {
@@ -118,7 +127,7 @@ func (s *Store) Version(ctx context.Context) (string, error) {
 		return "pg-" + v, nil
 	}
 	var v int64
-	if err := s.pool.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err != nil {
+	if err := s.pool.primary.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err != nil {
 		return "", wrap(ctx, err)
 	}
 	return "pg-" + strconv.FormatInt(v, 10), nil
