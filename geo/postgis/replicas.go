@@ -182,7 +182,7 @@ func (r *router) BeginTx(ctx context.Context, o pgx.TxOptions) (pgx.Tx, error) {
 	return r.primary.BeginTx(ctx, o)
 }
 func (r *router) Acquire(ctx context.Context) (*pgxpool.Conn, error) { return r.primary.Acquire(ctx) }
-func (r *router) Stat() *pgxpool.Stat                                 { return r.primary.Stat() }
+func (r *router) Stat() *pgxpool.Stat                                { return r.primary.Stat() }
 
 func (r *router) Close() {
 	if r.stop != nil {
