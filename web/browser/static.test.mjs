@@ -68,7 +68,7 @@ test('the static edition renders the live map\'s features from files alone', {sk
         const page = await live.page.context().newPage();
         const asked = [], bad = [];
         page.on('request', (r) => asked.push(r.url()));
-        page.on('response', (r) => { if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`); });
+        page.on('response', (r) => { if (r.status() >= 400) bad.push(`HTTP ${r.status()} ${r.url()}`); });
         page.on('requestfailed', (r) => {
             if (r.failure()?.errorText !== 'net::ERR_ABORTED') bad.push(`failed ${r.url()} ${r.failure()?.errorText}`);
         });
@@ -90,7 +90,7 @@ test('the static edition renders the live map\'s features from files alone', {sk
         assert.deepEqual(b.byLayer, a.byLayer);
 
         // A search, and the feature it finds opened, from the files.
-        await page.locator('#q').fill('光谷');
+        await page.locator('#q').fill('光谷副城');
         const hit = page.locator('#results:not([hidden]) button[data-feature="sub-centres/subcity-guanggu"]');
         await hit.waitFor({timeout: 10000});
         await hit.click();

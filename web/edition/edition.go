@@ -120,6 +120,9 @@ func Write(ctx context.Context, store geo.Store, dir string, o Options) (Summary
 	if err := e.copy("/api/targets", "targets.json"); err != nil {
 		return sum, err
 	}
+	if err := e.copy("/api/basemap", "basemap.json"); err != nil { // none: the offline base layers only
+		return sum, err
+	}
 	if o.Sources != nil {
 		if err := e.copy(web.SourcesPath, "data/SOURCES.md"); err != nil {
 			return sum, err

@@ -42,7 +42,7 @@ func TestWrite(t *testing.T) {
 		t.Error("index.html still loads /static/app.js from the site root")
 	}
 	for _, f := range []string{"static/app.js", "static/static-mode.js", "static/vendor/pmtiles/pmtiles.js",
-		"static/vendor/maplibre-gl/maplibre-gl.mjs", "collections.json", "targets.json", "data/SOURCES.md", "tile-ids.json"} {
+		"static/vendor/maplibre-gl/maplibre-gl.mjs", "collections.json", "targets.json", "basemap.json", "data/SOURCES.md", "tile-ids.json"} {
 		read(f)
 	}
 	// Each layer whole, as many features as the collection says.

@@ -43,6 +43,7 @@ const routes = [
         return {...tj, tiles: [`pmtiles://${file((await config).pmtiles)}/{z}/{x}/{y}`]};
     }],
     [/^\/api\/targets$/, () => getFile('targets.json')],
+    [/^\/api\/basemap$/, () => getFile('basemap.json')],
     [/^\/ogc\/collections\/([a-z0-9-]+)\/items$/, async ([, id], q) => {
         const {layers} = await config;
         if (!layers.includes(id)) return null;
