@@ -205,3 +205,50 @@ func TestReadyzFromState(t *testing.T) {
 		t.Errorf("first readyz on a busy store: %d in %s, want a quick 503", w.Code, time.Since(t0))
 	}
 }
+
+// slowTiles is a store whose tiles take a while to build.
+type slowTiles struct {
+	geo.Store
+	building atomic.Int64
+}
+
+func (s *slowTiles) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
+	s.building.Add(1)
+	defer s.building.Add(-1)
+	select {
+	case <-time.After(2 * time.Second):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.Store.Tile(ctx, req)
+}
+
+// TestHeavyTiles: uncached low-zoom tiles take a heavy slot each; with
+// every slot building, another is a quick 503 with Retry-After, while a
+// street-zoom tile is built at once.
+func TestHeavyTiles(t *testing.T) {
+	store := &slowTiles{Store: memstore.New(storetest.Fixture())}
+	h := web.New(store, web.Options{MaxHeavy: 1, TileCacheBytes: 1 << 20})
+	ask := func(path string) (*httptest.ResponseRecorder, time.Duration) {
+		t0 := time.Now()
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		return w, time.Since(t0)
+	}
+	done := make(chan int)
+	go func() { w, _ := ask("/tiles/plan/5/26/13.mvt"); done <- w.Code }()
+	for store.building.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	w, d := ask("/tiles/plan/6/52/26.mvt")
+	if w.Code != 503 || w.Header().Get("Retry-After") == "" || d > time.Second {
+		t.Errorf("a second low-zoom tile with the only slot taken: %d in %s (Retry-After %q), want a quick 503",
+			w.Code, d, w.Header().Get("Retry-After"))
+	}
+	if w, _ := ask("/tiles/plan/14/13398/6738.mvt"); w.Code != 200 && w.Code != 204 {
+		t.Errorf("a street-zoom tile waited for the heavy slot: %d", w.Code)
+	}
+	if code := <-done; code != 200 && code != 204 {
+		t.Errorf("the first low-zoom tile: %d", code)
+	}
+}
