@@ -34,20 +34,17 @@ func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&d.maxConns, "db-max-conns", 0, "most database connections; 0: max(4, CPUs) (env PLANMAP_DB_MAX_CONNS)")
 	fs.DurationVar(&d.timeout, "db-statement-timeout", postgis.DefaultStatementTimeout,
 		"statement_timeout of every query (env PLANMAP_DB_STATEMENT_TIMEOUT)")
-	d.readURLs = strings.Fields(strings.ReplaceAll(env("PLANMAP_DATABASE_READ_URLS", ""), ",", " "))
-	fromEnv := true
-	fs.Func("database-read-url", "a streaming replica for reads; repeatable (env PLANMAP_DATABASE_READ_URLS, comma-separated)",
+	fs.Func("database-read-url", "a streaming replica for reads; repeatable, or several comma-separated (env PLANMAP_DATABASE_READ_URLS)",
 		func(v string) error {
-			if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
-				return fmt.Errorf("%q is not a postgres:// URL", v)
+			for _, u := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+				if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+					return fmt.Errorf("%q is not a postgres:// URL", u)
+				}
+				d.readURLs = append(d.readURLs, u)
 			}
-			if fromEnv { // the flags replace the environment's list
-				d.readURLs, fromEnv = nil, false
-			}
-			d.readURLs = append(d.readURLs, v)
 			return nil
 		})
-	fs.DurationVar(&d.wait, "db-wait", envDuration("PLANMAP_DB_WAIT", 0),
+	fs.DurationVar(&d.wait, "db-wait", 0,
 		"with migrations (load, migrate, --migrate): retry a database that does not accept connections yet for this long (env PLANMAP_DB_WAIT)")
 }
 

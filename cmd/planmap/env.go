@@ -28,6 +28,9 @@ var envVars = map[string][]string{
 	"allowed-hosts":        {"PLANMAP_ALLOWED_HOSTS"},
 	"trusted-proxies":      {"PLANMAP_TRUSTED_PROXIES"},
 	"max-heavy":            {"PLANMAP_MAX_HEAVY"},
+	"database-read-url":    {"PLANMAP_DATABASE_READ_URLS"},
+	"db-wait":              {"PLANMAP_DB_WAIT"},
+	"max-zoom":             {"PLANMAP_EXPORT_MAX_ZOOM"},
 }
 
 // origin says where a flag's value came from: "flag", the name of an

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,18 +18,19 @@ import (
 
 // export writes the static edition: the web map and the plan as files
 // (web/edition).
-func export(args []string, stdout io.Writer) error {
+func export(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: planmap export [--data DIR | --database-url URL] [--max-zoom N] [--public-url URL] OUTDIR")
 		fs.PrintDefaults()
 	}
-	dir := fs.String("data", env("PLANMAP_DATA", ""), "dataset directory instead of the embedded one (env PLANMAP_DATA)")
-	maxZoom := fs.Int("max-zoom", 14, fmt.Sprintf("deepest zoom in the PMTiles archive, 0–%d; the map overzooms beyond it", web.MaxZoom))
-	public := fs.String("public-url", "", "where the edition will be published, for the links inside its JSON (default http://localhost)")
+	dir := fs.String("data", "", "dataset directory instead of the embedded one (env PLANMAP_DATA)")
+	maxZoom := fs.Int("max-zoom", 14, fmt.Sprintf("deepest zoom in the PMTiles archive, 0–%d; the map overzooms beyond it (env PLANMAP_EXPORT_MAX_ZOOM)", web.MaxZoom))
+	public := fs.String("public-url", "", "where the edition will be published, for the links inside its JSON (env PLANMAP_PUBLIC_URL; default http://localhost)")
 	var db dbFlags
 	db.register(fs)
-	if err := fs.Parse(args); err != nil {
+	from, err := parse(fs, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -45,7 +47,7 @@ func export(args []string, stdout io.Writer) error {
 		}
 		*public = u
 	}
-	store, desc, err := openStore(&db, *dir, false)
+	store, desc, err := openStore(slog.New(slog.NewTextHandler(stderr, nil)), &db, *dir, from, false)
 	if err != nil {
 		return err
 	}

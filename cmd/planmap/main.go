@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "migrate":
 		err = migrate(args, stdout)
 	case "export":
-		err = export(args, stdout)
+		err = export(args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return 0

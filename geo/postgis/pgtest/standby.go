@@ -7,15 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// Standby starts a streaming replica of the throwaway cluster on loopback
-// (pg_basebackup, then a hot standby on a port of its own) and returns the
-// URL of dbURL's database on it. Stop stops it (a replica gone away); it is
+// Standby starts a streaming replica of the throwaway cluster on this
+// machine (pg_basebackup, then a hot standby on a Unix socket in its own
+// directory, as the cluster listens) and returns the URL of dbURL's
+// database on it. Stop stops it (a replica gone away); it is
 // removed when the test ends. It skips the test when an external database
 // is in use.
 func Standby(t testing.TB, dbURL string) (standbyURL string, stop func()) {
@@ -33,16 +35,13 @@ func Standby(t testing.TB, dbURL string) (standbyURL string, stop func()) {
 			t.Fatal(err)
 		}
 	}
-	if sb.port, err = freePort(); err != nil {
-		t.Fatal(err)
-	}
 	// -R writes standby.signal and the primary's conninfo; -X stream copies
 	// the WAL the backup needs alongside it.
-	if err := sb.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(primary.port), "-U", "postgres",
+	if err := sb.run("pg_basebackup", "-h", primary.dir, "-U", "postgres",
 		"-D", sb.data(), "-R", "-X", "stream", "-c", "fast"); err != nil {
 		t.Fatalf("pgtest: pg_basebackup: %v", err)
 	}
-	conf := fmt.Sprintf("\nport = %d\nunix_socket_directories = '%s'\nhot_standby = on\n", sb.port, sb.dir)
+	conf := fmt.Sprintf("\nlisten_addresses = ''\nunix_socket_directories = '%s'\nhot_standby = on\n", sb.dir)
 	f, err := os.OpenFile(filepath.Join(sb.data(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -59,12 +58,12 @@ func Standby(t testing.TB, dbURL string) (standbyURL string, stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Host = "127.0.0.1:" + strconv.Itoa(sb.port)
+	standbyURL = sb.url(strings.TrimPrefix(u.Path, "/"))
 	// Wait until it accepts queries in recovery.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for {
-		conn, err := pgx.Connect(ctx, u.String())
+		conn, err := pgx.Connect(ctx, standbyURL)
 		if err == nil {
 			var rec bool
 			err = conn.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&rec)
@@ -78,7 +77,7 @@ func Standby(t testing.TB, dbURL string) (standbyURL string, stop func()) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return u.String(), func() {
+	return standbyURL, func() {
 		mu.Lock()
 		defer mu.Unlock()
 		_ = sb.stop()
