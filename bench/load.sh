@@ -13,7 +13,7 @@ chmod 755 "$work"
 . bench/lib.sh
 build
 start_postgres
-"$work/planmap" load --database-url "$db" >/dev/null
+"$work/planmap" load --embedded --allow-removals --database-url "$db" >/dev/null
 
 mixed() { # name port
   local pid=${pids[-1]}

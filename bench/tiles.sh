@@ -42,7 +42,7 @@ echo "== embedded store, uncached"
 for z in 10 12 14; do run -url http://127.0.0.1:18092 -tileset synthetic-points -z $z; done
 
 echo "== the plan's composite tileset, uncached, z12"
-"$work/planmap" load --database-url "$db" >/dev/null
+"$work/planmap" load --embedded --allow-removals --database-url "$db" >/dev/null
 serve 18093 0 --database-url "$db"
 serve 18094 0
 run -url http://127.0.0.1:18093 -tileset plan -z 12

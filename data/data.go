@@ -159,6 +159,10 @@ func readMeta(fsys fs.FS) (*Dataset, []geo.Problem) {
 		return nil, []geo.Problem{{File: "layers.json", Msg: err.Error()}}
 	}
 	var probs []geo.Problem
+	if len(ds.Layers) == 0 {
+		// An empty list is a mistake, never a plan: loaded, it would remove everything.
+		probs = append(probs, geo.Problem{File: "layers.json", Msg: "lists no layers; a dataset needs at least one"})
+	}
 	if err := readJSON(fsys, "targets.json", &ds.Targets); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		probs = append(probs, geo.Problem{File: "targets.json", Msg: err.Error()})
 	}

@@ -86,27 +86,109 @@ func migrate(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// load validates a dataset and writes it to PostGIS in one transaction.
+// load validates a dataset and writes it to PostGIS in one transaction. It
+// names its dataset (a directory, or --embedded: an upgrade must not quietly
+// revert the database to the copy in the binary), refuses destructive loads
+// without --allow-removals, and --dry-run shows the diff and writes nothing.
 func load(args []string, stdout, stderr io.Writer) error {
 	var db dbFlags
-	fsys, crs, err := parseDataset("load", "planmap load [--database-url URL] [--source-crs wgs84|gcj02] [DIR]", args, db.register)
+	var embedded, allow, dry, ifEmpty bool
+	fsys, crs, err := parseDataset("load", "planmap load [--database-url URL] [--source-crs wgs84|gcj02] [--allow-removals] [--dry-run] [--if-empty] (DIR | --embedded)", args,
+		func(f *flag.FlagSet) func(*flag.FlagSet) error {
+			db.register(f)
+			f.BoolVar(&embedded, "embedded", false, "load the dataset embedded in the binary (instead of DIR)")
+			f.BoolVar(&allow, "allow-removals", false, fmt.Sprintf("allow removing more than %g %% of the features, a whole layer or a target", postgis.MaxRemovedShare*100))
+			f.BoolVar(&dry, "dry-run", false, "print what the load would insert, update and remove, and change nothing")
+			f.BoolVar(&ifEmpty, "if-empty", false, "load only into a database that holds no layer yet (first start), else do nothing")
+			return func(f *flag.FlagSet) error {
+				if (f.NArg() == 1) == embedded || f.NArg() > 1 {
+					return fmt.Errorf("load needs one dataset: a directory, or --embedded for the copy in the binary")
+				}
+				return nil
+			}
+		})
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := db.open(ctx, true)
+	s, err := db.open(ctx, !dry)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if ifEmpty {
+		n, err := s.LayerCount(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(stdout, "the database already holds %d layers; nothing loaded (--if-empty)\n", n)
+			return nil
+		}
+	}
 	start := time.Now()
-	sum, err := postgis.LoadFS(ctx, s, fsys, progress(stderr), crs)
+	sum, err := postgis.LoadDir(ctx, s, fsys, postgis.LoadOptions{Progress: progress(stderr), AllowRemovals: allow, DryRun: dry}, crs)
+	var refused *postgis.Refused
+	if errors.As(err, &refused) {
+		printRemovals(stdout, refused.Summary.Removals)
+	}
 	if err != nil {
 		return fmt.Errorf("%w\nthe database is unchanged", err)
 	}
+	if dry {
+		printChanges(stdout, sum.Changes)
+		printRemovals(stdout, sum.Removals)
+	}
 	printSummary(stdout, sum, time.Since(start))
+	if dry {
+		fmt.Fprintln(stdout, "dry run: the database is unchanged")
+	}
 	return nil
+}
+
+// listed is how many ids of one kind a listing names before it counts the rest.
+const listed = 50
+
+// printRemovals says what a load takes away.
+func printRemovals(w io.Writer, r postgis.Removals) {
+	if len(r.Layers) > 0 {
+		fmt.Fprintf(w, "layers removed or left without features: %s\n", strings.Join(r.Layers, ", "))
+	}
+	if len(r.Targets) > 0 {
+		fmt.Fprintf(w, "targets removed: %s\n", strings.Join(r.Targets, ", "))
+	}
+	if len(r.Features) > 0 {
+		fmt.Fprintf(w, "features removed: %d of %d\n", len(r.Features), r.Held)
+		printIDs(w, r.Features)
+	}
+}
+
+// printChanges lists a dry run's inserts and updates (removals are
+// printRemovals').
+func printChanges(w io.Writer, changes []postgis.Change) {
+	for _, op := range []string{"insert", "update"} {
+		var of []postgis.Change
+		for _, c := range changes {
+			if c.Op == op {
+				of = append(of, c)
+			}
+		}
+		if len(of) > 0 {
+			fmt.Fprintf(w, "features to %s: %d\n", op, len(of))
+			printIDs(w, of)
+		}
+	}
+}
+
+func printIDs(w io.Writer, cs []postgis.Change) {
+	for i, c := range cs {
+		if i == listed {
+			fmt.Fprintf(w, "  … and %d more\n", len(cs)-listed)
+			break
+		}
+		fmt.Fprintf(w, "  %s/%s\n", c.Layer, c.ID)
+	}
 }
 
 // progress draws a bar on a terminal and stays silent elsewhere (CI, pipes).

@@ -22,7 +22,7 @@ import (
 func servePG(t *testing.T, timeout time.Duration) (*httptest.Server, string) {
 	url := pgtest.URL(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code != 0 {
 		t.Fatalf("load: %s", errb.String())
 	}
 	db := dbFlags{url: url, timeout: timeout}

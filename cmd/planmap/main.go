@@ -128,19 +128,27 @@ func datasetFS(dir string) (fs.FS, error) {
 
 // parseDataset parses the flags of a command that names a dataset — its
 // own, added by register, and --source-crs — and opens the directory given
-// as its argument (none: the embedded dataset).
-func parseDataset(name, usage string, args []string, register func(*flag.FlagSet)) (fs.FS, data.Option, error) {
+// as its argument (none: the embedded dataset). register may return a check
+// of the parsed flags and arguments.
+func parseDataset(name, usage string, args []string, register func(*flag.FlagSet) func(*flag.FlagSet) error) (fs.FS, data.Option, error) {
 	f := flag.NewFlagSet(name, flag.ContinueOnError)
 	f.Usage = func() {
-		fmt.Fprintln(f.Output(), "usage: "+usage+"  (default: the embedded dataset)")
+		fmt.Fprintln(f.Output(), "usage: "+usage)
 		f.PrintDefaults()
 	}
+	var valid func(*flag.FlagSet) error
 	if register != nil {
-		register(f)
+		valid = register(f)
 	}
 	crs := f.String("source-crs", "wgs84", "coordinate system of the dataset's geometries: wgs84 or gcj02 (converted to WGS84)")
 	if _, err := parse(f, args); err != nil {
 		return nil, nil, err
+	}
+	if valid != nil {
+		if err := valid(f); err != nil {
+			f.Usage()
+			return nil, nil, err
+		}
 	}
 	fsys, err := datasetFS(f.Arg(0))
 	return fsys, data.SourceCRS(*crs), err
@@ -156,7 +164,7 @@ func dataset(dir string) (*data.Dataset, error) {
 }
 
 func check(args []string, stdout io.Writer) error {
-	fsys, crs, err := parseDataset("check", "planmap check [--source-crs wgs84|gcj02] [DIR]", args, nil)
+	fsys, crs, err := parseDataset("check", "planmap check [--source-crs wgs84|gcj02] [DIR]  (default: the embedded dataset)", args, nil)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func count(t *testing.T, url string) (n int) {
 func TestLoadCommand(t *testing.T) {
 	url := pgtest.URL(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code != 0 {
 		t.Fatalf("load: exit %d: %s", code, errb.String())
 	}
 	ds, _ := data.Load(data.Embedded())
@@ -99,7 +99,7 @@ func TestLoadCommand(t *testing.T) {
 func TestServeRecovers(t *testing.T) {
 	url := pgtest.URL(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code != 0 {
 		t.Fatalf("load: %s", errb.String())
 	}
 	db := dbFlags{url: url, timeout: 2 * time.Second}
@@ -150,7 +150,7 @@ func TestServeRecovers(t *testing.T) {
 func TestLoadKilled(t *testing.T) {
 	url := pgtest.URL(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"load", "--database-url", url}, &out, &errb); code != 0 {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code != 0 {
 		t.Fatalf("load: %s", errb.String())
 	}
 	before := checksum(t, url)
@@ -158,7 +158,7 @@ func TestLoadKilled(t *testing.T) {
 	if code := run([]string{"gen", "--points", "300000", "--lines", "0", dir}, &out, &errb); code != 0 {
 		t.Fatal(errb.String())
 	}
-	cmd := exec.Command(os.Args[0], "load", "--database-url", url, dir)
+	cmd := exec.Command(os.Args[0], "load", "--allow-removals", "--database-url", url, dir)
 	cmd.Env = append(os.Environ(), "PLANMAP_TEST_MAIN=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -285,5 +285,71 @@ func TestCheckAndLoadAgree(t *testing.T) {
 				t.Errorf("a refused load wrote %d features", n)
 			}
 		})
+	}
+}
+
+// TestLoadGuardCommand: load names its dataset, refuses an emptied layer
+// and says what would go, shows a dry run and changes nothing, and
+// --if-empty loads only into an empty database.
+func TestLoadGuardCommand(t *testing.T) {
+	url := pgtest.URL(t)
+	var out, errb bytes.Buffer
+	runLoad := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return run(append([]string{"load", "--database-url", url}, args...), &out, &errb)
+	}
+	dir := copyDataset(t)
+	for _, args := range [][]string{nil, {"--embedded", dir}} {
+		if code := runLoad(args...); code == 0 || !strings.Contains(errb.String(), "--embedded") {
+			t.Errorf("load %v: exit %d, %q; want a refusal that names --embedded", args, code, errb.String())
+		}
+	}
+	if code := runLoad("--if-empty", "--embedded"); code != 0 || count(t, url) == 0 {
+		t.Fatalf("first load with --if-empty: exit %d, %s", code, errb.String())
+	}
+	before := checksum(t, url)
+	if code := runLoad("--if-empty", "--embedded"); code != 0 || !strings.Contains(out.String(), "nothing loaded") {
+		t.Errorf("--if-empty on a loaded database: exit %d, %q", code, out.String())
+	}
+	empty := []byte(`{"type":"FeatureCollection","features":[]}`)
+	pumps := filepath.Join(dir, "layers", "pump-stations.geojson")
+	b, _ := os.ReadFile(pumps)
+	os.WriteFile(pumps, empty, 0o644)
+	// Targets link to pump stations: the dataset is invalid, and says so
+	// (not "store unavailable", as a problem found during COPY once did).
+	if code := runLoad("--allow-removals", dir); code == 0 || !strings.Contains(errb.String(), "links to unknown feature") ||
+		strings.Contains(errb.String(), "unavailable") {
+		t.Errorf("emptied pump stations: exit %d, %s", code, errb.String())
+	}
+	os.WriteFile(pumps, b, 0o644)
+	os.WriteFile(filepath.Join(dir, "layers", "hospitals.geojson"), empty, 0o644)
+	if code := runLoad(dir); code == 0 {
+		t.Fatal("a dataset with an emptied layer loaded")
+	}
+	if msg := out.String() + errb.String(); !strings.Contains(msg, "hospitals/") || !strings.Contains(msg, "--allow-removals") ||
+		!strings.Contains(msg, "layers removed or left without features: hospitals") {
+		t.Errorf("the refusal does not list what would go:\n%s", msg)
+	}
+	if code := runLoad("--dry-run", "--allow-removals", dir); code != 0 || !strings.Contains(out.String(), "dry run: the database is unchanged") ||
+		!strings.Contains(out.String(), "features removed:") {
+		t.Errorf("dry run: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if after := checksum(t, url); after != before {
+		t.Errorf("refused loads and a dry run changed the database")
+	}
+	os.WriteFile(filepath.Join(dir, "layers.json"), []byte(`[]`), 0o644)
+	for _, cmd := range [][]string{{"check", dir}, {"load", "--allow-removals", "--database-url", url, dir}} {
+		out.Reset()
+		errb.Reset()
+		if code := run(cmd, &out, &errb); code == 0 || !strings.Contains(errb.String(), "layers.json: lists no layers") {
+			t.Errorf("%s of an empty layers.json: exit %d, %q", cmd[0], code, errb.String())
+		}
+	}
+	if after := checksum(t, url); after != before {
+		t.Errorf("an empty dataset changed the database")
+	}
+	if code := runLoad("--allow-removals", copyDataset(t)); code != 0 {
+		t.Errorf("a full copy: exit %d, %s", code, errb.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -27,6 +28,69 @@ func (c Counts) Changed() int { return c.Inserted + c.Updated + c.Removed }
 // layer it was in, an updated one in its new layer).
 type Summary struct {
 	Layers map[string]Counts
+	// Removals is what the load removed (or, refused or dry, would remove).
+	Removals Removals
+	// Changes lists every inserted, updated and removed feature, by op,
+	// layer and id; only a dry run fills it.
+	Changes []Change
+}
+
+// Change is one feature a load writes or removes.
+type Change struct{ Op, Layer, ID string }
+
+// Removals is what a load takes away: features (as changes with op
+// "remove"), whole layers (dropped from the dataset or left without a
+// feature) and targets, out of Held features the database held.
+type Removals struct {
+	Features []Change
+	Layers   []string
+	Targets  []string
+	Held     int
+}
+
+// MaxRemovedShare is the share of the features a database holds that a
+// guarded load may remove; more is refused, as is removing any whole layer
+// or any target. A dataset cut short or emptied by mistake trips it; a
+// planned removal passes with LoadOptions.AllowRemovals.
+const MaxRemovedShare = 0.05
+
+// Destructive reports whether the removals go past what a guarded load
+// allows, and why.
+func (r Removals) Destructive() (bool, string) {
+	var why []string
+	if n := len(r.Features); n > 0 && float64(n) > MaxRemovedShare*float64(r.Held) {
+		why = append(why, fmt.Sprintf("%d of the %d features (more than %g %%)", n, r.Held, MaxRemovedShare*100))
+	}
+	if len(r.Layers) > 0 {
+		why = append(why, fmt.Sprintf("%d whole layer(s)", len(r.Layers)))
+	}
+	if len(r.Targets) > 0 {
+		why = append(why, fmt.Sprintf("%d target(s)", len(r.Targets)))
+	}
+	return len(why) > 0, strings.Join(why, ", ")
+}
+
+// Refused is the error of a guarded load that would remove too much; the
+// database is unchanged. Summary says what the load would have done.
+type Refused struct {
+	Summary Summary
+	Why     string
+}
+
+func (e *Refused) Error() string {
+	return "the load would remove " + e.Why + "; refused without --allow-removals"
+}
+
+// LoadOptions say how LoadDir may change the database.
+type LoadOptions struct {
+	Progress func(done, total int)
+	// AllowRemovals lets a load remove more than MaxRemovedShare of the
+	// features, whole layers or targets; without it such a load is refused
+	// with *Refused.
+	AllowRemovals bool
+	// DryRun works out the whole diff (Summary with Changes) and then rolls
+	// it back: the database is unchanged.
+	DryRun bool
 }
 
 // Total adds up all layers.
@@ -53,6 +117,11 @@ var loadHook func(stage string) error
 // touched. Any failure rolls everything back. progress, if not nil, hears
 // how many features have been sent.
 func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, total int)) (Summary, error) {
+	return LoadDataset(ctx, s, ds, LoadOptions{Progress: progress, AllowRemovals: true})
+}
+
+// LoadDataset is Load with the guard and dry run of LoadDir.
+func LoadDataset(ctx context.Context, s *Store, ds *data.Dataset, o LoadOptions) (Summary, error) {
 	if probs := data.Check(ds); len(probs) > 0 {
 		return Summary{}, &data.Invalid{Problems: probs}
 	}
@@ -64,7 +133,7 @@ func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, t
 		}
 		return nil
 	}
-	return loadTx(ctx, s, ds, each, len(ds.Features), progress)
+	return loadTx(ctx, s, ds, each, len(ds.Features), o)
 }
 
 // LoadFS loads a dataset directory as Load does, but streams it: features
@@ -73,6 +142,15 @@ func Load(ctx context.Context, s *Store, ds *data.Dataset, progress func(done, t
 // fails the load with *data.Invalid naming every problem, and the
 // transaction is rolled back: the database is as it was.
 func LoadFS(ctx context.Context, s *Store, fsys fs.FS, progress func(done, total int), opts ...data.Option) (Summary, error) {
+	return LoadDir(ctx, s, fsys, LoadOptions{Progress: progress, AllowRemovals: true}, opts...)
+}
+
+// LoadDir is LoadFS with a guard and a dry run: unless o.AllowRemovals, a
+// load that would remove more than MaxRemovedShare of the features, a whole
+// layer or a target fails with *Refused before it writes a feature, and
+// o.DryRun works the load out and rolls it back. Either way the database
+// stays as it was. planmap load goes through here.
+func LoadDir(ctx context.Context, s *Store, fsys fs.FS, o LoadOptions, opts ...data.Option) (Summary, error) {
 	meta, err := data.Meta(fsys)
 	if err != nil {
 		return Summary{}, err
@@ -81,21 +159,33 @@ func LoadFS(ctx context.Context, s *Store, fsys fs.FS, progress func(done, total
 		_, err := data.Scan(fsys, yield, opts...)
 		return err
 	}
-	return loadTx(ctx, s, meta, each, -1, progress)
+	return loadTx(ctx, s, meta, each, -1, o)
 }
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
 
 // features yields every feature of a dataset, stopping at yield's error.
 type features func(yield func(geo.Feature) error) error
 
-func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, total int, progress func(done, total int)) (Summary, error) {
+func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, total int, o LoadOptions) (Summary, error) {
 	var sum Summary
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		sum, err = load(ctx, tx, meta, each, total, progress)
+		sum, err = load(ctx, tx, meta, each, total, o)
+		if err == nil && o.DryRun {
+			err = errDryRun
+		}
 		return err
 	})
 	if invalid := (*data.Invalid)(nil); errors.As(err, &invalid) {
 		return Summary{}, invalid
+	}
+	if refused := (*Refused)(nil); errors.As(err, &refused) {
+		return refused.Summary, refused
+	}
+	if errors.Is(err, errDryRun) {
+		return sum, nil
 	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("load: %w", wrap(ctx, err))
@@ -104,15 +194,19 @@ func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, to
 	return sum, nil
 }
 
-func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, progress func(done, total int)) (Summary, error) {
+func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, o LoadOptions) (Summary, error) {
+	var rm Removals
+	var changes []Change
 	stages := []struct {
 		name string
 		run  func() error
 	}{
 		{"begin", func() error { return begin(ctx, tx) }},
+		{"removals", func() (err error) { rm, err = removedMeta(ctx, tx, meta); return err }},
 		{"layers", func() error { return upsertLayers(ctx, tx, meta.Layers) }},
-		{"copy", func() error { return copyFeatures(ctx, tx, each, meta.AliasNames(), total, progress) }},
+		{"copy", func() error { return copyFeatures(ctx, tx, each, meta.AliasNames(), total, o.Progress) }},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
+		{"guard", func() error { return guard(ctx, tx, &rm, &changes, o) }},
 		{"write", func() error { return writeFeatures(ctx, tx) }},
 		{"prune", func() error { return pruneLayers(ctx, tx, meta.Layers) }},
 		{"targets", func() error { return replaceTargets(ctx, tx, meta.Targets) }},
@@ -128,7 +222,72 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 			}
 		}
 	}
-	return summarise(ctx, tx)
+	sum, err := summarise(ctx, tx)
+	sum.Removals, sum.Changes = rm, changes
+	return sum, err
+}
+
+// removedMeta finds the layers and targets the dataset no longer has,
+// before the load touches them.
+func removedMeta(ctx context.Context, tx pgx.Tx, meta *data.Dataset) (Removals, error) {
+	var rm Removals
+	layers := make([]string, len(meta.Layers))
+	for i, l := range meta.Layers {
+		layers[i] = l.ID
+	}
+	targets := make([]string, len(meta.Targets))
+	for i, t := range meta.Targets {
+		targets[i] = t.ID
+	}
+	err := tx.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM features),
+		(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM layers WHERE NOT (id = ANY($1))),
+		(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM targets WHERE NOT (id = ANY($2)))`,
+		layers, targets).Scan(&rm.Held, &rm.Layers, &rm.Targets)
+	return rm, err
+}
+
+// guard completes the removals from the diff — the features that go, and
+// the layers the dataset keeps but leaves without a feature — and refuses
+// them unless they are allowed. A dry run also lists every change.
+func guard(ctx context.Context, tx pgx.Tx, rm *Removals, changes *[]Change, o LoadOptions) error {
+	rows, err := tx.Query(ctx, `SELECT op, layer, id FROM load_diff WHERE op <> 'same' ORDER BY op, layer, id`)
+	if err != nil {
+		return err
+	}
+	var c Change
+	if _, err := pgx.ForEachRow(rows, []any{&c.Op, &c.Layer, &c.ID}, func() error {
+		if c.Op == "remove" {
+			rm.Features = append(rm.Features, c)
+		}
+		if o.DryRun {
+			*changes = append(*changes, c)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// A layer emptied: it had features and the dataset gives it none.
+	rows, err = tx.Query(ctx, `SELECT f.layer FROM features f JOIN layers l ON l.id = f.layer
+		WHERE NOT EXISTS (SELECT 1 FROM load_features n WHERE n.layer = f.layer) AND NOT (f.layer = ANY(coalesce($1::text[], '{}')))
+		GROUP BY f.layer ORDER BY f.layer`, rm.Layers)
+	if err != nil {
+		return err
+	}
+	emptied, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	rm.Layers = append(rm.Layers, emptied...)
+	if bad, why := rm.Destructive(); bad && !o.AllowRemovals {
+		sum, err := summarise(ctx, tx)
+		if err != nil {
+			return err
+		}
+		sum.Removals, sum.Changes = *rm, *changes
+		return &Refused{Summary: sum, Why: why}
+	}
+	return nil
 }
 
 func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
@@ -563,4 +722,12 @@ func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
 		err = exec(ctx, tx, "ANALYZE features")
 	}
 	return sum, err
+}
+
+// LayerCount is how many layers the database holds: 0 before its first
+// load (planmap load --if-empty loads only then).
+func (s *Store) LayerCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM layers").Scan(&n)
+	return n, wrap(ctx, err)
 }
