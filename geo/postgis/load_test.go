@@ -364,7 +364,7 @@ func TestTileFeaturesFollowEdits(t *testing.T) {
 		"UPDATE features SET id = id || '-moved' WHERE id = (SELECT min(id) FROM features WHERE GeometryType(geom) = 'POINT')",
 		"UPDATE features SET geom = NULL WHERE id = (SELECT max(id) FROM features WHERE GeometryType(geom) = 'POINT')",
 		"DELETE FROM features WHERE id = (SELECT max(id) FROM features)",
-		"INSERT INTO features (id, layer, updated, geom) SELECT 'added', layer, now(), ST_SetSRID(ST_MakePoint(114.3, 30.6), 4326) FROM features LIMIT 1",
+		"INSERT INTO features (id, layer, status, accuracy, updated, geom) SELECT 'added', layer, 'planned', 'approximate', now(), ST_SetSRID(ST_MakePoint(114.3, 30.6), 4326) FROM features LIMIT 1",
 	} {
 		if _, err := s.Pool().Exec(ctx, sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)

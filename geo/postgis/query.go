@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -81,7 +82,7 @@ func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
 	if err := json.Unmarshal(style, &l.Style); err != nil {
 		return l, fmt.Errorf("layer %s: style: %w", l.ID, err)
 	}
-	if x0 != nil {
+	if x0 != nil && servable(orb.LineString{{*x0, *y0}, {*x1, *y1}}) {
 		l.Bounds = orb.Bound{Min: orb.Point{*x0, *y0}, Max: orb.Point{*x1, *y1}}
 	}
 	if updated != nil {
@@ -537,9 +538,24 @@ func scanInto(row pgx.CollectableRow, f *geo.Feature, more ...any) error {
 		if err != nil {
 			return fmt.Errorf("feature %s: geometry: %w", f.ID, err)
 		}
-		f.Geometry = geom
+		// A row from before the constraints of 0015 may hold an empty or
+		// non-finite geometry: served as none rather than failing the answer.
+		if servable(geom) {
+			f.Geometry = geom
+		}
 	}
 	return nil
+}
+
+// servable reports whether g has at least one coordinate and only finite ones.
+func servable(g orb.Geometry) bool {
+	vs := geo.Vertices(g)
+	for _, v := range vs {
+		if math.IsNaN(v[0]) || math.IsNaN(v[1]) || math.IsInf(v[0], 0) || math.IsInf(v[1], 0) {
+			return false
+		}
+	}
+	return len(vs) > 0
 }
 
 // zeroTime stands for an unknown update time: timestamptz holds year 1, so

@@ -41,7 +41,7 @@ func TestSchemaFollowsEdits(t *testing.T) {
 		{`UPDATE features SET extra = '{"open": true}' WHERE id = 'yangluo'`, "open", geo.TypeBoolean},
 		{`UPDATE features SET layer = 'areas' WHERE id = 'yangluo'`, "open", ""},
 		{`UPDATE features SET extra = '[1, 2]' WHERE id = 'p-000'`, "depth_m", ""},
-		{`INSERT INTO features (id, layer, updated, extra) VALUES ('added', 'points', now(), '{"depth_m": 3}')`, "depth_m", geo.TypeInteger},
+		{`INSERT INTO features (id, layer, status, accuracy, updated, extra) VALUES ('added', 'points', 'planned', 'unknown', now(), '{"depth_m": 3}')`, "depth_m", geo.TypeInteger},
 		{`DELETE FROM features WHERE id = 'added'`, "depth_m", ""},
 		{`UPDATE features SET extra = NULL WHERE id = 'p-249'`, "late_note", ""},
 		{`TRUNCATE features CASCADE`, "name_plan", ""},

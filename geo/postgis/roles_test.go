@@ -1,0 +1,109 @@
+package postgis_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"planmap/data"
+	"planmap/geo"
+	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
+	"planmap/geo/storetest"
+)
+
+// withRoles makes a fresh database, runs deploy/postgres/roles.sql on it as
+// the superuser (as docker-compose's db does on its first start), and
+// returns its URL for planmap_owner and for planmap_reader.
+func withRoles(t testing.TB) (owner, reader string) {
+	t.Helper()
+	ctx := context.Background()
+	super := pgtest.URL(t)
+	sql, err := os.ReadFile("../../deploy/postgres/roles.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, super)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SELECT set_config('planmap.owner_password', 'owner-secret', false), "+
+		"set_config('planmap.reader_password', 'reader-secret', false)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, string(sql)); err != nil {
+		t.Fatalf("roles.sql: %v", err)
+	}
+	as := func(role, password string) string {
+		u, err := url.Parse(super)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword(role, password)
+		return u.String()
+	}
+	return as("planmap_owner", "owner-secret"), as("planmap_reader", "reader-secret")
+}
+
+// TestSelectOnlyRole: planmap serves the whole contract through a role that
+// may only SELECT (the owner migrated and loaded), and that role can change
+// nothing.
+func TestSelectOnlyRole(t *testing.T) {
+	ctx := context.Background()
+	storetest.Run(t, func(t *testing.T, ds *data.Dataset) geo.Store {
+		ownerURL, readerURL := withRoles(t)
+		owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer owner.Close()
+		if _, err := postgis.Load(ctx, owner, ds, nil); err != nil {
+			t.Fatal(err)
+		}
+		reader, err := postgis.Open(ctx, readerURL, postgis.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { reader.Close() })
+		return reader
+	})
+
+	ownerURL, readerURL := withRoles(t)
+	owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if _, err := postgis.Load(ctx, owner, storetest.Fixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := postgis.Open(ctx, readerURL, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	if err := reader.Ping(ctx); err != nil {
+		t.Fatalf("the reader cannot serve: %v", err)
+	}
+	for _, sql := range []string{
+		"UPDATE features SET name_zh = 'x'", "DELETE FROM features", "TRUNCATE features",
+		"INSERT INTO layers (id, position, title_zh, title_en, theme, geometry_type, sort_order) VALUES ('x', 0, 'x', 'x', 'x', 'Point', 0)",
+		"DELETE FROM targets", "DELETE FROM feature_history", "UPDATE data_version SET version = 0",
+		"DROP TABLE features", "CREATE TABLE mine (a int)", "ALTER TABLE features DROP CONSTRAINT features_known_status",
+	} {
+		_, err := reader.Pool().Exec(ctx, sql)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || (pgErr.Code != "42501" && pgErr.Code != "42P01") {
+			t.Errorf("%s as the reader: %v, want permission denied", sql, err)
+		}
+	}
+	if _, err := postgis.Load(ctx, reader, storetest.Fixture(), nil); err == nil {
+		t.Error("the reader loaded a dataset")
+	}
+}
