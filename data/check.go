@@ -36,6 +36,24 @@ func Check(ds *Dataset) []geo.Problem {
 	return c.probs
 }
 
+// CheckFeature checks one feature as a load checks it (its fields, its
+// geometry, and that its geometry fits its layer), for an edit of a single
+// feature; layers are the layers it may belong to.
+func CheckFeature(layers []geo.Layer, f geo.Feature) []geo.Problem {
+	c := &checker{layers: map[string]geo.Layer{}, seen: map[string]string{}}
+	for _, l := range layers {
+		c.layers[l.ID] = l
+	}
+	if _, ok := c.layers[f.Layer]; !ok {
+		return []geo.Problem{{Feature: f.ID, Msg: fmt.Sprintf("layer %q does not exist", f.Layer)}}
+	}
+	c.feature(f)
+	for i := range c.probs {
+		c.probs[i].File = "" // an edit has no file
+	}
+	return c.probs
+}
+
 // checker validates features one at a time, remembering only their ids.
 type checker struct {
 	layers map[string]geo.Layer

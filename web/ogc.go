@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +65,7 @@ func (s *Server) conformance(w http.ResponseWriter, r *http.Request) error {
 	if _, err := readParams(r.URL.Query(), "f"); err != nil {
 		return err
 	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": slices.Concat(conformance, filterConformance, tilesConformance)})
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"conformsTo": s.conformsTo()})
 }
 
 // collectionJSON describes one layer as an OGC collection.
@@ -462,6 +461,10 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) error {
 		// be an error in PostgreSQL rather than a 404.
 		return errNotFound(fmt.Sprintf("no feature %q in collection %q", clip(id), l.ID))
 	}
+	// What If-Match names to edit it (web/edit.go), read before the feature:
+	// a change in between leaves the tag older than the body, so a write
+	// based on it fails safe (412) rather than overwriting unseen.
+	s.setVersionTag(w, r, l.ID, id)
 	f, err := s.store.Feature(r.Context(), l.ID, id)
 	if err != nil {
 		if err == geo.ErrNotFound {

@@ -63,6 +63,8 @@ type Server struct {
 	door       frontDoor
 	heavy      *gate
 	ready      readiness
+	// authFailures counts failed authentications by client (web/edit.go).
+	authFailures authFailureLog
 }
 
 // New builds the HTTP handler for a store.
@@ -133,6 +135,7 @@ func (s *Server) routes() {
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
 	r.Handle("/metrics", s.noBody(s.metricsHandler())).Methods(http.MethodGet)
+	s.editRoutes()    // Part 4 and the trail: web/edit.go
 	s.staticRoutes(r) // the web map: / and /static/… (web/static.go)
 	r.NotFoundHandler = s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("no resource at " + clip(r.URL.Path))

@@ -5,6 +5,7 @@
 //	planmap check [DIR]                            validate a dataset
 //	planmap load [--database-url URL] [DIR]        write a dataset to PostGIS
 //	planmap migrate [--database-url URL]           bring the schema up to date
+//	planmap token create|list|revoke               manage editing tokens
 //	planmap gen DIR                                write a synthetic dataset
 //	planmap export OUTDIR                          write the static edition
 package main
@@ -60,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args, stdout)
 	case "export":
 		err = export(args, stdout, stderr)
+	case "token":
+		err = token(args, stdout)
 	case "help":
 		usage(stdout)
 		return 0
@@ -94,6 +97,7 @@ commands:
   check   validate a dataset directory and list every problem
   load    validate a dataset and write it to PostGIS in one transaction
   migrate bring the PostGIS schema up to date
+  token   create, list or revoke the bearer tokens planners edit with
   gen     write a synthetic dataset over the Wuhan extent (benchmarks)
   export  write the static edition: the web map, a PMTiles archive and GeoJSON, for any static host
 

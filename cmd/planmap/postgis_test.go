@@ -353,3 +353,61 @@ func TestLoadGuardCommand(t *testing.T) {
 		t.Errorf("a full copy: exit %d, %s", code, errb.String())
 	}
 }
+
+// TestTokenCommand: create shows a token once and keeps only its hash,
+// list shows no secret, revoke ends it; bad arguments are refused.
+func TestTokenCommand(t *testing.T) {
+	url := pgtest.URL(t)
+	var out, errb bytes.Buffer
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code != 0 {
+		t.Fatalf("load: %s", errb.String())
+	}
+	tok := func(args ...string) (int, string) {
+		out.Reset()
+		errb.Reset()
+		code := run(append(append([]string{"token"}, args...), "--database-url", url), &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	for _, bad := range [][]string{{"create", "--role", "editor", "--layers", "pump-stations"}, {"create", "--name", "x", "--role", "god"},
+		{"create", "--name", "x", "--role", "editor"}, {"create", "--name", "x", "--role", "editor", "--layers", "nowhere"}, {"revoke"}, {"frobnicate"}} {
+		if code, msg := tok(bad...); code == 0 {
+			t.Errorf("token %v: exit 0: %s", bad, msg)
+		}
+	}
+	code, msg := tok("create", "--name", "王工", "--role", "editor", "--layers", "pump-stations,metro-stations", "--expires", "24h")
+	if code != 0 {
+		t.Fatalf("create: %s", msg)
+	}
+	fields := strings.Fields(msg)
+	if len(fields) < 6 || !strings.HasPrefix(fields[5], "pm_") {
+		t.Fatalf("create printed %q", msg)
+	}
+	id, secret := fields[1], fields[5]
+	s, err := postgis.Open(context.Background(), url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var stored int
+	s.Pool().QueryRow(context.Background(), "SELECT count(*) FROM tokens WHERE hash = $1", postgis.TokenHash(secret)).Scan(&stored)
+	if stored != 1 {
+		t.Errorf("the token's hash is not stored")
+	}
+	var leaked bool
+	s.Pool().QueryRow(context.Background(), "SELECT bool_or(t::text LIKE '%' || $1 || '%') FROM tokens t", secret[3:]).Scan(&leaked)
+	if leaked {
+		t.Errorf("the tokens table holds the token itself")
+	}
+	if code, msg := tok("list"); code != 0 || !strings.Contains(msg, id) || !strings.Contains(msg, "pump-stations,metro-stations") || strings.Contains(msg, secret) {
+		t.Errorf("list: %d %s", code, msg)
+	}
+	if code, msg := tok("revoke", id); code != 0 {
+		t.Errorf("revoke: %s", msg)
+	}
+	if code, msg := tok("list"); !strings.Contains(msg, "revoked") {
+		t.Errorf("list after revoke: %d %s", code, msg)
+	}
+	if code, _ := tok("revoke", id); code == 0 {
+		t.Error("revoking twice passed")
+	}
+}

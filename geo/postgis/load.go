@@ -299,7 +299,9 @@ func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 // dataset takes longer), lets the diff's joins and sorts work in memory, and
 // waits for any other load to finish.
 func begin(ctx context.Context, tx pgx.Tx) error {
-	if err := exec(ctx, tx, "SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'"); err != nil {
+	// The trail (migration 0016) names a load as its author.
+	if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB';
+		SELECT set_config('planmap.author', 'planmap load', true), set_config('planmap.reason', 'load of a dataset', true)`); err != nil {
 		return err
 	}
 	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)

@@ -19,8 +19,8 @@ import (
 
 // withRoles makes a fresh database, runs deploy/postgres/roles.sql on it as
 // the superuser (as docker-compose's db does on its first start), and
-// returns its URL for planmap_owner and for planmap_reader.
-func withRoles(t testing.TB) (owner, reader string) {
+// returns its URL for planmap_owner, planmap_reader and planmap_editor.
+func withRoles(t testing.TB) (owner, reader, editor string) {
 	t.Helper()
 	ctx := context.Background()
 	super := pgtest.URL(t)
@@ -34,7 +34,7 @@ func withRoles(t testing.TB) (owner, reader string) {
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "SELECT set_config('planmap.owner_password', 'owner-secret', false), "+
-		"set_config('planmap.reader_password', 'reader-secret', false)"); err != nil {
+		"set_config('planmap.reader_password', 'reader-secret', false), set_config('planmap.editor_password', 'editor-secret', false)"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := conn.Exec(ctx, string(sql)); err != nil {
@@ -48,7 +48,7 @@ func withRoles(t testing.TB) (owner, reader string) {
 		u.User = url.UserPassword(role, password)
 		return u.String()
 	}
-	return as("planmap_owner", "owner-secret"), as("planmap_reader", "reader-secret")
+	return as("planmap_owner", "owner-secret"), as("planmap_reader", "reader-secret"), as("planmap_editor", "editor-secret")
 }
 
 // TestSelectOnlyRole: planmap serves the whole contract through a role that
@@ -57,7 +57,7 @@ func withRoles(t testing.TB) (owner, reader string) {
 func TestSelectOnlyRole(t *testing.T) {
 	ctx := context.Background()
 	storetest.Run(t, func(t *testing.T, ds *data.Dataset) geo.Store {
-		ownerURL, readerURL := withRoles(t)
+		ownerURL, readerURL, _ := withRoles(t)
 		owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
 		if err != nil {
 			t.Fatal(err)
@@ -74,7 +74,7 @@ func TestSelectOnlyRole(t *testing.T) {
 		return reader
 	})
 
-	ownerURL, readerURL := withRoles(t)
+	ownerURL, readerURL, editorURL := withRoles(t)
 	owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
@@ -105,5 +105,39 @@ func TestSelectOnlyRole(t *testing.T) {
 	}
 	if _, err := postgis.Load(ctx, reader, storetest.Fixture(), nil); err == nil {
 		t.Error("the reader loaded a dataset")
+	}
+	f, err := reader.Feature(ctx, storetest.LayerPoints, "yangluo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reader.ReplaceFeature(ctx, f, 1, geo.Edit{Author: "x", Reason: "x"}); !errors.Is(err, geo.ErrReadOnly) {
+		t.Errorf("an edit through the reader: %v, want ErrReadOnly", err)
+	}
+
+	// The editor role edits features, and through them (by the owner's
+	// triggers) the trail and tiles, but nothing else.
+	editor, err := postgis.Open(ctx, editorURL, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer editor.Close()
+	f.NameZH = "阳逻（编辑）"
+	if v, err := editor.ReplaceFeature(ctx, f, 1, geo.Edit{Author: "王工", Reason: "改名"}); err != nil || v != 2 {
+		t.Fatalf("an edit through the editor role: %d, %v", v, err)
+	}
+	if vs, err := editor.History(ctx, storetest.LayerPoints, "yangluo"); err != nil || len(vs) != 2 || vs[1].Author != "王工" {
+		t.Errorf("the editor's edit in the trail: %+v, %v", vs, err)
+	}
+	for _, sql := range []string{
+		"DELETE FROM feature_changes", "UPDATE feature_changes SET author = 'someone else'",
+		"INSERT INTO feature_changes (feature_id, layer, version, op, author) VALUES ('x', 'x', 1, 'insert', 'forged')",
+		"DELETE FROM feature_history", "UPDATE tokens SET role = 'admin'", "DELETE FROM layers", "DELETE FROM targets",
+		"UPDATE tile_features SET name_zh = 'x'", "DROP TABLE features",
+	} {
+		_, err := editor.Pool().Exec(ctx, sql)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Errorf("%s as the editor: %v, want permission denied", sql, err)
+		}
 	}
 }

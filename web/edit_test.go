@@ -1,0 +1,276 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"planmap/geo"
+	"planmap/geo/memstore"
+	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
+	"planmap/geo/storetest"
+)
+
+// editor is a live server on PostGIS holding the fixture, with a token of
+// each role: an admin, an editor of the points layer, and a viewer.
+type editor struct {
+	t                     *testing.T
+	base                  string
+	store                 *postgis.Store
+	admin, points, viewer string
+}
+
+func newEditor(t *testing.T) *editor {
+	ctx := context.Background()
+	s, err := postgis.Open(ctx, pgtest.URL(t), postgis.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := postgis.Load(ctx, s, storetest.Fixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	e := &editor{t: t, base: newServer(t, s).URL, store: s}
+	mint := func(name, role string, layers ...string) string {
+		_, tok, err := s.CreateToken(ctx, name, role, layers, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	e.admin, e.points, e.viewer = mint("admin", geo.RoleAdmin), mint("王工", geo.RoleEditor, storetest.LayerPoints), mint("viewer", geo.RoleViewer)
+	return e
+}
+
+// do sends a request; headers come in pairs, body is JSON (nil for none).
+func (e *editor) do(method, path, token string, body any, headers ...string) (int, http.Header, map[string]any) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.base+path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &out); err != nil {
+			e.t.Fatalf("%s %s: %d, not JSON: %q", method, path, resp.StatusCode, b)
+		}
+	}
+	return resp.StatusCode, resp.Header, out
+}
+
+func reason(s string) []string { return []string{"Planmap-Reason", url.PathEscape(s)} }
+
+func pump(id, name string, lon float64) map[string]any {
+	return map[string]any{"type": "Feature", "id": id,
+		"geometry": map[string]any{"type": "Point", "coordinates": []float64{lon, 30.5}},
+		"properties": map[string]any{"name_zh": name, "name_en": "New pump", "kind": "pump_station", "status": "planned",
+			"accuracy": "approximate", "source": "planner"}}
+}
+
+// TestEditFeatures: create, read its ETag, replace with If-Match, a stale
+// and a missing If-Match, patch, delete, restore, and the history that
+// lists every change with its author and reason.
+func TestEditFeatures(t *testing.T) {
+	e := newEditor(t)
+	items := "/ogc/collections/" + storetest.LayerPoints + "/items"
+	code, h, body := e.do("POST", items, e.points, pump("new-pump", "新泵站", 114.3), reason("新建泵站，见规划第28节")...)
+	if code != 201 || h.Get("ETag") != `"v1"` || h.Get("Location") != e.base+items+"/new-pump" {
+		t.Fatalf("create: %d %v %v", code, h, body)
+	}
+	if code, h, body = e.do("GET", items+"/new-pump", "", nil); code != 200 || h.Get("ETag") != `"v1"` || body["properties"].(map[string]any)["name_zh"] != "新泵站" {
+		t.Fatalf("read: %d %v %v", code, h.Get("ETag"), body)
+	}
+	if code, _, _ = e.do("POST", items, e.points, pump("new-pump", "又一个", 114.3), reason("again")...); code != 409 {
+		t.Errorf("create of an existing id: %d, want 409", code)
+	}
+	renamed := pump("new-pump", "新泵站（改）", 114.31)
+	if code, _, body = e.do("PUT", items+"/new-pump", e.points, renamed, reason("rename")...); code != 428 {
+		t.Errorf("replace without If-Match: %d %v, want 428", code, body)
+	}
+	if code, h, _ = e.do("PUT", items+"/new-pump", e.points, renamed, append(reason("改名"), "If-Match", `"v1"`)...); code != 204 || h.Get("ETag") != `"v2"` {
+		t.Fatalf("replace: %d %v", code, h)
+	}
+	if code, _, body = e.do("PUT", items+"/new-pump", e.points, pump("new-pump", "lost", 114.3), append(reason("stale"), "If-Match", `"v1"`)...); code != 412 ||
+		!strings.Contains(body["description"].(string), "changed since you read it") {
+		t.Errorf("replace with a stale ETag: %d %v, want 412", code, body)
+	}
+	patch := map[string]any{"properties": map[string]any{"status": "under_construction"}}
+	if code, h, _ = e.do("PATCH", items+"/new-pump", e.points, patch, append(reason("开工"), "If-Match", `"v2"`)...); code != 204 || h.Get("ETag") != `"v3"` {
+		t.Fatalf("patch: %d %v", code, h)
+	}
+	if _, _, body = e.do("GET", items+"/new-pump", "", nil); body["properties"].(map[string]any)["status"] != "under_construction" ||
+		body["properties"].(map[string]any)["name_zh"] != "新泵站（改）" {
+		t.Errorf("after the patch: %v", body["properties"])
+	}
+	if code, _, _ = e.do("DELETE", items+"/new-pump", e.points, nil, append(reason("撤销"), "If-Match", `"v3"`)...); code != 204 {
+		t.Fatalf("delete: %d", code)
+	}
+	if code, _, _ = e.do("GET", items+"/new-pump", "", nil); code != 404 {
+		t.Errorf("after delete: %d, want 404", code)
+	}
+	if code, h, body = e.do("POST", items+"/new-pump/restore?version=2", e.points, nil, reason("误删，恢复")...); code != 204 || h.Get("ETag") != `"v5"` {
+		t.Fatalf("restore: %d %v", code, body)
+	}
+	if _, h, body = e.do("GET", items+"/new-pump", "", nil); h.Get("ETag") != `"v5"` || body["properties"].(map[string]any)["status"] != "planned" ||
+		body["properties"].(map[string]any)["name_zh"] != "新泵站（改）" {
+		t.Errorf("restored: %v %v", h.Get("ETag"), body["properties"])
+	}
+	code, _, body = e.do("GET", items+"/new-pump/history", "", nil)
+	if code != 200 {
+		t.Fatalf("history: %d %v", code, body)
+	}
+	type entry struct{ op, author, reason string }
+	var got []entry
+	for _, v := range body["versions"].([]any) {
+		m := v.(map[string]any)
+		got = append(got, entry{m["op"].(string), m["author"].(string), m["reason"].(string)})
+	}
+	want := []entry{{"insert", "王工", "新建泵站，见规划第28节"}, {"update", "王工", "改名"}, {"update", "王工", "开工"},
+		{"delete", "王工", "撤销"}, {"update", "王工", "误删，恢复"}}
+	if len(got) != len(want) {
+		t.Fatalf("history %v, want %v", got, want)
+	}
+	for i := range want {
+		if want[i].op == "update" && i == 4 {
+			want[i].op = "insert" // a restore after a delete inserts the feature again
+		}
+		if got[i] != want[i] {
+			t.Errorf("history[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+	code, _, body = e.do("GET", "/api/changes?since=0&limit=1000", "", nil)
+	cs, _ := body["changes"].([]any)
+	if code != 200 || len(cs) < 5 {
+		t.Fatalf("changes: %d %v", code, body)
+	}
+	last := cs[len(cs)-1].(map[string]any)
+	if last["id"] != "new-pump" || last["version"] != 5.0 || last["author"] != "王工" {
+		t.Errorf("the last change: %v", last)
+	}
+	next := body["next"].(float64)
+	if _, _, body = e.do("GET", "/api/changes?since="+strconvF(next), "", nil); len(body["changes"].([]any)) != 0 {
+		t.Errorf("changes after the last: %v", body)
+	}
+}
+
+func strconvF(f float64) string { b, _ := json.Marshal(f); return string(b) }
+
+// TestEditInvalid: a feature is checked as planmap load checks one, and
+// every problem is named; every change needs a reason.
+func TestEditInvalid(t *testing.T) {
+	e := newEditor(t)
+	items := "/ogc/collections/" + storetest.LayerPoints + "/items"
+	bad := pump("bad-pump", "坏", 120)
+	bad["properties"].(map[string]any)["status"] = "imagined"
+	code, _, body := e.do("POST", items, e.points, bad, reason("test")...)
+	desc, _ := body["description"].(string)
+	if code != 400 || !strings.Contains(desc, "imagined") || !strings.Contains(desc, "outside") {
+		t.Errorf("invalid feature: %d %q, want 400 naming the status and the position", code, desc)
+	}
+	line := pump("a-line-point", "点", 114.3)
+	if code, _, body = e.do("POST", "/ogc/collections/"+storetest.LayerAreas+"/items", e.admin, line, reason("x")...); code != 400 ||
+		!strings.Contains(body["description"].(string), "Polygon") {
+		t.Errorf("a point in the areas layer: %d %v", code, body)
+	}
+	if code, _, body = e.do("POST", items, e.points, pump("no-reason", "无", 114.3)); code != 400 || !strings.Contains(body["description"].(string), "Planmap-Reason") {
+		t.Errorf("no reason: %d %v", code, body)
+	}
+	if code, _, _ = e.do("POST", items, e.points, map[string]any{"type": "Point"}, reason("x")...); code != 400 {
+		t.Errorf("not a feature: %d", code)
+	}
+	if code, _, _ := e.do("GET", items+"/bad-pump", "", nil); code != 404 {
+		t.Errorf("a refused feature was stored: %d", code)
+	}
+}
+
+// TestEditAuthorisation: no token 401, a bad token 401, a viewer 403, an
+// editor 403 outside their layers, a token in the URL 400, failed attempts
+// 429 after ten, the embedded store and a read-only role 405.
+func TestEditAuthorisation(t *testing.T) {
+	e := newEditor(t)
+	items := "/ogc/collections/" + storetest.LayerPoints + "/items"
+	lines := "/ogc/collections/" + storetest.LayerLines + "/items"
+	_, h, _ := e.do("GET", items+"/yangluo-port", "", nil)
+	tag := h.Get("ETag")
+	patch := map[string]any{"properties": map[string]any{"status": "existing"}}
+	for _, c := range []struct {
+		name, method, path, token string
+		want                      int
+	}{
+		{"no token", "PATCH", items + "/yangluo-port", "", 401},
+		{"viewer", "PATCH", items + "/yangluo-port", e.viewer, 403},
+		{"viewer creates", "POST", items, e.viewer, 403},
+		{"editor, another layer", "PATCH", lines + "/line-a", e.points, 403},
+		{"editor, another layer, delete", "DELETE", lines + "/line-a", e.points, 403},
+		{"token in the URL", "PATCH", items + "/yangluo-port?access_token=" + e.admin, "", 400},
+	} {
+		code, h, body := e.do(c.method, c.path, c.token, patch, append(reason("x"), "If-Match", tag)...)
+		if code != c.want || body["description"] == nil {
+			t.Errorf("%s: %d %v, want %d with a JSON description", c.name, code, body, c.want)
+		}
+		if code == 401 && h.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: 401 without WWW-Authenticate", c.name)
+		}
+	}
+	if _, h2, _ := e.do("GET", items+"/yangluo-port", "", nil); h2.Get("ETag") != tag {
+		t.Errorf("a refused edit changed the feature")
+	}
+	for i := 0; i < 10; i++ {
+		if code, _, _ := e.do("DELETE", items+"/yangluo-port", "pm_guess"+string(rune('a'+i)), nil, reason("x")...); code != 401 {
+			t.Fatalf("guess %d: %d, want 401", i, code)
+		}
+	}
+	if code, h, _ := e.do("DELETE", items+"/yangluo-port", e.admin, nil, append(reason("x"), "If-Match", tag)...); code != 429 || h.Get("Retry-After") == "" {
+		t.Errorf("after ten failed attempts: %d, want 429 with Retry-After, even with a good token", code)
+	}
+
+	mem := newServer(t, memstore.New(storetest.Fixture()))
+	req, _ := http.NewRequest("PATCH", mem.URL+items+"/yangluo-port", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+e.admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 405 || !strings.Contains(string(b), "read-only") {
+		t.Errorf("the embedded store: %d %s, want 405 saying it is read-only", resp.StatusCode, b)
+	}
+}
+
+// TestEditRevokedAndExpired: a revoked or expired token is refused.
+func TestEditRevokedAndExpired(t *testing.T) {
+	e := newEditor(t)
+	ctx := context.Background()
+	tk, revoked, _ := e.store.CreateToken(ctx, "gone", geo.RoleAdmin, nil, time.Time{})
+	if err := e.store.RevokeToken(ctx, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, expired, _ := e.store.CreateToken(ctx, "late", geo.RoleAdmin, nil, time.Now().Add(-time.Minute))
+	for _, tok := range []string{revoked, expired} {
+		if code, _, _ := e.do("POST", "/ogc/collections/"+storetest.LayerPoints+"/items", tok, pump("x-pump", "x", 114.3), reason("x")...); code != 401 {
+			t.Errorf("a revoked or expired token: %d, want 401", code)
+		}
+	}
+}
