@@ -551,10 +551,9 @@ func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int, bulk bool) er
 	return nil
 }
 
-// writeFeatures applies the diff. When it rewrites much of the table (a
-// first load), the secondary indexes and the foreign key are dropped and made
-// again after, which is several times faster than keeping them up row by
-// row; readers wait for that load's commit.
+// writeFeatures applies the diff. A first load into an empty table drops
+// the secondary indexes and the foreign key and makes them again after,
+// which is several times faster than keeping them up row by row.
 func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	ops := map[string]int{}
 	rows, err := tx.Query(ctx, "SELECT op, count(*) FROM load_diff GROUP BY op")
@@ -566,8 +565,12 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if _, err := pgx.ForEachRow(rows, []any{&op, &n}, func() error { ops[op] = n; return nil }); err != nil {
 		return err
 	}
+	// Dropping an index or a constraint locks the table against readers
+	// until the load commits: only a first load, with no one to serve yet,
+	// takes that path. Any other load leaves them, so readers keep being
+	// served the previous version (MVCC) until the new one commits.
 	changed, before := ops["insert"]+ops["update"]+ops["remove"], ops["same"]+ops["update"]+ops["remove"]
-	if changed < bulkRows || changed < before/4 {
+	if changed < bulkRows || before > 0 {
 		return applyDiff(ctx, tx, ops, false)
 	}
 	restore, err := dropDerived(ctx, tx)

@@ -112,11 +112,23 @@ func (s *Store) PoolStats() geo.PoolStats {
 		Max: st.MaxConns(), Acquires: st.AcquireCount(), Waits: st.EmptyAcquireCount()}
 }
 
+// pingTimeout bounds Ping: a store whose tables cannot be read within it
+// (locked, overloaded) is not ready, whatever the request's own deadline.
+const pingTimeout = 2 * time.Second
+
 // Ping reports whether the database answers with the schema this planmap
-// needs: geo.ErrOutOfDate when migrations are pending.
+// needs (geo.ErrOutOfDate when migrations are pending) and whether the
+// tables requests read can be read now: a table locked by DDL makes it
+// fail, so that /readyz is 503 whenever requests would be.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
 	var have int
-	err := s.pool.primary.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
+	err := s.pool.primary.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have)
+	if err == nil && have >= latestMigration() {
+		_, err = s.pool.primary.Exec(ctx, `SELECT (SELECT 1 FROM layers LIMIT 1), (SELECT 1 FROM features LIMIT 1),
+			(SELECT 1 FROM tile_features LIMIT 1)`)
+	}
 	if err != nil {
 		return wrap(ctx, err)
 	}
