@@ -2,6 +2,7 @@ package geo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -47,20 +48,28 @@ type Editor interface {
 	RestoreFeature(ctx context.Context, layer, id string, v, ifVersion int, e Edit) (int, error)
 	// History lists a feature's versions, oldest first.
 	History(ctx context.Context, layer, id string) ([]Version, error)
-	// Changes lists the changes to every feature after serial since, at most
-	// limit, oldest first.
+	// Changes lists the changes to every feature, layer and target after
+	// serial since, at most limit, oldest first.
 	Changes(ctx context.Context, since int64, limit int) ([]Change, error)
 	// ChangesSince is the serial to ask Changes from for the changes made
 	// at or after t.
 	ChangesSince(ctx context.Context, t time.Time) (int64, error)
+	// Trail lists the versions of a layer or a target (kind "layer" or
+	// "target"), oldest first, each with its row; ErrNotFound if none.
+	Trail(ctx context.Context, kind, id string) ([]Change, error)
 }
 
-// Change is one entry of the change feed.
+// Change is one entry of the change feed: a version of a feature, a layer
+// or a target.
 type Change struct {
 	Serial int64  `json:"serial"`
+	Kind   string `json:"kind"` // feature, layer, target
 	Layer  string `json:"layer"`
 	ID     string `json:"id"`
 	Version
+	// Row is the layer or target as the change left it (Trail only; null
+	// after a delete).
+	Row json.RawMessage `json:"row,omitempty"`
 }
 
 // Token is a bearer token as planmap keeps it: never the token itself.

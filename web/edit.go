@@ -65,6 +65,8 @@ func (s *Server) editRoutes() {
 	r.Handle(items+"/{feature}/restore", s.handleEdit(s.restoreItem)).Methods(http.MethodPost)
 	r.Handle(items+"/{feature}/history", s.handle(s.itemHistory)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/api/changes", s.handle(s.changes)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/ogc/collections/{collection}/history", s.handle(s.trail("layer", "collection"))).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/api/targets/{target}/history", s.handle(s.trail("target", "target"))).Methods(http.MethodGet, http.MethodHead)
 }
 
 // handleEdit is handle for a request that writes: it checks the query,
@@ -563,6 +565,32 @@ func (s *Server) itemHistory(w http.ResponseWriter, r *http.Request) error {
 			"author": v.Author, "reason": v.Reason, "feature": f}
 	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"id": id, "collection": l.ID, "versions": out})
+}
+
+// trail lists the versions of a layer or a target, each with who, when,
+// why and the row as the change left it.
+func (s *Server) trail(kind, param string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := readParams(r.URL.Query(), "f"); err != nil {
+			return err
+		}
+		ed, ok := s.store.(geo.Editor)
+		if !ok {
+			return &apiError{http.StatusNotFound, "NotFound", "the embedded dataset keeps no history; a planmap serving PostGIS does"}
+		}
+		id := mux.Vars(r)[param]
+		if !geo.ValidID(id) {
+			return errNotFound(fmt.Sprintf("no %s %q", kind, clip(id)))
+		}
+		cs, err := ed.Trail(r.Context(), kind, id)
+		if errors.Is(err, geo.ErrNotFound) {
+			return errNotFound(fmt.Sprintf("%s %q has no history", kind, clip(id)))
+		}
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"kind": kind, "id": id, "versions": cs})
+	}
 }
 
 // changes is the change feed: every change to every feature after since (a

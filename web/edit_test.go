@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"planmap/geo"
 	"planmap/geo/memstore"
@@ -22,14 +26,15 @@ import (
 // each role: an admin, an editor of the points layer, and a viewer.
 type editor struct {
 	t                     *testing.T
-	base                  string
+	base, url             string
 	store                 *postgis.Store
 	admin, points, viewer string
 }
 
 func newEditor(t *testing.T) *editor {
 	ctx := context.Background()
-	s, err := postgis.Open(ctx, pgtest.URL(t), postgis.Options{Migrate: true})
+	dbURL := pgtest.URL(t)
+	s, err := postgis.Open(ctx, dbURL, postgis.Options{Migrate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +42,7 @@ func newEditor(t *testing.T) *editor {
 	if _, err := postgis.Load(ctx, s, storetest.Fixture(), nil); err != nil {
 		t.Fatal(err)
 	}
-	e := &editor{t: t, base: newServer(t, s).URL, store: s}
+	e := &editor{t: t, base: newServer(t, s).URL, url: dbURL, store: s}
 	mint := func(name, role string, layers ...string) string {
 		_, tok, err := s.CreateToken(ctx, name, role, layers, time.Time{})
 		if err != nil {
@@ -274,3 +279,76 @@ func TestEditRevokedAndExpired(t *testing.T) {
 		}
 	}
 }
+
+// TestEditSeenEverywhere: a second planmap on the same database sees an
+// edit at once: the item, its ETag, its tile and the layer's history.
+func TestEditSeenEverywhere(t *testing.T) {
+	e := newEditor(t)
+	ctx := context.Background()
+	other, err := postgis.Open(ctx, e.url, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	second := newServer(t, other).URL
+	item := "/ogc/collections/" + storetest.LayerPoints + "/items/yangluo-port"
+	tl := maptile.At(orb.Point{114.56, 30.67}, 14)
+	tile := fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", storetest.LayerPoints, tl.Z, tl.X, tl.Y)
+	tileOf := func() []byte {
+		resp, err := http.Get(second + tile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return b
+	}
+	before := tileOf()
+	if len(before) == 0 {
+		t.Fatal("the port's tile is empty")
+	}
+	patch := map[string]any{"geometry": map[string]any{"type": "Point", "coordinates": []float64{114.561, 30.671}},
+		"properties": map[string]any{"name_zh": "阳逻港（移）"}}
+	if code, _, body := e.do("PATCH", item, e.points, patch, append(reason("位置更正"), "If-Match", `"v1"`)...); code != 204 {
+		t.Fatalf("patch: %d %v", code, body)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get(second + item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f map[string]any
+		json.NewDecoder(resp.Body).Decode(&f)
+		resp.Body.Close()
+		if resp.Header.Get("ETag") == `"v2"` && f["properties"].(map[string]any)["name_zh"] == "阳逻港（移）" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second instance serves %v %v", resp.Header.Get("ETag"), f["properties"])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for bytes.Equal(tileOf(), before) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second instance still serves the old tile")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, _, body := fetch(t, second+"/ogc/conformance")
+	if !strings.Contains(strconvAny(body), "ogcapi-features-4/1.0/conf/create-replace-delete") {
+		t.Errorf("conformance of a store taking edits: %v", body)
+	}
+	_, _, body = fetch(t, second+"/ogc/collections/"+storetest.LayerPoints+"/history")
+	if vs, _ := body["versions"].([]any); len(vs) != 1 || vs[0].(map[string]any)["author"] != "planmap load" {
+		t.Errorf("the layer's history: %v", body)
+	}
+	if code, _, body := fetch(t, second+"/api/targets/t-gdp/history"); code != 200 || len(body["versions"].([]any)) != 1 {
+		t.Errorf("a target's history: %d %v", code, body)
+	}
+	if code, _, _ := fetch(t, second+"/api/targets/nothing/history"); code != 404 {
+		t.Errorf("an unknown target's history: %d", code)
+	}
+}
+
+func strconvAny(v any) string { b, _ := json.Marshal(v); return string(b) }

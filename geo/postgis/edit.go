@@ -92,7 +92,7 @@ const writeVals = `$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
 
 // nextVersion is the version a feature written anew gets: one past any its
 // trail holds, so that versions never repeat after a delete.
-const nextVersion = `coalesce((SELECT max(version) FROM feature_changes WHERE feature_id = $1), 0) + 1`
+const nextVersion = `coalesce((SELECT max(version) FROM changes WHERE kind = 'feature' AND item_id = $1), 0) + 1`
 
 func insertFeature(ctx context.Context, tx pgx.Tx, f geo.Feature) (int, error) {
 	args, err := rowArgs(f)
@@ -156,8 +156,8 @@ func (s *Store) DeleteFeature(ctx context.Context, layer, id string, ifVersion i
 func (s *Store) RestoreFeature(ctx context.Context, layer, id string, v, ifVersion int, e geo.Edit) (nv int, err error) {
 	err = s.edit(ctx, e, func(tx pgx.Tx) error {
 		var row, g []byte
-		err := tx.QueryRow(ctx, `SELECT row, ST_AsBinary(geom) FROM feature_changes
-			WHERE feature_id = $1 AND layer = $2 AND version = $3 AND op <> 'delete'
+		err := tx.QueryRow(ctx, `SELECT row, ST_AsBinary(geom) FROM changes
+			WHERE kind = 'feature' AND item_id = $1 AND layer = $2 AND version = $3 AND op <> 'delete'
 			ORDER BY serial DESC LIMIT 1`, id, layer, v).Scan(&row, &g)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return geo.ErrNotFound
@@ -222,7 +222,7 @@ func trailFeature(row, g []byte) (geo.Feature, error) {
 // History lists every version of a feature the trail holds, oldest first.
 func (s *Store) History(ctx context.Context, layer, id string) ([]geo.Version, error) {
 	rows, err := s.pool.Query(ctx, `SELECT version, op, at, author, reason, row, ST_AsBinary(geom)
-		FROM feature_changes WHERE feature_id = $1 AND layer = $2 ORDER BY serial`, id, layer)
+		FROM changes WHERE kind = 'feature' AND item_id = $1 AND layer = $2 ORDER BY serial`, id, layer)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
@@ -251,16 +251,17 @@ func (s *Store) History(ctx context.Context, layer, id string) ([]geo.Version, e
 	return out, nil
 }
 
-// Changes lists the trail's entries after serial since, oldest first.
+// Changes lists the trail's entries (features, layers and targets) after
+// serial since, oldest first.
 func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]geo.Change, error) {
-	rows, err := s.pool.Query(ctx, `SELECT serial, layer, feature_id, version, op, at, author, reason
-		FROM feature_changes WHERE serial > $1 ORDER BY serial LIMIT $2`, since, limit)
+	rows, err := s.pool.Query(ctx, `SELECT serial, kind, layer, item_id, version, op, at, author, reason
+		FROM changes WHERE serial > $1 ORDER BY serial LIMIT $2`, since, limit)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
 	out := []geo.Change{}
 	var c geo.Change
-	_, err = pgx.ForEachRow(rows, []any{&c.Serial, &c.Layer, &c.ID, &c.Version.Version, &c.Op, &c.At, &c.Author, &c.Reason}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&c.Serial, &c.Kind, &c.Layer, &c.ID, &c.Version.Version, &c.Op, &c.At, &c.Author, &c.Reason}, func() error {
 		c.At = c.At.UTC()
 		out = append(out, c)
 		return nil
@@ -268,12 +269,34 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]geo.Chan
 	return out, wrap(ctx, err)
 }
 
+// Trail lists the versions of a layer or target with their rows.
+func (s *Store) Trail(ctx context.Context, kind, id string) ([]geo.Change, error) {
+	rows, err := s.pool.Query(ctx, `SELECT serial, kind, layer, item_id, version, op, at, author, reason, row
+		FROM changes WHERE kind = $1 AND item_id = $2 ORDER BY serial`, kind, id)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	var out []geo.Change
+	var c geo.Change
+	_, err = pgx.ForEachRow(rows, []any{&c.Serial, &c.Kind, &c.Layer, &c.ID, &c.Version.Version, &c.Op, &c.At,
+		&c.Author, &c.Reason, &c.Row}, func() error {
+		c.At = c.At.UTC()
+		out = append(out, c)
+		c.Row = nil // the next row scans into a slice of its own
+		return nil
+	})
+	if err == nil && len(out) == 0 {
+		return nil, geo.ErrNotFound
+	}
+	return out, wrap(ctx, err)
+}
+
 // ChangesSince is the serial before the first change at or after t, for a
 // feed asked from a time.
 func (s *Store) ChangesSince(ctx context.Context, t time.Time) (int64, error) {
 	var serial int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT min(serial) - 1 FROM feature_changes WHERE at >= $1),
-		(SELECT max(serial) FROM feature_changes), 0)`, t).Scan(&serial)
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT min(serial) - 1 FROM changes WHERE at >= $1),
+		(SELECT max(serial) FROM changes), 0)`, t).Scan(&serial)
 	return serial, wrap(ctx, err)
 }
 

@@ -644,8 +644,14 @@ func pruneLayers(ctx context.Context, tx pgx.Tx, layers []geo.Layer) error {
 	return exec(ctx, tx, "DELETE FROM layers WHERE NOT (id = ANY($1))", ids)
 }
 
+// targetCols are the columns of targets a load writes.
+var targetCols = []string{"id", "position", "group_name", "metric", "metric_en", "comparator", "value", "unit",
+	"value_text", "year", "plan_section", "plan_line", "quote", "feature", "layer"}
+
+// replaceTargets makes the targets those of the dataset, writing only the
+// ones that are new or differ, so that the trail records real changes.
 func replaceTargets(ctx context.Context, tx pgx.Tx, targets []geo.PlanTarget) error {
-	if err := exec(ctx, tx, "DELETE FROM targets"); err != nil {
+	if err := exec(ctx, tx, "CREATE TEMP TABLE load_targets (LIKE targets) ON COMMIT DROP"); err != nil {
 		return err
 	}
 	rows := make([][]any, len(targets))
@@ -653,10 +659,22 @@ func replaceTargets(ctx context.Context, tx pgx.Tx, targets []geo.PlanTarget) er
 		rows[i] = []any{t.ID, i, t.Group, t.Metric, t.MetricEN, t.Comparator, t.Value, t.Unit, t.Text, t.Year,
 			t.PlanSection, t.PlanLine, t.Quote, t.Feature, t.Layer}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"targets"}, []string{"id", "position", "group_name", "metric", "metric_en",
-		"comparator", "value", "unit", "value_text", "year", "plan_section", "plan_line", "quote", "feature", "layer"},
-		pgx.CopyFromRows(rows))
-	return err
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"load_targets"}, targetCols, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	cols := strings.Join(targetCols, ", ")
+	return exec(ctx, tx, `DELETE FROM targets t WHERE NOT EXISTS (SELECT 1 FROM load_targets n WHERE n.id = t.id);
+		INSERT INTO targets (`+cols+`) SELECT `+cols+` FROM load_targets
+		ON CONFLICT (id) DO UPDATE SET (`+cols+`) = (SELECT `+cols+` FROM load_targets n WHERE n.id = EXCLUDED.id)
+		WHERE (`+prefixed("targets.", targetCols)+`) IS DISTINCT FROM (`+prefixed("EXCLUDED.", targetCols)+`)`)
+}
+
+func prefixed(p string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = p + c
+	}
+	return strings.Join(out, ", ")
 }
 
 // replaceNames replaces the gazetteer and the aliases with the dataset's.

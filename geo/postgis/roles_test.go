@@ -129,8 +129,8 @@ func TestSelectOnlyRole(t *testing.T) {
 		t.Errorf("the editor's edit in the trail: %+v, %v", vs, err)
 	}
 	for _, sql := range []string{
-		"DELETE FROM feature_changes", "UPDATE feature_changes SET author = 'someone else'",
-		"INSERT INTO feature_changes (feature_id, layer, version, op, author) VALUES ('x', 'x', 1, 'insert', 'forged')",
+		"DELETE FROM changes", "UPDATE changes SET author = 'someone else'",
+		"INSERT INTO changes (kind, item_id, version, op, author) VALUES ('feature', 'x', 1, 'insert', 'forged')",
 		"DELETE FROM feature_history", "UPDATE tokens SET role = 'admin'", "DELETE FROM layers", "DELETE FROM targets",
 		"UPDATE tile_features SET name_zh = 'x'", "DROP TABLE features",
 	} {

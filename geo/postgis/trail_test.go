@@ -3,6 +3,7 @@ package postgis_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"planmap/geo"
@@ -55,7 +56,55 @@ func TestTrailOutsidePlanmap(t *testing.T) {
 		t.Errorf("the versions do not hold the feature as each change left it")
 	}
 	cs, err := s.Changes(ctx, 0, 100000)
-	if err != nil || len(cs) != len(storetest.Fixture().Features)+2 {
+	ds := storetest.Fixture()
+	if err != nil || len(cs) != len(ds.Features)+len(ds.Layers)+len(ds.Targets)+2 {
 		t.Errorf("the feed holds %d changes, %v; want the load's and two", len(cs), err)
+	}
+}
+
+// TestTrailLayersTargets: layers and targets have a trail too; a load that
+// changes nothing adds nothing to it, a changed target or layer one entry.
+func TestTrailLayersTargets(t *testing.T) {
+	s := loaded(t, storetest.Fixture())
+	ctx := context.Background()
+	count := func() (n int) {
+		if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM changes").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	ds := storetest.Fixture()
+	if before := count(); before != len(ds.Features)+len(ds.Layers)+len(ds.Targets) {
+		t.Errorf("after the first load the trail holds %d entries, want one per feature, layer and target", before)
+	}
+	before := count()
+	mustLoad(t, s, storetest.Fixture())
+	if after := count(); after != before {
+		t.Errorf("an unchanged load added %d entries to the trail", after-before)
+	}
+	next := storetest.Fixture()
+	next.Targets[1].Text = "2.6万亿元"
+	next.Layers[0].TitleEN = "Areas (renamed)"
+	mustLoad(t, s, next)
+	cs, err := s.Changes(ctx, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := cs[len(cs)-2:]
+	got := []string{last[0].Kind + " " + last[0].ID + " " + last[0].Op, last[1].Kind + " " + last[1].ID + " " + last[1].Op}
+	if len(cs) != before+2 || !slices.Contains(got, "layer "+storetest.LayerAreas+" update") || !slices.Contains(got, "target t-gdp update") {
+		t.Errorf("after changing a layer and a target the trail ends %v (%d entries, want %d)", got, len(cs), before+2)
+	}
+	for _, c := range last {
+		if c.Version.Version != 2 || c.Author != "planmap load" {
+			t.Errorf("%+v: want version 2 by planmap load", c)
+		}
+	}
+	if _, err := s.Pool().Exec(ctx, "DELETE FROM targets WHERE id = 't-lakes'"); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ = s.Changes(ctx, cs[len(cs)-1].Serial, 10)
+	if len(cs) != 1 || cs[0].Kind != "target" || cs[0].Op != "delete" || cs[0].Author == "" {
+		t.Errorf("a target deleted in psql: %+v", cs)
 	}
 }

@@ -1,46 +1,47 @@
--- The trail: every version of every feature, with who made it, when and
--- why, however it was written. planmap sets planmap.author and
+-- The trail: every version of every feature, layer and target, with who
+-- made it, when and why, however it was written. planmap sets planmap.author and
 -- planmap.reason for its own edits (and planmap load for a load); an edit
 -- made in psql or QGIS is attributed to the database role that made it.
 -- feature_history (0001) keeps holding the versions a change replaced.
 
-CREATE TABLE feature_changes (
+CREATE TABLE changes (
     serial     bigserial PRIMARY KEY,
     at         timestamptz NOT NULL DEFAULT now(),
-    feature_id text COLLATE "C" NOT NULL,
-    layer      text COLLATE "C" NOT NULL,
+    kind       text NOT NULL CHECK (kind IN ('feature', 'layer', 'target')),
+    item_id    text COLLATE "C" NOT NULL,
+    layer      text COLLATE "C" NOT NULL DEFAULT '', -- a feature's layer, a layer's id, a target's linked layer
     version    int  NOT NULL,                     -- the version this change made
     op         text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     author     text NOT NULL,                     -- planmap's user, or the database role
     db_role    text NOT NULL DEFAULT session_user,
     reason     text NOT NULL DEFAULT '',
-    row        jsonb,                             -- the feature as the change left it, but its geometry; NULL after a delete
+    row        jsonb,                             -- the item as the change left it (a feature's without its geometry); NULL after a delete
     geom       geometry(Geometry, 4326)
 );
-CREATE INDEX feature_changes_feature ON feature_changes (feature_id, serial);
+CREATE INDEX changes_item ON changes (kind, item_id, serial);
 
 CREATE FUNCTION change_author() RETURNS text LANGUAGE sql STABLE
     RETURN coalesce(nullif(current_setting('planmap.author', true), ''), session_user::text);
 CREATE FUNCTION change_reason() RETURNS text LANGUAGE sql STABLE
     RETURN coalesce(current_setting('planmap.reason', true), '');
 
--- Statement triggers with transition tables, one set-based insert per
--- statement. An UPDATE that changed nothing keeps its version (see
--- features_version) and leaves no entry.
+-- Features: statement triggers with transition tables, one set-based
+-- insert per statement (a load writes many rows). An UPDATE that changed
+-- nothing keeps its version (see features_version) and leaves no entry.
 CREATE FUNCTION features_trail() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO feature_changes (feature_id, layer, version, op, author, reason, row, geom)
-        SELECT n.id, n.layer, n.version, 'insert', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
+        INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row, geom)
+        SELECT 'feature', n.id, n.layer, n.version, 'insert', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO feature_changes (feature_id, layer, version, op, author, reason, row, geom)
-        SELECT n.id, n.layer, n.version, 'update', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
+        INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row, geom)
+        SELECT 'feature', n.id, n.layer, n.version, 'update', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
         FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
         WHERE o.id IS NULL OR o.version IS DISTINCT FROM n.version;
     ELSE
-        INSERT INTO feature_changes (feature_id, layer, version, op, author, reason)
-        SELECT o.id, o.layer, o.version + 1, 'delete', change_author(), change_reason()
+        INSERT INTO changes (kind, item_id, layer, version, op, author, reason)
+        SELECT 'feature', o.id, o.layer, o.version + 1, 'delete', change_author(), change_reason()
         FROM old_rows o;
     END IF;
     RETURN NULL;
@@ -53,11 +54,38 @@ CREATE TRIGGER features_trail_update AFTER UPDATE ON features
 CREATE TRIGGER features_trail_delete AFTER DELETE ON features
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION features_trail();
 
--- The features already there start the trail as they are.
-INSERT INTO feature_changes (at, feature_id, layer, version, op, author, reason, row, geom)
-SELECT f.written, f.id, f.layer, f.version, 'insert', session_user, 'in the database before the trail began',
+-- Layers and targets are few: a row trigger each, numbering their versions
+-- from the trail itself. An UPDATE that changes nothing leaves no entry.
+CREATE FUNCTION meta_trail() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    k text := CASE TG_TABLE_NAME WHEN 'layers' THEN 'layer' ELSE 'target' END;
+    r record := CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    v int;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(max(c.version), 0) + 1 INTO v FROM changes c WHERE c.kind = k AND c.item_id = r.id;
+    INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row)
+    VALUES (k, r.id, CASE k WHEN 'layer' THEN r.id ELSE to_jsonb(r)->>'layer' END, v, lower(TG_OP),
+            change_author(), change_reason(), CASE TG_OP WHEN 'DELETE' THEN NULL ELSE to_jsonb(r) END);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER layers_trail AFTER INSERT OR UPDATE OR DELETE ON layers
+    FOR EACH ROW EXECUTE FUNCTION meta_trail();
+CREATE TRIGGER targets_trail AFTER INSERT OR UPDATE OR DELETE ON targets
+    FOR EACH ROW EXECUTE FUNCTION meta_trail();
+
+-- What is already there starts the trail as it is.
+INSERT INTO changes (at, kind, item_id, layer, version, op, author, reason, row, geom)
+SELECT f.written, 'feature', f.id, f.layer, f.version, 'insert', session_user, 'in the database before the trail began',
        to_jsonb(f) - 'geom', f.geom
 FROM features f;
+INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row)
+SELECT 'layer', l.id, l.id, 1, 'insert', session_user, 'in the database before the trail began', to_jsonb(l) FROM layers l;
+INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row)
+SELECT 'target', t.id, t.layer, 1, 'insert', session_user, 'in the database before the trail began', to_jsonb(t) FROM targets t;
 
 -- Bearer tokens for editing through planmap: only a hash (sha256 of the
 -- token) is kept, so the table gives away no token.
