@@ -634,3 +634,61 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"changes": cs, "next": next})
 }
+
+// addEditing declares Part 4's operations, the history and the change feed
+// in the OpenAPI document of a store that takes edits.
+func addEditing(doc obj, layers []geo.Layer) {
+	paths := doc["paths"].(obj)
+	errs := obj{}
+	for _, code := range []string{"400", "401", "403", "404", "409", "412", "428", "429"} {
+		errs[code] = obj{"$ref": "#/components/responses/Error"}
+	}
+	reasonParam := param(ReasonHeader, "header", "Why the change is made (UTF-8, %-encoded if not ASCII); kept in the trail.", true,
+		obj{"type": "string", "maxLength": MaxReasonLen * 4})
+	ifMatchParam := param("If-Match", "header", "The ETag of the feature as read.", true, obj{"type": "string"})
+	op := func(summary, mediaType string, status string, params ...obj) obj {
+		o := obj{"summary": summary, "security": []obj{{"bearer": []string{}}}, "parameters": append([]obj{reasonParam}, params...)}
+		resp := obj{status: obj{"description": "Done; ETag names the new version"}}
+		for k, v := range errs {
+			resp[k] = v
+		}
+		o["responses"] = resp
+		if mediaType != "" {
+			o["requestBody"] = obj{"required": true, "content": obj{mediaType: obj{"schema": obj{"type": "object"}}}}
+		}
+		return o
+	}
+	add := func(items string, withCollection bool) {
+		var c []obj
+		if withCollection {
+			c = []obj{ref("collectionId")}
+		}
+		if p, ok := paths[items].(obj); ok {
+			p["post"] = op("Create a feature", typeGeoJSON, "201", c...)
+		}
+		if p, ok := paths[items+"/{featureId}"].(obj); ok {
+			fc := append(append([]obj{}, c...), ref("featureId"), ifMatchParam)
+			p["put"] = op("Replace a feature", typeGeoJSON, "204", fc...)
+			p["patch"] = op("Update a feature (JSON merge patch)", "application/merge-patch+json", "204", fc...)
+			p["delete"] = op("Delete a feature", "", "204", fc...)
+		}
+		fc := append(append([]obj{}, c...), ref("featureId"))
+		paths[items+"/{featureId}/restore"] = obj{"post": op("Write an earlier version back as a new one", "", "204",
+			append(fc, param("version", "query", "The version to restore.", true, obj{"type": "integer", "minimum": 1}))...)}
+		paths[items+"/{featureId}/history"] = get("Every version of a feature, with who, when and why", typeJSON, fc)
+	}
+	add("/collections/{collectionId}/items", true)
+	for _, l := range layers {
+		add("/collections/"+l.ID+"/items", false)
+	}
+	paths["/collections/{collectionId}/history"] = get("Every version of a layer", typeJSON, []obj{ref("collectionId")})
+	root := obj{"servers": []obj{{"url": strings.TrimSuffix(doc["servers"].([]obj)[0]["url"].(string), "/ogc")}}}
+	paths["/api/changes"] = get("The change feed: every change after since", typeJSON, []obj{
+		param("since", "query", "A serial (next of an earlier answer) or an RFC 3339 time.", false, obj{"type": "string"}),
+		param("limit", "query", "Most changes.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxChangesLim, "default": 100}),
+	}, root)
+	paths["/api/targets/{targetId}/history"] = get("Every version of a target", typeJSON,
+		[]obj{param("targetId", "path", "A target's id.", true, obj{"type": "string"})}, root)
+	doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
+		"description": "A token from planmap token create; editors edit the layers granted, admins every layer."}}
+}

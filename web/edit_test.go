@@ -339,6 +339,17 @@ func TestEditSeenEverywhere(t *testing.T) {
 	if !strings.Contains(strconvAny(body), "ogcapi-features-4/1.0/conf/create-replace-delete") {
 		t.Errorf("conformance of a store taking edits: %v", body)
 	}
+	_, _, body = fetch(t, second+"/ogc/api")
+	paths := body["paths"].(map[string]any)
+	for path, op := range map[string]string{"/collections/" + storetest.LayerPoints + "/items": "post",
+		"/collections/{collectionId}/items/{featureId}": "patch", "/collections/" + storetest.LayerPoints + "/items/{featureId}": "delete"} {
+		if p, _ := paths[path].(map[string]any); p[op] == nil {
+			t.Errorf("the API definition lacks %s %s", op, path)
+		}
+	}
+	if body["components"].(map[string]any)["securitySchemes"] == nil {
+		t.Error("the API definition declares no bearer scheme")
+	}
 	_, _, body = fetch(t, second+"/ogc/collections/"+storetest.LayerPoints+"/history")
 	if vs, _ := body["versions"].([]any); len(vs) != 1 || vs[0].(map[string]any)["author"] != "planmap load" {
 		t.Errorf("the layer's history: %v", body)

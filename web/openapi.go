@@ -158,5 +158,9 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, r, http.StatusOK, typeOpenAPI, openAPIDoc(baseURL(r), layers))
+	doc := openAPIDoc(baseURL(r), layers)
+	if _, ok := s.store.(geo.Editor); ok {
+		addEditing(doc, layers) // web/edit.go
+	}
+	return writeJSON(w, r, http.StatusOK, typeOpenAPI, doc)
 }

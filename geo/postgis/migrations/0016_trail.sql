@@ -25,6 +25,18 @@ CREATE FUNCTION change_author() RETURNS text LANGUAGE sql STABLE
 CREATE FUNCTION change_reason() RETURNS text LANGUAGE sql STABLE
     RETURN coalesce(current_setting('planmap.reason', true), '');
 
+-- A feature as the trail keeps it: every column but the geometry (kept
+-- apart, as geometry), named here rather than taken from to_jsonb(row),
+-- which would write every geometry out as GeoJSON only to drop it (and
+-- fail on a NaN coordinate of a row from before 0015). A migration that
+-- adds a column to features adds it here.
+CREATE FUNCTION feature_json(f features) RETURNS jsonb LANGUAGE sql STABLE
+    RETURN jsonb_build_object('id', f.id, 'layer', f.layer, 'name_zh', f.name_zh, 'name_en', f.name_en,
+        'kind', f.kind, 'status', f.status, 'plan_section', f.plan_section, 'plan_line', f.plan_line,
+        'plan_quote', f.plan_quote, 'district', f.district, 'accuracy', f.accuracy, 'source', f.source,
+        'updated', f.updated, 'targets', f.targets, 'extra', f.extra, 'search', f.search,
+        'version', f.version, 'written', f.written);
+
 -- Features: statement triggers with transition tables, one set-based
 -- insert per statement (a load writes many rows). An UPDATE that changed
 -- nothing keeps its version (see features_version) and leaves no entry.
@@ -32,11 +44,11 @@ CREATE FUNCTION features_trail() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row, geom)
-        SELECT 'feature', n.id, n.layer, n.version, 'insert', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
+        SELECT 'feature', n.id, n.layer, n.version, 'insert', change_author(), change_reason(), feature_json(n), n.geom
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row, geom)
-        SELECT 'feature', n.id, n.layer, n.version, 'update', change_author(), change_reason(), to_jsonb(n) - 'geom', n.geom
+        SELECT 'feature', n.id, n.layer, n.version, 'update', change_author(), change_reason(), feature_json(n), n.geom
         FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
         WHERE o.id IS NULL OR o.version IS DISTINCT FROM n.version;
     ELSE
@@ -80,7 +92,7 @@ CREATE TRIGGER targets_trail AFTER INSERT OR UPDATE OR DELETE ON targets
 -- What is already there starts the trail as it is.
 INSERT INTO changes (at, kind, item_id, layer, version, op, author, reason, row, geom)
 SELECT f.written, 'feature', f.id, f.layer, f.version, 'insert', session_user, 'in the database before the trail began',
-       to_jsonb(f) - 'geom', f.geom
+       feature_json(f), CASE WHEN servable_geometry(f.geom) THEN f.geom END
 FROM features f;
 INSERT INTO changes (kind, item_id, layer, version, op, author, reason, row)
 SELECT 'layer', l.id, l.id, 1, 'insert', session_user, 'in the database before the trail began', to_jsonb(l) FROM layers l;
