@@ -67,6 +67,7 @@ func (s *Server) editRoutes() {
 	r.Handle("/api/changes", s.handle(s.changes)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/ogc/collections/{collection}/history", s.handle(s.trail("layer", "collection"))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/api/targets/{target}/history", s.handle(s.trail("target", "target"))).Methods(http.MethodGet, http.MethodHead)
+	s.monitorRoutes() // web/monitor.go
 }
 
 // handleEdit is handle for a request that writes: it checks the query,

@@ -363,3 +363,64 @@ func TestEditSeenEverywhere(t *testing.T) {
 }
 
 func strconvAny(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestMonitoring: observations recorded by who may, assessed by the stated
+// rule, with their history; the embedded store lists the targets without.
+func TestMonitoring(t *testing.T) {
+	e := newEditor(t)
+	obs := "/api/targets/t-port/observations"
+	record := func(token, path string, body any) (int, map[string]any) {
+		code, _, b := e.do("POST", path, token, body, reason("统计公报")...)
+		return code, b
+	}
+	if code, _ := record(e.viewer, obs, map[string]any{"year": 2020, "value": 200, "source": "x"}); code != 403 {
+		t.Errorf("a viewer records: %d, want 403", code)
+	}
+	if code, _ := record(e.points, "/api/targets/t-gdp/observations", map[string]any{"year": 2020, "value": 1.5, "source": "x"}); code != 403 {
+		t.Errorf("an editor records a plan-wide target: %d, want 403", code)
+	}
+	if code, b := record(e.points, obs, map[string]any{"year": 1900, "source": " "}); code != 400 ||
+		!strings.Contains(b["description"].(string), "year") || !strings.Contains(b["description"].(string), "value") ||
+		!strings.Contains(b["description"].(string), "source") {
+		t.Errorf("a bad observation: %d %v", code, b)
+	}
+	for _, o := range []map[string]any{{"year": 2020, "value": 200.0, "source": "2020年统计公报"},
+		{"year": 2022, "value": 230.0, "source": "2022年统计公报"}, {"year": 2022, "value": 250.0, "source": "更正"}} {
+		if code, b := record(e.points, obs, o); code != 204 {
+			t.Fatalf("record %v: %d %v", o, code, b)
+		}
+	}
+	if code, b := record(e.admin, "/api/targets/t-gdp/observations", map[string]any{"year": 2020, "value": 1.6, "source": "x"}); code != 204 {
+		t.Fatalf("an admin records: %d %v", code, b)
+	}
+	_, _, body := fetch(t, e.base+"/api/monitoring")
+	status := map[string]map[string]any{}
+	for _, x := range body["targets"].([]any) {
+		m := x.(map[string]any)
+		status[m["id"].(string)] = m
+	}
+	// t-port: about 300 by 2025 from 200 in 2020; 40 due by 2022, 50 made.
+	if p := status["t-port"]; p["status"] != "on_track" || p["expected"] != 240.0 || len(p["observations"].([]any)) != 2 {
+		t.Errorf("t-port: %v", p)
+	}
+	if p := status["t-gdp"]; p["status"] != "no_data" || p["baseline"] == nil {
+		t.Errorf("t-gdp, a baseline only: %v", p)
+	}
+	if body["rule"] == nil {
+		t.Error("the rule is not stated")
+	}
+	_, _, body = fetch(t, e.base+"/api/changes?since=0&limit=1000")
+	n := 0
+	for _, c := range body["changes"].([]any) {
+		if c.(map[string]any)["kind"] == "observation" && c.(map[string]any)["id"] == "t-port/2022" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("the trail holds %d versions of t-port/2022, want 2", n)
+	}
+	mem := newServer(t, memstore.New(storetest.Fixture()))
+	if code, _, body := fetch(t, mem.URL+"/api/monitoring"); code != 200 || len(body["targets"].([]any)) != 3 {
+		t.Errorf("monitoring on the embedded store: %d %v", code, body)
+	}
+}

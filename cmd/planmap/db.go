@@ -101,6 +101,11 @@ func load(args []string, stdout, stderr io.Writer) error {
 			f.BoolVar(&dry, "dry-run", false, "print what the load would insert, update and remove, and change nothing")
 			f.BoolVar(&ifEmpty, "if-empty", false, "load only into a database that holds no layer yet (first start), else do nothing")
 			return func(f *flag.FlagSet) error {
+				for _, a := range f.Args()[min(1, f.NArg()):] {
+					if strings.HasPrefix(a, "-") {
+						return fmt.Errorf("flags go before the directory: %q comes after it", a)
+					}
+				}
 				if (f.NArg() == 1) == embedded || f.NArg() > 1 {
 					return fmt.Errorf("load needs one dataset: a directory, or --embedded for the copy in the binary")
 				}

@@ -2,7 +2,7 @@
 -- docker-compose db runs it through initdb.sh on its first start):
 --   planmap_owner   owns the database and schema: planmap migrate and load
 --   planmap_reader  may only read: planmap serve
---   planmap_editor  reads, and writes features only: planmap serve for
+--   planmap_editor  reads, and writes features and observations only: planmap serve for
 --                   planners' edits (the trail, tiles and counts are written
 --                   by the owner's triggers, never by it directly)
 -- The passwords come from the settings planmap.owner_password,
@@ -33,12 +33,16 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO planmap_reader, planmap_editor;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO planmap_reader, planmap_editor;
 ALTER DEFAULT PRIVILEGES FOR ROLE planmap_owner IN SCHEMA public GRANT SELECT ON TABLES TO planmap_reader, planmap_editor;
--- The editor's one right to write; migration 0016 grants it too, for a
--- database whose features table is made after this file ran.
+-- The editor's rights to write: features, and observations of targets;
+-- migrations 0016 and 0017 grant them too, for a database whose tables are
+-- made after this file ran.
 DO $$
 BEGIN
     IF to_regclass('features') IS NOT NULL THEN
         GRANT INSERT, UPDATE, DELETE ON features TO planmap_editor;
+    END IF;
+    IF to_regclass('target_observations') IS NOT NULL THEN
+        GRANT INSERT, UPDATE ON target_observations TO planmap_editor;
     END IF;
 END $$;
 -- A database that an earlier planmap filled as another role: give its

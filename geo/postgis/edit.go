@@ -379,3 +379,37 @@ func (s *Store) Authenticate(ctx context.Context, hash []byte) (geo.Token, error
 	}
 	return t, wrap(ctx, err)
 }
+
+var _ geo.Monitor = (*Store)(nil)
+
+// Observations lists every observation, by target and year.
+func (s *Store) Observations(ctx context.Context) ([]geo.Observation, error) {
+	rows, err := s.pool.Query(ctx, "SELECT target_id, year, value, source, note FROM target_observations ORDER BY target_id, year")
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Observation, error) {
+		var o geo.Observation
+		err := row.Scan(&o.Target, &o.Year, &o.Value, &o.Source, &o.Note)
+		return o, err
+	})
+	return out, wrap(ctx, err)
+}
+
+// RecordObservation writes a target's value for a year; ErrNotFound for a
+// target the database does not hold.
+func (s *Store) RecordObservation(ctx context.Context, o geo.Observation, e geo.Edit) error {
+	return s.edit(ctx, e, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM targets WHERE id = $1)", o.Target).Scan(&ok); err != nil || !ok {
+			if err == nil {
+				err = geo.ErrNotFound
+			}
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO target_observations (target_id, year, value, source, note) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (target_id, year) DO UPDATE SET value = EXCLUDED.value, source = EXCLUDED.source, note = EXCLUDED.note`,
+			o.Target, o.Year, o.Value, o.Source, o.Note)
+		return err
+	})
+}
