@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"planmap/geo/postgis"
 	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
+	"planmap/web"
 )
 
 // editor is a live server on PostGIS holding the fixture, with a token of
@@ -422,5 +424,29 @@ func TestMonitoring(t *testing.T) {
 	mem := newServer(t, memstore.New(storetest.Fixture()))
 	if code, _, body := fetch(t, mem.URL+"/api/monitoring"); code != 200 || len(body["targets"].([]any)) != 3 {
 		t.Errorf("monitoring on the embedded store: %d %v", code, body)
+	}
+}
+
+// TestTokensNeverLogged: with the access log on, neither a good token, a
+// wrong one nor one put in a URL reaches the log.
+func TestTokensNeverLogged(t *testing.T) {
+	e := newEditor(t)
+	var logs bytes.Buffer
+	srv := newServerOpts(t, e.store, web.Options{AccessLog: true, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	e.base = srv.URL
+	items := "/ogc/collections/" + storetest.LayerPoints + "/items"
+	wrong := "pm_" + strings.Repeat("x", 43)
+	e.do("POST", items, wrong, pump("a-pump", "甲", 114.3), reason("x")...)
+	e.do("POST", items+"?access_token="+e.points, "", pump("b-pump", "乙", 114.3), reason("x")...)
+	if code, _, _ := e.do("POST", items, e.points, pump("c-pump", "丙", 114.3), reason("x")...); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	for _, secret := range []string{wrong, e.points, e.points[3:20]} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds a token:\n%s", logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "authentication failed") {
+		t.Errorf("the failed attempt is not logged:\n%s", logs.String())
 	}
 }
