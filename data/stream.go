@@ -262,3 +262,17 @@ func stringField(f *geo.Feature, key string) *string {
 	}
 	return nil
 }
+
+// ParseFeature reads one GeoJSON Feature of a layer as a dataset file's
+// features are read (an edit through the API is read as a load reads).
+func ParseFeature(b []byte, layer string) (geo.Feature, error) {
+	var w wireFeature
+	if err := json.Unmarshal(b, &w); err != nil {
+		return geo.Feature{}, fmt.Errorf("not a GeoJSON Feature: %v", err)
+	}
+	f, err := w.feature(layer)
+	if err == nil {
+		f.Geometry = clean(f.Geometry)
+	}
+	return f, err
+}

@@ -6,6 +6,7 @@ package web
 // answers 405 and says why.
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -20,9 +21,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
-	"github.com/paulmach/orb/geojson"
 
 	"planmap/data"
 	"planmap/geo"
@@ -271,16 +272,30 @@ func readFeature(r *http.Request, layer string, cur *geo.Feature) (geo.Feature, 
 }
 
 func parseFeature(b []byte, layer string, cur *geo.Feature) (geo.Feature, error) {
-	gf, err := geojson.UnmarshalFeature(b)
-	if err != nil {
+	// A NUL or bytes that are not UTF-8 PostgreSQL's text cannot hold (and
+	// Go's JSON would pass on, or replace): named, as load names them.
+	if !utf8.Valid(b) {
+		return geo.Feature{}, errBadParam("the body is not UTF-8")
+	}
+	if bytes.Contains(b, []byte(`\u0000`)) {
+		return geo.Feature{}, errBadParam("the body holds a NUL character (\\u0000)")
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
 		return geo.Feature{}, errBadParam("the body is not a GeoJSON Feature: " + clip(err.Error()))
 	}
-	if l, ok := gf.Properties["layer"]; ok && l != nil && l != layer {
+	var props map[string]any
+	if raw, ok := doc["properties"]; ok {
+		if err := json.Unmarshal(raw, &props); err != nil {
+			return geo.Feature{}, errBadParam("properties is not a JSON object")
+		}
+	}
+	if l, ok := props["layer"]; ok && l != nil && l != layer {
 		return geo.Feature{}, errBadParam(fmt.Sprintf("the feature says layer %v but is sent to collection %q", l, layer))
 	}
-	for k, v := range gf.Properties {
+	for k, v := range props {
 		if v == nil {
-			delete(gf.Properties, k)
+			delete(props, k)
 			continue
 		}
 		text, isText := v.(string)
@@ -296,10 +311,18 @@ func parseFeature(b []byte, layer string, cur *geo.Feature) (geo.Feature, error)
 		}
 		var parsed any
 		if wasJSON && json.Unmarshal([]byte(text), &parsed) == nil {
-			gf.Properties[k] = parsed
+			props[k] = parsed
 		}
 	}
-	f, err := geo.FromGeoJSON(layer, gf)
+	raw, err := json.Marshal(props)
+	if err != nil {
+		return geo.Feature{}, err
+	}
+	doc["properties"] = raw
+	if b, err = json.Marshal(doc); err != nil {
+		return geo.Feature{}, err
+	}
+	f, err := data.ParseFeature(b, layer) // read as planmap load reads a dataset's features
 	if err != nil {
 		return f, errBadParam(err.Error())
 	}

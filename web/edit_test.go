@@ -206,6 +206,10 @@ func TestEditInvalid(t *testing.T) {
 	if code, _, _ = e.do("POST", items, e.points, map[string]any{"type": "Point"}, reason("x")...); code != 400 {
 		t.Errorf("not a feature: %d", code)
 	}
+	nul := pump("nul-pump", "泵\u0000站", 114.3)
+	if code, _, body = e.do("POST", items, e.points, nul, reason("x")...); code != 400 || !strings.Contains(body["description"].(string), "NUL") {
+		t.Errorf("a NUL in a name: %d %v, want 400 naming it", code, body)
+	}
 	if code, _, _ := e.do("GET", items+"/bad-pump", "", nil); code != 404 {
 		t.Errorf("a refused feature was stored: %d", code)
 	}
