@@ -24,8 +24,9 @@ var _ geo.Editor = (*Store)(nil)
 // triggers (migration 0016).
 func (s *Store) edit(ctx context.Context, e geo.Edit, fn func(tx pgx.Tx) error) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config('planmap.author', $1, true), set_config('planmap.reason', $2, true)",
-			e.Author, e.Reason); err != nil {
+		// The trail's who and why; and the search keys are computed here (0018).
+		if _, err := tx.Exec(ctx, `SELECT set_config('planmap.author', $1, true), set_config('planmap.reason', $2, true),
+			set_config('planmap.search', 'computed', true)`, e.Author, e.Reason); err != nil {
 			return err
 		}
 		return fn(tx)
@@ -79,8 +80,13 @@ func lockVersion(ctx context.Context, tx pgx.Tx, layer, id string, ifVersion int
 const writeCols = `name_zh, name_en, kind, status, plan_section, plan_line, plan_quote, district, accuracy,
 	source, updated, targets, extra, search, geom`
 
-func rowArgs(f geo.Feature) ([]any, error) {
-	row, err := stagingRow(f) // the loader's encoding, search text included
+func rowArgs(ctx context.Context, tx pgx.Tx, f geo.Feature) ([]any, error) {
+	var aliases []string
+	if err := tx.QueryRow(ctx, "SELECT coalesce(array_agg(name ORDER BY position), '{}') FROM aliases WHERE target = $1",
+		f.ID).Scan(&aliases); err != nil {
+		return nil, err
+	}
+	row, err := stagingRow(f, aliases) // the loader's encoding, search keys included
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +101,7 @@ const writeVals = `$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
 const nextVersion = `coalesce((SELECT max(version) FROM changes WHERE kind = 'feature' AND item_id = $1), 0) + 1`
 
 func insertFeature(ctx context.Context, tx pgx.Tx, f geo.Feature) (int, error) {
-	args, err := rowArgs(f)
+	args, err := rowArgs(ctx, tx, f)
 	if err != nil {
 		return 0, err
 	}
@@ -107,7 +113,7 @@ func insertFeature(ctx context.Context, tx pgx.Tx, f geo.Feature) (int, error) {
 }
 
 func updateFeature(ctx context.Context, tx pgx.Tx, f geo.Feature) (int, error) {
-	args, err := rowArgs(f)
+	args, err := rowArgs(ctx, tx, f)
 	if err != nil {
 		return 0, err
 	}

@@ -301,7 +301,8 @@ func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 func begin(ctx context.Context, tx pgx.Tx) error {
 	// The trail (migration 0016) names a load as its author.
 	if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB';
-		SELECT set_config('planmap.author', 'planmap load', true), set_config('planmap.reason', 'load of a dataset', true)`); err != nil {
+		SELECT set_config('planmap.author', 'planmap load', true), set_config('planmap.reason', 'load of a dataset', true),
+			set_config('planmap.search', 'computed', true)`); err != nil {
 		return err
 	}
 	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)

@@ -25,13 +25,29 @@ type versionWatch struct {
 	schemasV string                    // version the cached schemas belong to
 	stop     context.CancelFunc
 	done     chan struct{}
+	poke     chan struct{} // the data changed: recompute stale search keys (searchstale.go)
+}
+
+// pokeSearch wakes the search refresher without waiting for it.
+func (w *versionWatch) pokeSearch() {
+	select {
+	case w.poke <- struct{}{}:
+	default:
+	}
 }
 
 // watch starts listening in the background until Close.
 func (s *Store) watch(cfg *pgx.ConnConfig) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.versions.stop, s.versions.done = cancel, make(chan struct{})
+	s.versions.poke = make(chan struct{}, 1)
+	refresher := make(chan struct{})
 	go func() {
+		defer close(refresher)
+		s.refreshSearchLoop(ctx, s.versions.poke)
+	}()
+	go func() {
+		defer func() { <-refresher }()
 		defer close(s.versions.done)
 		for backoff := 100 * time.Millisecond; ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
 			if s.listen(ctx, cfg) {
@@ -63,6 +79,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 		return false
 	}
 	s.versions.set(strconv.FormatInt(v, 10))
+	s.versions.pokeSearch()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -71,6 +88,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 		if v, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
 			s.versions.advance(v)
 		}
+		s.versions.pokeSearch()
 	}
 }
 

@@ -1,0 +1,102 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"planmap/geo"
+	"planmap/geo/postgis"
+	"planmap/geo/storetest"
+)
+
+// found waits up to 10 s for a search to find id.
+func found(t *testing.T, s *postgis.Store, text, id string) bool {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		fs, err := s.Search(context.Background(), geo.SearchQuery{Text: text, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.ID == id {
+				return true
+			}
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSearchAfterPsqlEdit: a feature renamed in psql is found by its new
+// name and its pinyin (keys that only Go computes) through a planmap
+// serving with the SELECT-only role, without a new version, history or
+// trail entry for the refresh; a load and planmap's edits leave no row stale.
+func TestSearchAfterPsqlEdit(t *testing.T) {
+	ctx := context.Background()
+	ownerURL, readerURL, _ := withRoles(t)
+	owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if _, err := postgis.Load(ctx, owner, storetest.Fixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	stale := func() (n int) {
+		if err := owner.Pool().QueryRow(ctx, "SELECT count(*) FROM features WHERE search_stale").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := stale(); n != 0 {
+		t.Fatalf("a load left %d rows stale", n)
+	}
+	reader, err := postgis.Open(ctx, readerURL, postgis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	if found(t, reader, "阳逻", "yangluo") == false {
+		t.Fatal("the fixture's yangluo is not found before the edit")
+	}
+	count := func(sql string) (n int) {
+		if err := owner.Pool().QueryRow(ctx, sql).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	history, trail := count("SELECT count(*) FROM feature_history"), count("SELECT count(*) FROM changes")
+	if _, err := owner.Pool().Exec(ctx, "UPDATE features SET name_zh = '汉南港', name_en = 'Hannan Port' WHERE id = 'yangluo'"); err != nil {
+		t.Fatal(err)
+	}
+	if !found(t, reader, "汉南港", "yangluo") || !found(t, reader, "hannangang", "yangluo") {
+		t.Fatal("the renamed feature is not found by its new name and its pinyin")
+	}
+	if n := stale(); n != 0 {
+		t.Errorf("%d rows still stale", n)
+	}
+	if found(t, reader, "阳逻", "yangluo") && count("SELECT count(*) FROM features WHERE id = 'yangluo' AND search LIKE '%阳逻%'") > 0 {
+		t.Error("the old name's keys are still there")
+	}
+	if v := count("SELECT version FROM features WHERE id = 'yangluo'"); v != 2 {
+		t.Errorf("version %d after the psql edit and the refresh, want 2", v)
+	}
+	if h, c := count("SELECT count(*) FROM feature_history"), count("SELECT count(*) FROM changes"); h != history+1 || c != trail+1 {
+		t.Errorf("history grew by %d and the trail by %d; want 1 each (the psql edit, not the refresh)", h-history, c-trail)
+	}
+	f, _ := owner.Feature(ctx, storetest.LayerPoints, "yangluo-port")
+	f.NameZH = "阳逻新港"
+	if _, err := owner.ReplaceFeature(ctx, f, 1, geo.Edit{Author: "王工", Reason: "改名"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := stale(); n != 0 {
+		t.Errorf("planmap's own edit left %d rows stale", n)
+	}
+	if !found(t, reader, "阳逻新港", "yangluo-port") {
+		t.Error("planmap's edit is not found by its new name")
+	}
+}
