@@ -54,6 +54,10 @@ func CheckFeature(layers []geo.Layer, f geo.Feature) []geo.Problem {
 	return c.probs
 }
 
+// CheckLayer checks one layer's metadata as a load checks layers.json, for
+// an edit of a layer; "" when it is whole.
+func CheckLayer(l geo.Layer) string { return checkLayer(l, nil) }
+
 // checker validates features one at a time, remembering only their ids.
 type checker struct {
 	layers map[string]geo.Layer

@@ -109,3 +109,16 @@ func (t Token) MayEdit(layer string) bool {
 type Authenticator interface {
 	Authenticate(ctx context.Context, hash []byte) (Token, error)
 }
+
+// MetaEditor is a store whose layers' metadata and targets admins edit
+// through planmap. Versions are the trail's; ifVersion makes a write
+// conditional (ErrConflict when the trail holds a later one).
+type MetaEditor interface {
+	// MetaVersion is the version of a layer or a target (kind "layer" or
+	// "target"); ErrNotFound when there is none.
+	MetaVersion(ctx context.Context, kind, id string) (int, error)
+	// UpdateLayer writes a layer's metadata (its id and geometry type stay).
+	UpdateLayer(ctx context.Context, l Layer, ifVersion int, e Edit) (int, error)
+	// UpdateTarget writes a target.
+	UpdateTarget(ctx context.Context, t PlanTarget, ifVersion int, e Edit) (int, error)
+}

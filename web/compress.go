@@ -86,8 +86,13 @@ func conditional(w http.ResponseWriter, r *http.Request, status int, body []byte
 	}
 	if h.Get("ETag") == "" {
 		sum := sha256.Sum256(body)
-		h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+		tag := hex.EncodeToString(sum[:12])
+		if v := h.Get(versionHeader); v != "" {
+			tag = "v" + v + "-" + tag // an editable item's version leads, for If-Match (web/edit.go)
+		}
+		h.Set("ETag", `"`+tag+`"`)
 	}
+	h.Del(versionHeader)
 	if tiles.NoneMatch(r.Header.Get("If-None-Match"), h.Get("ETag")) {
 		w.WriteHeader(http.StatusNotModified)
 		return true

@@ -69,6 +69,7 @@ func (s *Server) editRoutes() {
 	r.Handle("/ogc/collections/{collection}/history", s.handle(s.trail("layer", "collection"))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/api/targets/{target}/history", s.handle(s.trail("target", "target"))).Methods(http.MethodGet, http.MethodHead)
 	s.monitorRoutes() // web/monitor.go
+	s.metaRoutes()    // web/meta.go
 }
 
 // handleEdit is handle for a request that writes: it checks the query,
@@ -239,6 +240,7 @@ func ifMatch(r *http.Request) (int, error) {
 			"send If-Match with the ETag of the feature as you read it, so that no one else's change is overwritten"}
 	}
 	tag := strings.TrimSuffix(strings.TrimSuffix(h, `"`), gzipSuffix) // the gzipped form's tag names the same version
+	tag, _, _ = strings.Cut(tag, "-")                                 // "v3-<hash>" from a read, "v3" from a write
 	v, err := strconv.Atoi(strings.TrimPrefix(tag, `"v`))
 	if err != nil || !strings.HasPrefix(tag, `"v`) || v < 1 {
 		return 0, &apiError{http.StatusPreconditionFailed, "PreconditionFailed", "If-Match is not an ETag of a feature of this collection"}
@@ -246,14 +248,23 @@ func ifMatch(r *http.Request) (int, error) {
 	return v, nil
 }
 
-// setVersionTag gives an item its version as ETag, on a store that has versions.
+// versionHeader carries an item's version from its handler to conditional,
+// which makes the ETag "v<version>-<hash of the body>": the body's hash, as
+// every JSON answer's, so that a 304 is never stale (an item's body also
+// follows its layer's schema and the request's host), and the version, which
+// is all If-Match is read for. It never leaves the server.
+const versionHeader = "X-Planmap-Version"
+
+// setVersionTag gives an item its version in its ETag, on a store that has versions.
 func (s *Server) setVersionTag(w http.ResponseWriter, r *http.Request, layer, id string) {
 	if ed, ok := s.store.(geo.Editor); ok {
 		if v, err := ed.FeatureVersion(r.Context(), layer, id); err == nil {
-			w.Header().Set("ETag", etag(v))
+			w.Header().Set(versionHeader, strconv.Itoa(v))
 		}
 	}
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // readFeature reads the request body as one GeoJSON feature of layer.
 // Arrays and objects may come as JSON or as the JSON text items serves them

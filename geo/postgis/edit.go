@@ -419,3 +419,88 @@ func (s *Store) RecordObservation(ctx context.Context, o geo.Observation, e geo.
 		return err
 	})
 }
+
+var _ geo.MetaEditor = (*Store)(nil)
+
+// MetaVersion is a layer's or a target's version: the last its trail holds.
+func (s *Store) MetaVersion(ctx context.Context, kind, id string) (int, error) {
+	var v int
+	err := s.pool.QueryRow(ctx, metaVersionSQL[kind], id).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, geo.ErrNotFound
+	}
+	return v, wrap(ctx, err)
+}
+
+// metaVersionSQL reads the version of a layer or a target that exists,
+// locking its row when run with FOR UPDATE appended to the inner select.
+var metaVersionSQL = map[string]string{
+	"layer": `SELECT coalesce((SELECT max(version) FROM changes WHERE kind = 'layer' AND item_id = l.id), 0)
+		FROM layers l WHERE l.id = $1`,
+	"target": `SELECT coalesce((SELECT max(version) FROM changes WHERE kind = 'target' AND item_id = t.id), 0)
+		FROM targets t WHERE t.id = $1`,
+}
+
+// lockMeta locks a layer's or target's row and checks its version.
+func lockMeta(ctx context.Context, tx pgx.Tx, kind, id string, ifVersion int) error {
+	var v int
+	err := tx.QueryRow(ctx, metaVersionSQL[kind]+" FOR UPDATE", id).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return geo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if v != ifVersion {
+		return geo.ErrConflict
+	}
+	return nil
+}
+
+func (s *Store) metaVersion(ctx context.Context, tx pgx.Tx, kind, id string) (int, error) {
+	var v int
+	err := tx.QueryRow(ctx, metaVersionSQL[kind], id).Scan(&v)
+	return v, err
+}
+
+// UpdateLayer writes a layer's titles, descriptions, theme, order, style,
+// licence and credits, if it is still version ifVersion.
+func (s *Store) UpdateLayer(ctx context.Context, l geo.Layer, ifVersion int, e geo.Edit) (v int, err error) {
+	style, err := json.Marshal(l.Style)
+	if err != nil {
+		return 0, err
+	}
+	lic := licenseCols(l.License)
+	err = s.edit(ctx, e, func(tx pgx.Tx) error {
+		if err := lockMeta(ctx, tx, "layer", l.ID, ifVersion); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE layers SET title_zh = $2, title_en = $3, description_zh = $4, description_en = $5,
+			theme = $6, sort_order = $7, base = $8, style = $9, license_id = $10, license_title = $11, license_url = $12,
+			attribution = $13 WHERE id = $1`, l.ID, l.TitleZH, l.TitleEN, l.DescriptionZH, l.DescriptionEN, l.Theme,
+			l.Order, l.Base, style, lic[0], lic[1], lic[2], attributionCol(l.Attribution)); err != nil {
+			return err
+		}
+		v, err = s.metaVersion(ctx, tx, "layer", l.ID)
+		return err
+	})
+	return v, err
+}
+
+// UpdateTarget writes a target, if it is still version ifVersion.
+func (s *Store) UpdateTarget(ctx context.Context, t geo.PlanTarget, ifVersion int, e geo.Edit) (v int, err error) {
+	err = s.edit(ctx, e, func(tx pgx.Tx) error {
+		if err := lockMeta(ctx, tx, "target", t.ID, ifVersion); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE targets SET group_name = $2, metric = $3, metric_en = $4, comparator = $5,
+			value = $6, unit = $7, value_text = $8, year = $9, plan_section = $10, plan_line = $11, quote = $12,
+			feature = $13, layer = $14 WHERE id = $1`, t.ID, t.Group, t.Metric, t.MetricEN, t.Comparator, t.Value, t.Unit,
+			t.Text, t.Year, t.PlanSection, t.PlanLine, t.Quote, t.Feature, t.Layer); err != nil {
+			return err
+		}
+		v, err = s.metaVersion(ctx, tx, "target", t.ID)
+		return err
+	})
+	return v, err
+}
