@@ -335,7 +335,7 @@ func (s *Store) CreateToken(ctx context.Context, name, role string, layers []str
 	if !expires.IsZero() {
 		exp = &expires
 	}
-	err := s.pool.QueryRow(ctx, `INSERT INTO tokens (id, hash, name, role, layers, expires)
+	err := s.pool.primary.QueryRow(ctx, `INSERT INTO tokens (id, hash, name, role, layers, expires)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING created, expires`,
 		t.ID, TokenHash(token), name, role, t.Layers, exp).Scan(&t.Created, &t.Expires)
 	return t, token, wrap(ctx, err)
@@ -351,7 +351,7 @@ func scanToken(row pgx.CollectableRow) (geo.Token, error) {
 
 // Tokens lists every token, newest first, without any secret.
 func (s *Store) Tokens(ctx context.Context) ([]geo.Token, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+tokenCols+" FROM tokens ORDER BY created DESC, id")
+	rows, err := s.pool.primary.Query(ctx, "SELECT "+tokenCols+" FROM tokens ORDER BY created DESC, id")
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
@@ -372,9 +372,10 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 }
 
 // Authenticate finds the live token (not revoked, not expired) with the
-// given hash; ErrNotFound otherwise.
+// given hash; ErrNotFound otherwise. It asks the primary: a token made or
+// revoked a moment ago counts at once (a replica may not have it yet).
 func (s *Store) Authenticate(ctx context.Context, hash []byte) (geo.Token, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+tokenCols+` FROM tokens
+	rows, err := s.pool.primary.Query(ctx, "SELECT "+tokenCols+` FROM tokens
 		WHERE hash = $1 AND revoked IS NULL AND (expires IS NULL OR expires > now())`, hash)
 	if err != nil {
 		return geo.Token{}, wrap(ctx, err)

@@ -48,7 +48,7 @@ func (s *Store) RefreshSearch(ctx context.Context) (int, error) {
 			return total, wrap(ctx, err)
 		}
 		var n int
-		if err := s.pool.QueryRow(ctx, "SELECT refresh_search($1, $2, $3)", ids, names, keys).Scan(&n); err != nil {
+		if err := s.pool.primary.QueryRow(ctx, "SELECT refresh_search($1, $2, $3)", ids, names, keys).Scan(&n); err != nil {
 			return total, wrap(ctx, err)
 		}
 		total += n
