@@ -64,7 +64,7 @@ func TestHelpListsCommands(t *testing.T) {
 		if code := run([]string{arg}, &out, &errb); code != 0 {
 			t.Errorf("planmap %s: exit %d", arg, code)
 		}
-		for _, cmd := range []string{"serve", "check", "load", "migrate", "gen", "export"} {
+		for _, cmd := range []string{"serve", "check", "load", "migrate", "gen", "export", "token"} {
 			if !strings.Contains(out.String(), "\n  "+cmd+" ") {
 				t.Errorf("planmap %s does not list %s:\n%s", arg, cmd, out.String())
 			}

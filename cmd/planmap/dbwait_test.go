@@ -17,12 +17,14 @@ func TestLoadWaitsForDatabase(t *testing.T) {
 	pgtest.Stop(t)
 	var out, errb bytes.Buffer
 	t0 := time.Now()
-	if code := run([]string{"load", "--database-url", url}, &out, &errb); code == 0 || time.Since(t0) > 10*time.Second {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, &out, &errb); code == 0 || time.Since(t0) > 10*time.Second {
 		t.Fatalf("load without --db-wait on a stopped database: exit %d after %s", code, time.Since(t0))
 	}
 	done := make(chan int)
 	errb.Reset()
-	go func() { done <- run([]string{"load", "--db-wait", "60s", "--database-url", url}, &out, &errb) }()
+	go func() {
+		done <- run([]string{"load", "--embedded", "--db-wait", "60s", "--database-url", url}, &out, &errb)
+	}()
 	time.Sleep(2 * time.Second)
 	select {
 	case code := <-done:

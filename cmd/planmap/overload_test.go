@@ -20,7 +20,7 @@ import (
 // rather than queueing behind them for a connection.
 func TestReadyzBusyPool(t *testing.T) {
 	url := pgtest.URL(t)
-	if code := run([]string{"load", "--database-url", url}, io.Discard, io.Discard); code != 0 {
+	if code := run([]string{"load", "--embedded", "--database-url", url}, io.Discard, io.Discard); code != 0 {
 		t.Fatal("load failed")
 	}
 	db := dbFlags{url: url, maxConns: 2, timeout: 8 * time.Second}
