@@ -722,8 +722,17 @@ func addEditing(doc obj, layers []geo.Layer) {
 		param("since", "query", "A serial (next of an earlier answer) or an RFC 3339 time.", false, obj{"type": "string"}),
 		param("limit", "query", "Most changes.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxChangesLim, "default": 100}),
 	}, root)
-	paths["/api/targets/{targetId}/history"] = get("Every version of a target", typeJSON,
-		[]obj{param("targetId", "path", "A target's id.", true, obj{"type": "string"})}, root)
+	targetID := param("targetId", "path", "A target's id.", true, obj{"type": "string"})
+	paths["/api/targets/{targetId}/history"] = get("Every version of a target", typeJSON, []obj{targetID}, root)
+	target := get("One target; ETag names its version", typeJSON, []obj{targetID}, root)
+	target["patch"] = op("Update a target (JSON merge patch; admins)", "application/merge-patch+json", "204", targetID, ifMatchParam)
+	paths["/api/targets/{targetId}"] = target
+	paths["/api/targets/{targetId}/observations"] = obj{"servers": root["servers"],
+		"post": op("Record a target's observed value for a year: {year, value, source, note}", typeJSON, "204", targetID)}
+	if p, ok := paths["/collections/{collectionId}"].(obj); ok {
+		p["patch"] = op("Update a layer's metadata (JSON merge patch; admins); If-Match: the last version of its history",
+			"application/merge-patch+json", "204", ref("collectionId"), ifMatchParam)
+	}
 	doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
 		"description": "A token from planmap token create; editors edit the layers granted, admins every layer."}}
 }

@@ -354,6 +354,12 @@ func TestEditSeenEverywhere(t *testing.T) {
 			t.Errorf("the API definition lacks %s %s", op, path)
 		}
 	}
+	for path, op := range map[string]string{"/api/targets/{targetId}": "patch", "/api/targets/{targetId}/observations": "post",
+		"/collections/{collectionId}": "patch", "/api/monitoring": "get"} {
+		if p, _ := paths[path].(map[string]any); p[op] == nil {
+			t.Errorf("the API definition lacks %s %s", op, path)
+		}
+	}
 	if body["components"].(map[string]any)["securitySchemes"] == nil {
 		t.Error("the API definition declares no bearer scheme")
 	}

@@ -130,6 +130,7 @@ func openAPIDoc(base string, layers []geo.Layer) obj {
 		param("limit", "query", "Most hits of each: features and places.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxSearch, "default": DefaultSearch}),
 	}, root)
 	paths["/api/targets"] = get("The plan-wide targets", typeJSON, nil, root)
+	paths["/api/monitoring"] = get("Each target's baseline, observations, goal and status (on track, at risk, off track) by the stated rule", typeJSON, nil, root)
 	paths["/api/stats"] = get("Counts of features by layer, district and status", typeJSON, []obj{
 		param("layers", "query", "Comma-separated layer ids; every layer when absent.", false, obj{"type": "string"}),
 		param("datetime", "query", "Only features the plan has in place by then, as items filters them.", false, obj{"type": "string"}),
