@@ -23,7 +23,9 @@ type Monitor interface {
 	RecordObservation(ctx context.Context, o Observation, e Edit) error
 }
 
-// BaseYear is the plan's base year, whose observation is a target's baseline.
+// BaseYear is the plan's base year: its observation is a target's
+// baseline, and what is in place then is in place whatever time is asked
+// about (InPlan).
 const BaseYear = 2020
 
 // Progress states of a target.

@@ -150,9 +150,6 @@ func SortNear(n []Near) {
 	})
 }
 
-// PlanBaseYear is the plan's base year: what is in place then is in place
-// whatever time is asked about.
-const PlanBaseYear = 2020
 
 // PlanYear is the year by which the plan has a feature in place, from its
 // plan_year property (a number, or digits as text); 0 when it has none.
@@ -186,7 +183,7 @@ func LatestPlanYear(r TimeRange) int {
 	if r.End.UTC().Before(time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		y--
 	}
-	return max(y, PlanBaseYear)
+	return max(y, BaseYear)
 }
 
 // InPlan reports whether a feature is in place within a time filter.

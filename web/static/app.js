@@ -56,6 +56,8 @@ const I18N = {
             '数据按各图层所注许可提供（OpenStreetMap 数据遵循 ODbL 1.0）。',
             '本图不是官方地图，不作为权属、界线或规划审批的依据；行政区界线仅供参考。',
         ],
+        monitor_on_track: '进度正常', monitor_at_risk: '存在风险', monitor_off_track: '进度滞后',
+        baseline: '2020年基期', expected: '按进度应达',
         sourcesLink: '数据来源与许可', planLink: '规划全文', download: (x, f) => `${f} 下载“${x}”`,
     },
     en: {
@@ -103,6 +105,8 @@ const I18N = {
             'The data is offered under the licence each layer names (OpenStreetMap data under ODbL 1.0).',
             'This is not an official map: it is no basis for boundaries, ownership or planning decisions; district lines are for reference.',
         ],
+        monitor_on_track: 'On track', monitor_at_risk: 'At risk', monitor_off_track: 'Off track',
+        baseline: '2020 baseline', expected: 'expected by now',
         sourcesLink: 'Sources and licences', planLink: "The plan's full text", download: (x, f) => `${f} download of "${x}"`,
     },
 };
@@ -1061,7 +1065,10 @@ function circle(lon, lat, radius) {
 
 async function loadTargets() {
     try {
-        state.targets = (await getJSON('/api/targets')).targets;
+        const [plain, mon] = await Promise.all([getJSON('/api/targets'),
+            getJSON('/api/monitoring').catch(() => ({targets: []}))]); // monitoring is optional
+        const byId = new Map(mon.targets.map((m) => [m.id, m]));
+        state.targets = plain.targets.map((x) => ({...x, monitoring: byId.get(x.id)}));
     } catch (err) {
         $('#target-list').textContent = t('loadFailed') + err.message;
         return;
@@ -1087,8 +1094,24 @@ function renderTargets() {
             el('span', {class: 'metric', lang: metricOf(x) === x.metric ? 'zh-CN' : 'en'}, metricOf(x)),
             el('span', {class: 'value'}, targetValue(x), x.year ? el('small', {}, ` ${x.year}${t('year')}`) : null),
             x.plan_quote ? el('q', {lang: 'zh-CN'}, x.plan_quote) : null,
+            monitoring(x),
             x.feature ? el('button', {type: 'button', class: 'show', 'data-feature': `${x.layer}/${x.feature}`,
                 onclick: () => openFeature(`${x.layer}/${x.feature}`)}, t('showOnMap')) : null))))));
+}
+
+// monitoring shows a target's 2020 baseline, its latest observation and
+// whether it is on track (the rule /api/monitoring states); nothing for a
+// target no one has observed.
+function monitoring(x) {
+    const m = x.monitoring;
+    if (!m || m.status === 'no_data') return null;
+    const last = m.observations.filter((o) => o.year > 2020).at(-1);
+    const v = (o) => `${o.value}${x.unit || ''}`;
+    return el('p', {class: `monitor ${m.status}`, 'data-status': m.status},
+        el('span', {class: 'monitor-status'}, t(`monitor_${m.status}`)),
+        m.baseline ? ` ${t('baseline')} ${v(m.baseline)}` : '',
+        last ? ` · ${last.year}${t('year')} ${v(last)}` : '',
+        m.expected != null ? ` · ${t('expected')} ${Math.round(m.expected * 100) / 100}${x.unit || ''}` : '');
 }
 
 start().catch((err) => {
