@@ -150,7 +150,6 @@ func SortNear(n []Near) {
 	})
 }
 
-
 // PlanYear is the year by which the plan has a feature in place, from its
 // plan_year property (a number, or digits as text); 0 when it has none.
 func PlanYear(f Feature) int {
