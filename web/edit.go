@@ -66,6 +66,7 @@ func (s *Server) editRoutes() {
 	r.Handle(items+"/{feature}/restore", s.handleEdit(s.restoreItem)).Methods(http.MethodPost)
 	r.Handle(items+"/{feature}/history", s.handle(s.itemHistory)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/api/changes", s.handle(s.changes)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/api/me", s.handleEdit(s.me)).Methods(http.MethodGet)
 	r.Handle("/ogc/collections/{collection}/history", s.handle(s.trail("layer", "collection"))).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/api/targets/{target}/history", s.handle(s.trail("target", "target"))).Methods(http.MethodGet, http.MethodHead)
 	s.monitorRoutes() // web/monitor.go
@@ -99,6 +100,17 @@ func (s *Server) handleEdit(h func(http.ResponseWriter, *http.Request, geo.Token
 			s.writeError(w, r, editError(err))
 		}
 	})
+}
+
+// me says who a token's holder is, their role and the layers they may edit,
+// so that the web map offers editing only to those who may.
+func (s *Server) me(w http.ResponseWriter, r *http.Request, tok geo.Token) error {
+	w.Header().Set("Cache-Control", "no-store")
+	layers := tok.Layers
+	if layers == nil {
+		layers = []string{}
+	}
+	return writeJSON(w, r, http.StatusOK, typeJSON, map[string]any{"name": tok.Name, "role": tok.Role, "layers": layers})
 }
 
 // editError turns the store's errors of editing into answers.
@@ -718,6 +730,7 @@ func addEditing(doc obj, layers []geo.Layer) {
 	}
 	paths["/collections/{collectionId}/history"] = get("Every version of a layer", typeJSON, []obj{ref("collectionId")})
 	root := obj{"servers": []obj{{"url": strings.TrimSuffix(doc["servers"].([]obj)[0]["url"].(string), "/ogc")}}}
+	paths["/api/me"] = get("The token's holder, role and the layers it may edit (needs Authorization: Bearer)", typeJSON, nil, root)
 	paths["/api/changes"] = get("The change feed: every change after since", typeJSON, []obj{
 		param("since", "query", "A serial (next of an earlier answer) or an RFC 3339 time.", false, obj{"type": "string"}),
 		param("limit", "query", "Most changes.", false, obj{"type": "integer", "minimum": 1, "maximum": MaxChangesLim, "default": 100}),

@@ -8,6 +8,7 @@ import {KINDS, DISTRICTS} from '/static/kinds.js';
 import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
 import {loadBasemap, withBase} from '/static/basemap.js';
 import {wireSearch} from '/static/search.js';
+import {initEdit, editActions, setEditLang} from '/static/edit.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -475,6 +476,8 @@ async function start() {
         map.once('load', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
     }
     wireUI(map);
+    initEdit($('#bar'), {map, lang: () => lang, reopen: (ref) => openFeature(ref, {fly: false}),
+        rerender: () => state.selected && renderFeature(state.selected)});
     initTools($('#tab-tools'), {map, lang: () => lang, layers: () => state.layers, visible: () => state.visible, tab: $('#tabs [data-tab="tools"]'),
         credits: () => [...new Set(state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []))]});
     map.on('load', async () => {
@@ -770,6 +773,7 @@ function setLang(l) {
     setHashParam('lang', l === 'en' ? 'en' : null);
     applyLang();
     setToolsLang(l);
+    setEditLang();
     // Panels built from data are rebuilt in the new language.
     if (state.selected) renderFeature(state.selected);
     if (state.near) { renderNear(); hereMarker(); highlight(); }
@@ -951,6 +955,7 @@ function renderFeature(f) {
             el('button', {type: 'button', onclick: (e) => {
                 navigator.clipboard?.writeText(link).then(() => { e.target.textContent = t('copied'); });
             }}, t('copyLink'))),
+        editActions(f), // web/static/edit.js: for a signed-in editor
         state.under ? underList(state.under) : null,
     ].flat().filter(Boolean));
     $('#feature').hidden = false;

@@ -1,0 +1,183 @@
+// Editing in the web map (web/static/edit.js) on a PostGIS-backed planmap:
+// an editor signs in with a token, moves a pump station by dragging it and
+// changes its status with a reason; a second planmap on the same database
+// serves the change (items and the map); a stale save gets the conflict
+// message; a viewer (no token) sees no edit action. The database is a
+// throwaway cluster (initdb/pg_ctl, as geo/postgis/pgtest starts them).
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, rmSync, chownSync, appendFileSync, existsSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {openMap, root, skip as noBrowser} from './harness.mjs';
+
+// pgBin finds initdb and pg_ctl: on PATH, else Debian's /usr/lib/postgresql/N/bin.
+function pgBin() {
+    try {
+        return execFileSync('sh', ['-c', 'dirname "$(readlink -f "$(command -v pg_ctl)")"']).toString().trim();
+    } catch { /* not on PATH */ }
+    try {
+        return execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1']).toString().trim();
+    } catch { return ''; }
+}
+const BIN = pgBin();
+const havePG = BIN && existsSync(join(BIN, 'initdb'));
+// In CI a missing PostgreSQL (or PostGIS, checked below) is a failure, not a skip.
+const skip = noBrowser || (!havePG && process.env.CI !== 'true' ? 'no PostgreSQL server binaries (initdb, pg_ctl)' : false);
+
+// startCluster starts a throwaway cluster on a Unix socket in its own
+// directory (no TCP port), as the postgres user when run as root.
+function startCluster() {
+    if (!havePG) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found (CI=true): apt-get install postgresql postgis');
+    const dir = mkdtempSync(join(tmpdir(), 'planmap-pg-'));
+    const opts = {stdio: ['ignore', 'ignore', 'inherit']};
+    if (process.getuid?.() === 0) {
+        const uid = +execFileSync('id', ['-u', 'postgres']).toString(), gid = +execFileSync('id', ['-g', 'postgres']).toString();
+        chownSync(dir, uid, gid);
+        Object.assign(opts, {uid, gid});
+    }
+    const data = join(dir, 'data');
+    execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], opts);
+    appendFileSync(join(data, 'postgresql.conf'), `\nlisten_addresses = ''\nunix_socket_directories = '${dir}'\nfsync = off\n`);
+    execFileSync(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'], opts);
+    const stop = () => {
+        try { execFileSync(join(BIN, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop'], opts); } catch { /* gone */ }
+        rmSync(dir, {recursive: true, force: true});
+    };
+    const psql = (db, sql) => execFileSync(join(BIN, 'psql'), ['-h', dir, '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-Atc', sql]).toString().trim();
+    try {
+        if (psql('postgres', `SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'`) !== '1') {
+            throw new Error('the PostGIS extension is not installed (apt-get install postgresql-15-postgis-3)');
+        }
+        psql('postgres', 'CREATE DATABASE planmap');
+        psql('planmap', 'CREATE EXTENSION postgis');
+    } catch (err) { stop(); throw err; }
+    return {url: `postgres://postgres@/planmap?host=${encodeURIComponent(dir)}`, stop};
+}
+
+const PUMP = 'browser-edit-pump';
+const ITEM = `/ogc/collections/pump-stations/items/${PUMP}`;
+// load opens the page afresh at url (a new hash alone would not reload it).
+async function load(page, url) {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true' && window.map.loaded(), null, {timeout: 60000});
+}
+const reason = (s) => ({'Planmap-Reason': encodeURIComponent(s)});
+
+test('an editor moves a pump station and changes its status; a second planmap shows it', {skip, timeout: 600000}, async () => {
+    const db = startCluster();
+    const tmp = mkdtempSync(join(tmpdir(), 'planmap-edit-'));
+    let a, b;
+    try {
+        const bin = join(tmp, 'planmap');
+        execFileSync('go', ['build', '-o', bin, './cmd/planmap'], {cwd: root, stdio: 'inherit'});
+        execFileSync(bin, ['load', '--embedded', '--database-url', db.url], {stdio: ['ignore', 'ignore', 'inherit']});
+        const mint = (...args) => execFileSync(bin, ['token', 'create', '--database-url', db.url, ...args]).toString().match(/pm_\S+/)[0];
+        const editor = mint('--name', '王工', '--role', 'editor', '--layers', 'pump-stations');
+        const serve = () => ['--database-url', db.url];
+
+        a = await openMap({prepare: serve});
+        b = await openMap({prepare: serve});
+        // The editor's pump station, made through the API of the first planmap.
+        const created = await fetch(a.base + '/ogc/collections/pump-stations/items', {method: 'POST',
+            headers: {Authorization: `Bearer ${editor}`, 'Content-Type': 'application/geo+json', ...reason('浏览器测试：新建泵站')},
+            body: JSON.stringify({type: 'Feature', id: PUMP, geometry: {type: 'Point', coordinates: [114.30, 30.58]},
+                properties: {name_zh: '测试泵站', name_en: 'Test pump', kind: 'pump_station', status: 'planned',
+                    accuracy: 'approximate', source: 'planner'}})});
+        assert.equal(created.status, 201, await created.text());
+
+        // Sign in on the first planmap, on the pump's panel.
+        const {page} = a;
+        await load(page, `${a.base}/#feature=pump-stations/${PUMP}`);
+        await page.waitForSelector('#feature-name');
+        assert.equal(await page.locator('#edit-open').count(), 0, 'no edit action before signing in');
+        await page.click('#sign-in');
+        await page.fill('#token-input', editor);
+        await page.click('#token-submit');
+        await page.waitForSelector('#edit-who');
+        assert.match(await page.textContent('#edit-who'), /王工/);
+        assert.ok(!page.url().includes(editor), 'the token is never in the URL');
+        assert.equal(await page.evaluate(() => sessionStorage.getItem('planmap.token')), editor);
+
+        // Edit: drag the point, change its status, give the reason, save.
+        await page.click('#edit-open');
+        await page.waitForSelector('.edit-marker');
+        await a.idle();
+        const box = await page.locator('.edit-marker').boundingBox();
+        const x = box.x + box.width / 2, y = box.y + box.height - 4;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++) await page.mouse.move(x + 8 * i, y + 5 * i);
+        await page.mouse.up();
+        await page.waitForFunction(() => document.querySelector('#edit-position')?.dataset.lnglat !== '114.3,30.58');
+        const [lon, lat] = (await page.getAttribute('#edit-position', 'data-lnglat')).split(',').map(Number);
+        assert.ok(lon > 114.3 && lat < 30.58, `moved east and south: ${lon},${lat}`);
+        await page.selectOption('#edit-status', 'under_construction');
+        await page.click('#edit-save');
+        assert.match(await page.textContent('#edit-msg'), /原因/, 'a save without a reason is refused in the form');
+        await page.fill('#edit-reason', '泵站开工，位置按施工图调整');
+        await page.click('#edit-save');
+        await page.waitForFunction(() => document.querySelector('.status-badge')?.textContent === '在建');
+
+        // The second planmap, on the same database, has the change.
+        const got = await (await fetch(b.base + ITEM, {cache: 'no-store'})).json();
+        assert.equal(got.properties.status, 'under_construction');
+        assert.ok(Math.abs(got.geometry.coordinates[0] - lon) < 1e-5 && Math.abs(got.geometry.coordinates[1] - lat) < 1e-5,
+            `moved: ${got.geometry.coordinates}`);
+        const hist = await (await fetch(b.base + ITEM + '/history')).json();
+        assert.deepEqual(hist.versions.map((v) => [v.author, v.reason]).at(-1), ['王工', '泵站开工，位置按施工图调整']);
+        // ... and its map draws it there, and its panel says so; a viewer there sees no edit action.
+        const p2 = b.page;
+        await load(p2, `${b.base}/#map=15/${lat}/${lon}&feature=pump-stations/${PUMP}`);
+        await p2.waitForFunction(() => document.querySelector('.status-badge')?.textContent === '在建');
+        await b.idle();
+        const drawn = await p2.evaluate((id) => window.map.queryRenderedFeatures()
+            .filter((f) => f.layer.metadata?.['planmap:layer'] === 'pump-stations' && f.properties.id === id)
+            .map((f) => ({c: f.geometry.coordinates, status: f.properties.status})), PUMP);
+        assert.ok(drawn.length > 0, 'the second map draws the pump station');
+        assert.ok(drawn.every((d) => d.status === 'under_construction' && Math.abs(d.c[0] - lon) < 1e-3 && Math.abs(d.c[1] - lat) < 1e-3),
+            JSON.stringify(drawn));
+        assert.equal(await p2.locator('#sign-in').count(), 1);
+        assert.equal(await p2.locator('#edit-open, .edit-actions').count(), 0, 'a viewer sees no edit action');
+
+        // A stale save: the form is open when someone else changes the pump.
+        await page.click('#edit-open');
+        await page.waitForSelector('#edit-status');
+        const etag = (await fetch(b.base + ITEM, {cache: 'no-store'})).headers.get('ETag');
+        const other = await fetch(b.base + ITEM, {method: 'PATCH', headers: {Authorization: `Bearer ${editor}`,
+            'Content-Type': 'application/merge-patch+json', 'If-Match': etag, ...reason('另一位规划师改名')},
+        body: JSON.stringify({properties: {name_zh: '测试泵站（改名）'}})});
+        assert.equal(other.status, 204);
+        await page.selectOption('#edit-status', 'existing');
+        await page.fill('#edit-reason', '已建成');
+        await page.click('#edit-save');
+        await page.waitForSelector('.edit-conflict');
+        const msg = await page.textContent('.edit-conflict');
+        assert.match(msg, /已被他人修改/);
+        assert.match(msg, /测试泵站（改名）/, 'the current version is shown');
+        assert.equal(await page.inputValue('#edit-status'), 'existing', 'the edit is kept');
+        // Saving over the current version works.
+        await page.click('#edit-use-current');
+        await page.click('#edit-save');
+        await page.waitForFunction(() => document.querySelector('.status-badge')?.textContent === '现状');
+
+        // The history, in the panel.
+        await page.click('#history-open');
+        await page.waitForSelector('#history-list');
+        const items = await page.locator('#history-list li').allTextContents();
+        assert.equal(items.length, 4, items.join('\n'));
+        assert.match(items[0], /已建成/);
+        assert.match(items.at(-1), /新建泵站/);
+
+        // The only failures are the stale save's 412.
+        assert.deepEqual(a.problems.filter((p) => !/^HTTP 412: /.test(p)), []);
+        assert.deepEqual(b.problems, []);
+    } finally {
+        await a?.close();
+        await b?.close();
+        db.stop();
+        rmSync(tmp, {recursive: true, force: true});
+    }
+});
