@@ -172,7 +172,7 @@ test('an editor moves a pump station and changes its status; a second planmap sh
         assert.match(items.at(-1), /新建泵站/);
 
         // The only failures are the stale save's 412.
-        assert.deepEqual(a.problems.filter((p) => !/^HTTP 412: /.test(p)), []);
+        assert.deepEqual(a.problems.filter((p) => !/^HTTP 412: |status of 412 /.test(p)), []);
         assert.deepEqual(b.problems, []);
     } finally {
         await a?.close();
