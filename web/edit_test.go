@@ -512,3 +512,25 @@ func TestEditLayersTargets(t *testing.T) {
 		t.Errorf("the layer's history: %v", body)
 	}
 }
+
+// TestMe: /api/me names a token's holder, role and layers, for the web map
+// to offer editing only to those who may; without a token it is 401.
+func TestMe(t *testing.T) {
+	e := newEditor(t)
+	code, h, body := e.do("GET", "/api/me", e.points, nil)
+	if code != 200 || body["name"] != "王工" || body["role"] != geo.RoleEditor || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("editor: %d %v %v", code, h, body)
+	}
+	if ls, _ := body["layers"].([]any); len(ls) != 1 || ls[0] != storetest.LayerPoints {
+		t.Errorf("editor's layers: %v", body["layers"])
+	}
+	if code, _, body = e.do("GET", "/api/me", e.viewer, nil); code != 200 || body["role"] != geo.RoleViewer || body["layers"] == nil {
+		t.Errorf("viewer: %d %v", code, body)
+	}
+	if code, _, _ = e.do("GET", "/api/me", "", nil); code != 401 {
+		t.Errorf("no token: %d, want 401", code)
+	}
+	if code, _, _ = e.do("GET", "/api/me", "pm_nope", nil); code != 401 {
+		t.Errorf("unknown token: %d, want 401", code)
+	}
+}
