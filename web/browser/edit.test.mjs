@@ -7,7 +7,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync, chownSync, appendFileSync, existsSync} from 'node:fs';
+import {mkdtempSync, rmSync, chownSync, appendFileSync, existsSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {openMap, root, skip as noBrowser} from './harness.mjs';
@@ -54,6 +54,15 @@ function startCluster() {
         psql('planmap', 'CREATE EXTENSION postgis');
     } catch (err) { stop(); throw err; }
     return {url: `postgres://postgres@/planmap?host=${encodeURIComponent(dir)}`, stop};
+}
+
+// audit runs axe-core on the page: no serious or critical violation.
+async function audit(page, what) {
+    await page.evaluate(readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    const v = await page.evaluate(async () => (await window.axe.run(document, {resultTypes: ['violations']}))
+        .violations.filter((x) => ['serious', 'critical'].includes(x.impact))
+        .map((x) => `${x.id}: ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`));
+    assert.deepEqual(v, [], `${what}: ${v.join('\n')}`);
 }
 
 const PUMP = 'browser-edit-pump';
@@ -158,6 +167,7 @@ test('an editor moves a pump station and changes its status; a second planmap sh
         assert.match(msg, /已被他人修改/);
         assert.match(msg, /测试泵站（改名）/, 'the current version is shown');
         assert.equal(await page.inputValue('#edit-status'), 'existing', 'the edit is kept');
+        await audit(page, 'the edit form with a conflict');
         // Saving over the current version works.
         await page.click('#edit-use-current');
         await page.click('#edit-save');
@@ -170,6 +180,12 @@ test('an editor moves a pump station and changes its status; a second planmap sh
         assert.equal(items.length, 4, items.join('\n'));
         assert.match(items[0], /已建成/);
         assert.match(items.at(-1), /新建泵站/);
+        await page.locator('#lang').click();
+        await page.click('#history-open');
+        await page.waitForSelector('#history-list');
+        assert.match(await page.textContent('.edit-history'), /History/);
+        assert.match(await page.textContent('#edit-who'), /Signed in: 王工 \(editor\)/);
+        await audit(page, 'the history, in English');
 
         // The only failures are the stale save's 412.
         assert.deepEqual(a.problems.filter((p) => !/^HTTP 412: |status of 412 /.test(p)), []);
