@@ -73,6 +73,13 @@ const mayEdit = (layer) => me && (me.role === 'admin' || (me.role === 'editor' &
 // (the feature read again from the server).
 export async function initEdit(header, context) {
     ctx = {...ctx, ...context};
+    // Only a planmap that takes edits (Part 4 in its conformance) offers to
+    // sign in: not the embedded, read-only store, nor the static edition.
+    if (window.planmapStatic) return;
+    try {
+        const c = await (await fetch('/ogc/conformance')).json();
+        if (!c.conformsTo?.some((u) => u.endsWith('/ogcapi-features-4/1.0/conf/create-replace-delete'))) return;
+    } catch { return; }
     bar = el('div', {id: 'edit-auth'});
     header.append(bar);
     if (token()) await whoAmI();

@@ -8,6 +8,7 @@ import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
 
 const site = new URL('.', document.baseURI); // the edition's folder, wherever it is published
 const realFetch = window.fetch.bind(window);
+window.planmapStatic = true; // edit.js offers no sign-in here
 const file = (path) => new URL(path, site).href;
 const cache = new Map();
 const getFile = (path) => {
