@@ -75,8 +75,15 @@ async function load(page, url) {
 }
 const reason = (s) => ({'Planmap-Reason': encodeURIComponent(s)});
 
-test('an editor moves a pump station and changes its status; a second planmap shows it', {skip, timeout: 600000}, async () => {
-    const db = startCluster();
+test('an editor moves a pump station and changes its status; a second planmap shows it', {skip, timeout: 600000}, async (t) => {
+    let db;
+    try {
+        db = startCluster();
+    } catch (err) {
+        // Outside CI a PostgreSQL without PostGIS skips; in CI it fails.
+        if (process.env.CI !== 'true' && /PostGIS/.test(err.message)) { t.skip(err.message); return; }
+        throw err;
+    }
     const tmp = mkdtempSync(join(tmpdir(), 'planmap-edit-'));
     let a, b;
     try {
