@@ -75,7 +75,7 @@ async function load(page, url) {
 }
 const reason = (s) => ({'Planmap-Reason': encodeURIComponent(s)});
 
-test('an editor moves a pump station and changes its status; a second planmap shows it', {skip, timeout: 600000}, async (t) => {
+test('an editor moves a pump station and changes its status; a second planmap shows it, and an observed target\'s standing', {skip, timeout: 600000}, async (t) => {
     let db;
     try {
         db = startCluster();
@@ -193,6 +193,28 @@ test('an editor moves a pump station and changes its status; a second planmap sh
         assert.match(await page.textContent('.edit-history'), /History/);
         assert.match(await page.textContent('#edit-who'), /Signed in: 王工 \(editor\)/);
         await audit(page, 'the history, in English');
+
+        // Indicator monitoring: an admin records a target's 2020 baseline and
+        // a later value; the second planmap's targets panel says how it stands.
+        const admin = mint('--name', '监测员', '--role', 'admin');
+        const {targets} = await (await fetch(`${b.base}/api/targets`)).json();
+        const goal = targets.find((x) => x.value != null && x.year === 2025 && x.value > 0);
+        assert.ok(goal, 'no target with a figure due in 2025');
+        for (const [year, value] of [[2020, goal.value / 2], [2023, goal.value * 0.6]]) {
+            const r = await fetch(`${a.base}/api/targets/${goal.id}/observations`, {method: 'POST',
+                headers: {Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json', ...reason('浏览器测试：年度监测')},
+                body: JSON.stringify({year, value, source: '浏览器测试'})});
+            assert.ok(r.ok, `observation ${year}: ${r.status} ${await r.text()}`);
+        }
+        const mon = (await (await fetch(`${b.base}/api/monitoring`)).json()).targets.find((x) => x.id === goal.id);
+        assert.notEqual(mon.status, 'no_data');
+        await load(b.page, `${b.base}/`);
+        await b.page.click('#tabs [data-tab="targets"]');
+        const shown = b.page.locator(`#target-list [data-target="${goal.id}"] .monitor`);
+        await shown.waitFor({state: 'visible'});
+        assert.equal(await shown.getAttribute('data-status'), mon.status);
+        assert.match(await shown.textContent(), /2020年基期/);
+        assert.match(await shown.textContent(), /2023年/);
 
         // The only failures are the stale save's 412.
         assert.deepEqual(a.problems.filter((p) => !/^HTTP 412: |status of 412 /.test(p)), []);
