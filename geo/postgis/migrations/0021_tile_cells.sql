@@ -10,7 +10,8 @@
 -- sorting every point of the city for each request.
 --
 -- Statement triggers on tile_features keep it in step however features
--- change: the level-16 cells holding changed points are worked out again
+-- change (as the table's owner, as every trigger since 0016, so that an
+-- editor who may write features needs no right on tile_cells): the level-16 cells holding changed points are worked out again
 -- from tile_features, then each coarser level from the one below; a change
 -- touching many cells (a load) rebuilds the table in one pass.
 
@@ -85,7 +86,8 @@ BEGIN
     END LOOP;
 END $$;
 
-CREATE FUNCTION tile_cells_add() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tile_cells_add() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     layers text[];
     xs int[];
@@ -98,7 +100,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION tile_cells_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION tile_cells_remove() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     layers text[];
     xs int[];
