@@ -25,11 +25,14 @@ CREATE TABLE tile_cells (
 );
 
 -- The cell of a Web Mercator coordinate at a quadtree level, counted from
--- the world's west and north edges as tile columns and rows are.
+-- the world's west and north edges as tile columns and rows are; NULL off
+-- the world (a NaN or infinite point kept from before 0015 has no cell).
 CREATE FUNCTION tile_cell_x(g geometry, level int) RETURNS int LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN floor((ST_X(g) + 20037508.342789244) / (40075016.68557849 / (1::bigint << level)))::int;
+    RETURN CASE WHEN ST_X(g) BETWEEN -20037508.342789244 AND 20037508.342789244
+        THEN floor((ST_X(g) + 20037508.342789244) / (40075016.68557849 / (1::bigint << level)))::int END;
 CREATE FUNCTION tile_cell_y(g geometry, level int) RETURNS int LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN floor((20037508.342789244 - ST_Y(g)) / (40075016.68557849 / (1::bigint << level)))::int;
+    RETURN CASE WHEN ST_Y(g) BETWEEN -20037508.342789244 AND 20037508.342789244
+        THEN floor((20037508.342789244 - ST_Y(g)) / (40075016.68557849 / (1::bigint << level)))::int END;
 
 -- tile_cells_rebuild works the whole table out again from tile_features.
 CREATE FUNCTION tile_cells_rebuild() RETURNS void LANGUAGE plpgsql AS $$
@@ -37,7 +40,8 @@ BEGIN
     DELETE FROM tile_cells;
     INSERT INTO tile_cells (layer, level, cx, cy, tile_id)
     SELECT f.layer, 16, tile_cell_x(f.geom, 16), tile_cell_y(f.geom, 16), min(f.tile_id)
-    FROM tile_features f WHERE f.point GROUP BY 1, 2, 3, 4;
+    FROM tile_features f WHERE f.point AND tile_cell_x(f.geom, 16) IS NOT NULL AND tile_cell_y(f.geom, 16) IS NOT NULL
+    GROUP BY 1, 2, 3, 4;
     FOR l IN REVERSE 15..0 LOOP
         INSERT INTO tile_cells (layer, level, cx, cy, tile_id)
         SELECT c.layer, l, c.cx >> 1, c.cy >> 1, min(c.tile_id)
@@ -52,7 +56,9 @@ BEGIN
     IF cardinality(layers) = 0 THEN
         RETURN;
     END IF;
-    IF cardinality(layers) > 2000 THEN
+    -- Many cells, or a load that has dropped tile_features' indexes to
+    -- make them again after: one pass over the table beats a search a cell.
+    IF cardinality(layers) > 2000 OR to_regclass('tile_features_geom') IS NULL THEN
         PERFORM tile_cells_rebuild();
         RETURN;
     END IF;
@@ -95,7 +101,8 @@ DECLARE
 BEGIN
     SELECT coalesce(array_agg(layer), '{}'), array_agg(x), array_agg(y) INTO layers, xs, ys
     FROM (SELECT DISTINCT n.layer, tile_cell_x(n.geom, 16) AS x, tile_cell_y(n.geom, 16) AS y
-          FROM new_rows n WHERE n.point) c;
+          FROM new_rows n WHERE n.point) c
+    WHERE x IS NOT NULL AND y IS NOT NULL;
     PERFORM tile_cells_refresh(layers, xs, ys);
     RETURN NULL;
 END $$;
@@ -113,7 +120,8 @@ BEGIN
     END IF;
     SELECT coalesce(array_agg(layer), '{}'), array_agg(x), array_agg(y) INTO layers, xs, ys
     FROM (SELECT DISTINCT o.layer, tile_cell_x(o.geom, 16) AS x, tile_cell_y(o.geom, 16) AS y
-          FROM old_rows o WHERE o.point) c;
+          FROM old_rows o WHERE o.point) c
+    WHERE x IS NOT NULL AND y IS NOT NULL;
     PERFORM tile_cells_refresh(layers, xs, ys);
     RETURN NULL;
 END $$;
