@@ -3,9 +3,11 @@ package tiles
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -47,8 +49,25 @@ type Cache struct {
 	items   map[string]*list.Element
 	bytes   int64
 	flights singleflight.Group
+	failed  map[string]failure // recent build errors, by key
+
+	// FailFor is how long a failed build's error is answered again without
+	// building (default DefaultFailFor; negative: never). A tile that takes
+	// the whole deadline to fail would otherwise be built anew by every
+	// client that opens the map there, each holding a database connection.
+	FailFor time.Duration
+	now     func() time.Time
 
 	hits, misses, evictions atomic.Uint64
+}
+
+// DefaultFailFor is Cache.FailFor's default: short, so that a tile whose
+// build failed for a passing reason (a busy database) is soon tried again.
+const DefaultFailFor = 2 * time.Second
+
+type failure struct {
+	err   error
+	until time.Time
 }
 
 type cacheEntry struct {
@@ -60,7 +79,8 @@ type cacheEntry struct {
 // NewCache makes a cache holding at most maxBytes; maxBytes ≤ 0 disables
 // storing (GetOrBuild still deduplicates concurrent builds).
 func NewCache(maxBytes int64) *Cache {
-	return &Cache{maxBytes: maxBytes, ll: list.New(), items: make(map[string]*list.Element)}
+	return &Cache{maxBytes: maxBytes, ll: list.New(), items: make(map[string]*list.Element),
+		failed: make(map[string]failure), FailFor: DefaultFailFor, now: time.Now}
 }
 
 // Get returns a cached tile; ok is false on a miss. An empty tile is
@@ -105,7 +125,9 @@ func (c *Cache) Add(key string, data []byte) {
 // GetOrBuild returns the cached tile for key or builds, stores and returns
 // it. Concurrent callers missing the same key share one build (singleflight),
 // so a burst of requests for a new tile costs one encode. hit reports a
-// cache hit. Build errors are returned to every waiter and not cached. If ctx
+// cache hit. Build errors are returned to every waiter and answered again,
+// without building, for FailFor (but a build cancelled by its caller is
+// not remembered). If ctx
 // ends while waiting for another caller's build, GetOrBuild returns ctx.Err()
 // and the build goes on for the others. The returned bytes are shared: do not
 // modify them.
@@ -115,6 +137,9 @@ func (c *Cache) GetOrBuild(ctx context.Context, key string, build func() ([]byte
 		return data, true, nil
 	}
 	c.misses.Add(1)
+	if err := c.failure(key); err != nil {
+		return nil, false, err
+	}
 	ch := c.flights.DoChan(key, func() (v any, err error) {
 		// A build that finished between our Get and DoChan has stored it.
 		if data, ok := c.Get(key); ok {
@@ -125,6 +150,9 @@ func (c *Cache) GetOrBuild(ctx context.Context, key string, build func() ([]byte
 		defer func() {
 			if p := recover(); p != nil {
 				v, err = nil, fmt.Errorf("tiles: building %q panicked: %v", key, p)
+			}
+			if err != nil {
+				c.fail(key, err)
 			}
 		}()
 		data, err := build()
@@ -145,6 +173,45 @@ func (c *Cache) GetOrBuild(ctx context.Context, key string, build func() ([]byte
 		return nil, false, ctx.Err()
 	}
 }
+
+// failure returns the error of a build of key that failed less than FailFor ago.
+func (c *Cache) failure(key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.failed[key]
+	if !ok {
+		return nil
+	}
+	if c.now().After(f.until) {
+		delete(c.failed, key)
+		return nil
+	}
+	return f.err
+}
+
+// fail remembers a failed build, unless its caller cancelled it.
+func (c *Cache) fail(key string, err error) {
+	if c.FailFor <= 0 || errors.Is(err, context.Canceled) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.failed) >= maxFailures {
+		for k, f := range c.failed {
+			if now.After(f.until) {
+				delete(c.failed, k)
+			}
+		}
+		if len(c.failed) >= maxFailures {
+			return
+		}
+	}
+	c.failed[key] = failure{err: err, until: now.Add(c.FailFor)}
+}
+
+// maxFailures bounds the failures remembered at once.
+const maxFailures = 4096
 
 // Stats returns counters and current size.
 func (c *Cache) Stats() CacheStats {

@@ -130,6 +130,7 @@ func TestCacheSingleflight(t *testing.T) {
 
 func TestCacheErrorsAndPanicsAreNotCached(t *testing.T) {
 	c := NewCache(1 << 20)
+	c.FailFor = -1
 	boom := errors.New("boom")
 	if _, _, err := c.GetOrBuild(context.Background(), "k", func() ([]byte, error) { return nil, boom }); !errors.Is(err, boom) {
 		t.Fatal(err)
@@ -165,5 +166,36 @@ func TestCacheDisabled(t *testing.T) {
 	}
 	if builds.Load() != 2 || c.Stats().Entries != 0 {
 		t.Fatal("a zero-size cache must not store")
+	}
+}
+
+// A failed build is answered again for FailFor without building, then tried
+// anew; a build its caller cancelled is not remembered.
+func TestCacheRemembersFailuresBriefly(t *testing.T) {
+	c := NewCache(1 << 20)
+	now := time.Unix(1000, 0)
+	c.now = func() time.Time { return now }
+	boom := errors.New("boom")
+	var builds atomic.Int32
+	fail := func() ([]byte, error) { builds.Add(1); return nil, boom }
+	for range 5 {
+		if _, _, err := c.GetOrBuild(context.Background(), "k", fail); !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+	}
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("%d builds within FailFor, want 1", n)
+	}
+	now = now.Add(DefaultFailFor + time.Millisecond)
+	data, _, err := c.GetOrBuild(context.Background(), "k", func() ([]byte, error) { return []byte("ok"), nil })
+	if err != nil || string(data) != "ok" {
+		t.Fatalf("after FailFor: %q %v", data, err)
+	}
+	cancelled := func() ([]byte, error) { builds.Add(1); return nil, context.Canceled }
+	for range 2 {
+		c.GetOrBuild(context.Background(), "c", cancelled)
+	}
+	if n := builds.Load(); n != 3 {
+		t.Fatalf("a cancelled build was remembered (%d builds)", n)
 	}
 }

@@ -87,6 +87,15 @@ func OverviewGrid(candidates int, o Options) int {
 	return grid
 }
 
+// OverviewCount is how far a store need count an overview tile's candidates
+// for OverviewGrid: past the budget of points a tile holds, the grid depends
+// on the tile's span alone, so a count stopped at this bound picks the same
+// grid as a full one.
+func OverviewCount(o Options) int {
+	o = o.withDefaults()
+	return int(float64(o.MaxBytes)*0.8/bytesPerPoint) + 1
+}
+
 // Defaults of Options.
 const (
 	DefaultExtent      = 4096

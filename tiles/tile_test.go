@@ -177,3 +177,15 @@ func TestValidParent(t *testing.T) {
 		t.Fatal(p)
 	}
 }
+
+// OverviewCount bounds a count without changing the grid it picks.
+func TestOverviewCount(t *testing.T) {
+	for _, o := range []Options{{}, {MaxBytes: 20 << 10}, {PointGrid: 4}, {Extent: 512, Buffer: 8}} {
+		c := OverviewCount(o)
+		for _, n := range []int{c, c + 1, 2 * c, 100 * c, 1 << 30} {
+			if a, b := OverviewGrid(n, o), OverviewGrid(c, o); a != b {
+				t.Errorf("%+v: %d candidates give grid %d, the bound %d gives %d", o, n, a, c, b)
+			}
+		}
+	}
+}

@@ -82,7 +82,7 @@ func New(store geo.Store, opts Options) *Server {
 		opts.TileCacheControl = "public, max-age=300"
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
-		tileFormat: hash(fmt.Sprintf("%+v", opts.Tiles)), door: newFrontDoor(opts),
+		tileFormat: hash(fmt.Sprintf("%+v gzip %d", opts.Tiles, tiles.GzipLevel)), door: newFrontDoor(opts),
 		heavy: newGate(opts.MaxHeavy)}
 	s.metrics = s.newMetrics()
 	s.routes()

@@ -32,7 +32,30 @@ type tileQuery struct {
 	names, dense []string // layers drawn, and those of them that are dense
 	o            tiles.Options
 	grid         int // thinning cell in extent units; 0: no thinning
+	tol          float64
+	level        int // the tile_cells level of the grid, when points come from there; else -1
 	args         []any
+}
+
+// maxCellLevel is the finest level tile_cells holds (migration 0021): 16
+// units of 4096 at z8.
+const maxCellLevel = 16
+
+// cellLevel is the tile_cells level whose cells are the thinning grid of a
+// tile at zoom z, or -1 when tile_cells cannot serve it: a grid that is not
+// a power-of-two fraction of a power-of-two extent, or finer than the table.
+func cellLevel(z uint32, extent uint32, grid int) int {
+	if grid <= 0 || extent&(extent-1) != 0 || grid&(grid-1) != 0 || grid > int(extent) {
+		return -1
+	}
+	l := int(z)
+	for n := int(extent) / grid; n > 1; n >>= 1 {
+		l++
+	}
+	if l > maxCellLevel {
+		return -1
+	}
+	return l
 }
 
 // arg adds a parameter and returns its placeholder.
@@ -52,10 +75,47 @@ func (q *tileQuery) sql() string {
 	q.args = nil
 	z, x, y := q.arg(int(q.t.Z)), q.arg(int(q.t.X)), q.arg(int(q.t.Y))
 	extent := q.arg(int(q.o.Extent))
-	tol := q.arg(q.o.Tolerance)
+	tol := q.arg(q.tol)
 	found := q.candidates(z, x, y)
 	from := `tile_features f WHERE ` + found
-	if q.grid > 0 {
+	if q.level >= 0 {
+		// Points are the winners of their cells, worked out once in
+		// tile_cells; the cells the buffered tile touches are a range of
+		// columns and rows. Lines and polygons come from their own index.
+		n := int(q.o.Extent) / q.grid
+		b := (q.o.Buffer + q.grid - 1) / q.grid
+		ring := ""
+		if b*q.grid != q.o.Buffer {
+			// Cells astride the buffer's edge: the Go encoder keeps the
+			// lowest point inside the buffer, which the cell's winner may
+			// not be. The buffer's points are thinned here, as before
+			// tile_cells, and tile_cells serves the tile proper.
+			b = 0
+			ring = fmt.Sprintf(`
+			UNION ALL
+			SELECT (f).* FROM (SELECT DISTINCT ON (f.layer, cx, cy) f
+				FROM (SELECT f, f.layer, f.tile_id,
+					floor((ST_X(f.geom) - g.x0) / g.cell) AS cx, floor((g.y0 - ST_Y(f.geom)) / g.cell) AS cy
+					FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / %[1]s * %[2]s AS cell,
+						ST_XMin(e) - m AS bx0, ST_YMin(e) - m AS by0, ST_XMax(e) + m AS bx1, ST_YMax(e) + m AS by1, e
+						FROM ST_TileEnvelope(%[3]s, %[4]s, %[5]s) e, (SELECT (ST_XMax(e) - ST_XMin(e)) * %[6]s AS m FROM ST_TileEnvelope(%[3]s, %[4]s, %[5]s) e) mm OFFSET 0) g
+					WHERE f.point AND %[7]s AND (f.geom && ST_MakeEnvelope(g.bx0, g.by0, ST_XMin(g.e), g.by1, 3857)
+						OR f.geom && ST_MakeEnvelope(ST_XMax(g.e), g.by0, g.bx1, g.by1, 3857)
+						OR f.geom && ST_MakeEnvelope(g.bx0, g.by0, g.bx1, ST_YMin(g.e), 3857)
+						OR f.geom && ST_MakeEnvelope(g.bx0, ST_YMax(g.e), g.bx1, g.by1, 3857))) f
+				WHERE f.cx < 0 OR f.cy < 0 OR f.cx >= %[8]s OR f.cy >= %[8]s
+				ORDER BY f.layer, f.cx, f.cy, f.tile_id) f`,
+				q.arg(int(q.o.Extent)), q.arg(q.grid), q.arg(int(q.t.Z)), q.arg(int(q.t.X)), q.arg(int(q.t.Y)),
+				q.arg(float64(q.o.Buffer)/float64(q.o.Extent)), found, q.arg(n))
+		}
+		x0, y0 := int(q.t.X)*n-b, int(q.t.Y)*n-b
+		from = fmt.Sprintf(`(SELECT f.* FROM tile_cells c
+				JOIN tile_features f ON f.tile_id = c.tile_id AND f.layer = c.layer AND f.point
+				WHERE c.layer = ANY(%s) AND c.level = %s AND c.cx BETWEEN %s AND %s AND c.cy BETWEEN %s AND %s
+			UNION ALL
+			SELECT f.* FROM tile_features f WHERE NOT f.point AND %s%s) f`,
+			q.arg(q.names), q.arg(q.level), q.arg(x0), q.arg(x0+n+2*b-1), q.arg(y0), q.arg(y0+n+2*b-1), found, ring)
+	} else if q.grid > 0 {
 		from = fmt.Sprintf(`(SELECT DISTINCT ON (f.layer, cell) f.*
 			FROM (SELECT f.*,
 				CASE WHEN f.point THEN
@@ -124,8 +184,11 @@ func (q *tileQuery) properties() string {
 }
 
 // Tile builds a tile in the database. A tile over opts.MaxBytes is built
-// again with points thinned on a coarser grid, as the Go encoder does, so
-// no tile grows past the cap.
+// again with points thinned on a coarser grid and lines and polygons held to
+// a coarser size limit, as the Go encoder does, so no tile grows past the
+// cap. Overview tiles take their points from tile_cells, where the database
+// keeps the winner of every grid cell (migration 0021), so a city-wide tile
+// of half a million points reads a few thousand.
 func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	o := tiles.Resolved(req.Options)
 	var names, dense []string
@@ -141,21 +204,40 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 		return nil, nil
 	}
 	grid := 0
-	if int(req.Tile.Z) < o.DetailZoom {
+	if int(req.Tile.Z) < o.DetailZoom && o.PointGrid > 0 {
 		var err error
 		if grid, err = s.startGrid(ctx, req.Tile, names, o); err != nil {
 			return nil, err
 		}
 	}
-	for try := 0; try < 4; try++ {
-		tile, err := s.tile(ctx, req.Tile, names, dense, o, grid)
+	// Fit into MaxBytes as the Go encoder does (tiles.Encode): coarsen the
+	// simplification tolerance and the point grid, doubling both each round;
+	// where the Go encoder then cuts features per layer, keep coarsening, so
+	// that short lines drop out too.
+	for level := 0; level <= coarsenRounds; level++ {
+		tol, g := o.Tolerance, 0
+		if tol < 0 {
+			tol = 0
+		}
+		if level > 0 {
+			tol = max(tol, 1) * float64(uint(1)<<level)
+		}
+		if grid > 0 {
+			g = grid << level
+		} else if level > 0 {
+			g = max(o.PointGrid, tiles.DefaultPointGrid) << (level - 1)
+		}
+		tile, err := s.tile(ctx, req.Tile, names, dense, o, g, tol)
 		if err != nil || len(tile) <= o.MaxBytes {
 			return tile, err
 		}
-		grid = coarser(max(grid, tiles.DefaultPointGrid), len(tile), o.MaxBytes)
 	}
 	return nil, fmt.Errorf("postgis: tile %s: %w", req.Tile, tiles.ErrTileTooLarge)
 }
+
+// coarsenRounds bounds the rounds of coarsening a tile over MaxBytes: by the
+// last, lines and polygons under 1,024 units of 4096 are gone.
+const coarsenRounds = 8
 
 // startGrid picks the thinning grid of an overview tile from a count of its
 // candidates (from the index alone, far cheaper than building the tile), by
@@ -163,28 +245,18 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 func (s *Store) startGrid(ctx context.Context, t tiles.TileID, names []string, o tiles.Options) (int, error) {
 	q := &tileQuery{names: names, o: o}
 	where := q.candidates(q.arg(int(t.Z)), q.arg(int(t.X)), q.arg(int(t.Y)))
+	// The grid depends on the count only up to a bound (tiles.OverviewCount):
+	// a city-wide tile counts that many rows, not every feature.
 	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM tile_features f WHERE `+where, q.args...).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT FROM tile_features f WHERE `+where+` LIMIT `+
+		q.arg(tiles.OverviewCount(o))+`) f`, q.args...).Scan(&n); err != nil {
 		return 0, wrap(ctx, err)
 	}
 	return tiles.OverviewGrid(n, o), nil
 }
 
-// coarser is the next thinning grid for a tile of size bytes over max: the
-// points kept shrink with the square of the cell, so jump straight to the
-// power-of-two cell that should fit instead of doubling one query at a time.
-func coarser(grid, size, max int) int {
-	for grid *= 2; size > max; grid *= 2 {
-		size /= 4
-		if size <= max {
-			break
-		}
-	}
-	return grid
-}
-
-func (s *Store) tile(ctx context.Context, t tiles.TileID, names, dense []string, o tiles.Options, grid int) ([]byte, error) {
-	q := &tileQuery{t: t, names: names, dense: dense, o: o, grid: grid}
+func (s *Store) tile(ctx context.Context, t tiles.TileID, names, dense []string, o tiles.Options, grid int, tol float64) ([]byte, error) {
+	q := &tileQuery{t: t, names: names, dense: dense, o: o, grid: grid, tol: tol, level: cellLevel(t.Z, o.Extent, grid)}
 	rows, err := s.pool.Query(ctx, q.sql(), q.args...)
 	if err != nil {
 		return nil, wrap(ctx, err)
