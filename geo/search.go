@@ -291,18 +291,30 @@ func oneEdit(a, b string) bool {
 	return false
 }
 
-// Bigrams are the pairs of neighbouring runes of s, as PostGIS's
-// search_grams (migration 0010) makes them from the search column, so that
-// a GIN index finds the keys that may hold s.
-func Bigrams(s string) []string {
-	r := []rune(s)
-	var out []string
-	for i := 0; i+1 < len(r); i++ {
-		if g := string(r[i : i+2]); !slices.Contains(out, g) {
-			out = append(out, g)
+// Typos lists the strings one edit from the query's pinyin key (a letter
+// left out, changed, added or swapped with its neighbour), sorted: a name
+// matches at TierFuzzy when its pinyin key begins with one of them, so a
+// store finds typos as prefixes of its sorted keys.
+func (q NameQuery) Typos() []string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789" // what a pinyin key is made of
+	p := q.Pinyin
+	out := make([]string, 0, len(p)*(2*len(alphabet)+2)+len(alphabet))
+	for i := 0; i <= len(p); i++ {
+		for _, c := range []byte(alphabet) {
+			out = append(out, p[:i]+string(c)+p[i:])
+			if i < len(p) && c != p[i] {
+				out = append(out, p[:i]+string(c)+p[i+1:])
+			}
+		}
+		if i < len(p) {
+			out = append(out, p[:i]+p[i+1:])
+		}
+		if i+1 < len(p) && p[i] != p[i+1] {
+			out = append(out, p[:i]+string(p[i+1])+string(p[i])+p[i+2:])
 		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // FuzzyProbes are two pieces of a fuzzy query one of which every name
@@ -340,7 +352,10 @@ type Hit struct {
 // Yields reports whether a feature gives way to another of the same tier: a
 // metro station is named after the place it serves, so the place's own plan
 // element comes first.
-func Yields(f Feature) bool { return f.Kind == "metro_station" }
+func Yields(f Feature) bool { return f.Kind == YieldingKind }
+
+// YieldingKind is the kind of feature that Yields.
+const YieldingKind = "metro_station"
 
 // CompareHits orders hits: tier, then a metro station after the rest, then
 // shorter Chinese name, then layer order, then id.

@@ -110,38 +110,13 @@ func (x *nameIndex) matchFuzzy(q geo.NameQuery, hit func(item uint32, tier int))
 	if !q.Fuzzy() {
 		return
 	}
-	for _, v := range edits(q.Pinyin) {
+	for _, v := range q.Typos() {
 		x.prefixed(x.latin, v, func(k ikey, _ bool) {
 			if k.form == geo.KeyPinyin {
 				hit(k.item, geo.TierFuzzy)
 			}
 		})
 	}
-}
-
-// alphabet is what a pinyin key is made of.
-const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-// edits lists the strings one edit from q: a letter left out, changed,
-// added or swapped with its neighbour.
-func edits(q string) []string {
-	out := make([]string, 0, len(q)*(2*len(alphabet)+2)+len(alphabet))
-	for i := 0; i <= len(q); i++ {
-		for _, c := range []byte(alphabet) {
-			out = append(out, q[:i]+string(c)+q[i:])
-			if i < len(q) && c != q[i] {
-				out = append(out, q[:i]+string(c)+q[i+1:])
-			}
-		}
-		if i < len(q) {
-			out = append(out, q[:i]+q[i+1:])
-		}
-		if i+1 < len(q) && q[i] != q[i+1] {
-			out = append(out, q[:i]+string(q[i+1])+string(q[i])+q[i+2:])
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // best collects each item's best tier in a dense array (a map took 10 ms

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -331,68 +332,134 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 }
 
 // Search ranks as geo.NameQuery.Rank and geo.CompareHits define, on the
-// keys planmap load wrote to features.search: SQL finds the candidates (every
-// feature whose keys may hold the query as typed or its pinyin, or, when
-// nothing matches so, one of the pieces a typo leaves whole) and Go ranks
-// them, so both stores agree.
+// keys planmap load wrote to features.search, which a trigger spreads into
+// search_keys (migration 0020), one row a key and a substring start, under a
+// B-tree: as in the embedded store, each kind of match is a range of keys,
+// and typos (only when nothing else matches) are the keys that begin one edit
+// from the query. SQL picks the page in CompareHits's order; Go ranks it
+// again from the features' own keys, so both stores agree.
 func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, error) {
 	nq, ok := geo.NewNameQuery(q.Text)
 	if !ok || q.Limit <= 0 {
 		return nil, nil
 	}
-	hits, err := s.featureHits(ctx, nq, q.Layers, false)
-	if err == nil && len(hits) == 0 && nq.Fuzzy() {
-		hits, err = s.featureHits(ctx, nq, q.Layers, true)
+	ids, err := s.searchPage(ctx, nq, q.Layers, q.Limit, false)
+	if err == nil && len(ids) == 0 && nq.Fuzzy() {
+		ids, err = s.searchPage(ctx, nq, q.Layers, q.Limit, true)
 	}
-	if err != nil {
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	slices.SortFunc(hits, geo.CompareHits)
-	hits = hits[:min(len(hits), q.Limit)]
-	ids, layers := make([]string, len(hits)), make([]string, len(hits))
-	for i, h := range hits {
-		ids[i], layers[i] = h.ID, h.Layer
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+featureCols+` FROM unnest($1::text[], $2::text[]) WITH ORDINALITY k(id, layer, n)
-		JOIN features f ON f.id = k.id AND f.layer = k.layer ORDER BY k.n`, ids, layers)
+	rows, err := s.pool.Query(ctx, `SELECT `+featureCols+`, f.search, l.sort_order
+		FROM features f JOIN layers l ON l.id = f.layer WHERE f.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
-	out, err := pgx.CollectRows(rows, scanFeature)
-	return out, wrap(ctx, err)
-}
-
-// featureHits ranks the candidates of the query, or of its typos.
-func (s *Store) featureHits(ctx context.Context, nq geo.NameQuery, layers []string, fuzzy bool) ([]geo.Hit, error) {
-	w := &where{}
-	w.conds = append(w.conds, candidates(w, nq, fuzzy))
-	if len(layers) > 0 {
-		w.add("f.layer = ANY($%d)", layers)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT f.id, f.layer, f.name_zh, f.kind, f.search, l.sort_order
-		FROM features f JOIN layers l ON l.id = f.layer WHERE `+strings.Join(w.conds, " AND "), w.args...)
-	if err != nil {
-		return nil, wrap(ctx, err)
-	}
-	defer rows.Close()
-	var hits []geo.Hit
-	var search string
-	for rows.Next() {
+	hits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.Hit, error) {
 		var h geo.Hit
-		if err := rows.Scan(&h.ID, &h.Layer, &h.NameZH, &h.Kind, &search, &h.Order); err != nil {
-			return nil, wrap(ctx, err)
-		}
-		if h.Tier = nq.Rank(strings.Split(search, "\n")); h.Tier != geo.NoMatch && (fuzzy || h.Tier != geo.TierFuzzy) {
-			hits = append(hits, h)
-		}
+		var search string
+		err := scanInto(row, &h.Feature, &search, &h.Order)
+		h.Tier = nq.Rank(strings.Split(search, "\n"))
+		return h, err
+	})
+	if err != nil {
+		return nil, wrap(ctx, err)
 	}
-	return hits, wrap(ctx, rows.Err())
+	slices.SortFunc(hits, geo.CompareHits)
+	out := make([]geo.Feature, len(hits))
+	for i, h := range hits {
+		out[i] = h.Feature
+	}
+	return out, nil
 }
 
-// candidates is the SQL condition that finds every row whose search column
-// may hold the query's text or its pinyin, or for typos one of the two
-// pieces FuzzyProbes keeps whole: through the bigram index where a probe has
-// two characters or more.
+// searchPage lists the ids of the first limit features that match nq, in
+// geo.CompareHits order: by tier, taken from which range of search_keys a key
+// lies in as geo.NameQuery.Rank gives it (each feature at its best), then a
+// metro station after the rest, the Chinese name's length, the layer's order
+// and the id. With typos, every feature whose pinyin key begins with a string
+// one edit from the query's is at geo.TierFuzzy.
+func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []string, limit int, fuzzy bool) ([]string, error) {
+	w := &where{}
+	arg := func(v any) string {
+		w.args = append(w.args, v)
+		return fmt.Sprintf("$%d", len(w.args))
+	}
+	var ranges []string
+	if fuzzy {
+		typos := nq.Typos()
+		his := make([]string, len(typos))
+		for i, t := range typos {
+			his[i] = prefixEnd(t)
+		}
+		ranges = append(ranges, `SELECT k.id, `+arg(geo.TierFuzzy)+`::int AS tier, k.layer, k.kind, k.namelen
+			FROM unnest(`+arg(typos)+`::text[], `+arg(his)+`::text[]) t(lo, hi)
+			JOIN search_keys k ON k.key >= t.lo COLLATE "C" AND k.key < t.hi COLLATE "C" AND k.form = 'p'`)
+	} else {
+		text := arg(nq.Text)
+		ranges = append(ranges, `SELECT k.id, CASE WHEN k.form = 's' THEN `+arg(geo.TierSubstring)+`::int
+			WHEN k.key = `+text+` THEN `+arg(geo.TierExact)+`::int ELSE `+arg(geo.TierPrefix)+`::int END AS tier, k.layer, k.kind, k.namelen
+			FROM search_keys k WHERE `+keyRange(arg, nq.Text)+` AND k.form IN ('t', 's')`)
+		if nq.Pinyin != "" {
+			forms := "'p'"
+			if nq.Latin {
+				forms = "'p', 'i'"
+			}
+			py := arg(nq.Pinyin)
+			ranges = append(ranges, `SELECT k.id, CASE WHEN k.key = `+py+` THEN `+arg(nq.PinyinExact())+`::int
+				ELSE `+arg(geo.TierPinyinPrefix)+`::int END AS tier, k.layer, k.kind, k.namelen
+				FROM search_keys k WHERE `+keyRange(arg, nq.Pinyin)+` AND k.form IN (`+forms+`)`)
+		}
+	}
+	in := ""
+	if len(layers) > 0 {
+		in = "WHERE c.layer = ANY(" + arg(layers) + ")"
+	}
+	sql := `SELECT c.id FROM (SELECT id, min(tier) AS tier, layer, kind, namelen FROM (` +
+		strings.Join(ranges, " UNION ALL ") + `) m GROUP BY id, layer, kind, namelen) c
+		JOIN layers l ON l.id = c.layer ` + in + `
+		ORDER BY c.tier, c.kind = ` + arg(geo.YieldingKind) + `, c.namelen, l.sort_order, c.id LIMIT ` + arg(limit)
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, wrap(ctx, err)
+}
+
+// keyRange is the condition that k.key begins with p, as a range of the
+// B-tree on search_keys.key (byte order, "C").
+func keyRange(arg func(any) string, p string) string {
+	lo := arg(p)
+	if hi := prefixEnd(p); hi != "" {
+		return `k.key >= ` + lo + ` AND k.key < ` + arg(hi)
+	}
+	return `k.key >= ` + lo + ` AND starts_with(k.key, ` + lo + `)`
+}
+
+// prefixEnd is the least string after every string that begins with p, in
+// byte order (UTF-8's is the code points'): p with its last character one
+// further; "" when there is none.
+func prefixEnd(p string) string {
+	r := []rune(p)
+	for i := len(r) - 1; i >= 0; i-- {
+		switch {
+		case r[i] == 0xD7FF:
+			r[i] = 0xE000
+		case r[i] < utf8.MaxRune:
+			r[i]++
+		default:
+			continue
+		}
+		return string(r[:i+1])
+	}
+	return ""
+}
+
+// candidates is the SQL condition that finds every place whose search
+// column may hold the query's text or its pinyin, or for typos one of the
+// two pieces FuzzyProbes keeps whole. The gazetteer is small (683 places):
+// strpos over every row takes well under a millisecond.
 func candidates(w *where, q geo.NameQuery, fuzzy bool) string {
 	probes := []string{q.Text, q.Pinyin}
 	switch {
@@ -405,39 +472,15 @@ func candidates(w *where, q geo.NameQuery, fuzzy bool) string {
 	}
 	var or []string
 	for _, p := range probes {
-		g := geo.Bigrams(p)
-		if !fuzzy { // a typo's pieces are short: each pair counts
-			g = sparse(g)
-		}
-		switch {
-		case p == "":
-		case len(g) > 0:
-			w.args = append(w.args, g)
-			or = append(or, fmt.Sprintf("search_grams(search) @> $%d::text[]", len(w.args)))
-		default:
+		if p != "" {
 			w.args = append(w.args, p)
 			or = append(or, fmt.Sprintf("strpos(search, $%d) > 0", len(w.args)))
 		}
 	}
+	if len(or) == 0 {
+		return "false"
+	}
 	return "(" + strings.Join(or, " OR ") + ")"
-}
-
-// sparse keeps every other pair and the last: GIN reads the whole posting
-// list of each pair asked for, and a pair common to every name (sy, yn in
-// 550,000 "Synthetic N") costs as much as a rare one. Half the pairs still tie
-// the candidates to the query; Go's ranking drops the rest.
-func sparse(g []string) []string {
-	if len(g) < 6 {
-		return g
-	}
-	out := make([]string, 0, len(g)/2+1)
-	for i := 0; i < len(g); i += 2 {
-		out = append(out, g[i])
-	}
-	if len(g)%2 == 0 {
-		out = append(out, g[len(g)-1])
-	}
-	return out
 }
 
 // SearchPlaces ranks the gazetteer's places as geo.ComparePlaces orders them.

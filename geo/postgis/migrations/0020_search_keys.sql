@@ -1,0 +1,104 @@
+-- Search by B-tree, as the embedded store searches its sorted key index:
+-- one row per search key of a feature (the lines of features.search, which
+-- Go computes: geo.SearchKeys) and per start inside a text key where a
+-- substring match may begin (geo.SubstringStart), so that every kind of
+-- match is a range of one index: the name as typed or its pinyin, exactly or
+-- begun, a word inside it, and typos as the keys one edit away. The pair
+-- index of 0010 read half a million rows for a synthetic name (every
+-- "Synthetic N" shares its pairs); a range reads only the names that match.
+-- Numbered 0020 to leave 0015-0019 to the edit path's migrations.
+--
+-- The rows follow features by trigger, whatever writes them (planmap load,
+-- an edit, psql), and keep what orders the hits of one tier besides the
+-- layer's display order (geo.CompareHits: kind, for a metro station yields;
+-- the Chinese name's length), so a page is chosen without reading features.
+
+CREATE FUNCTION search_alnum(c text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT ascii(c) BETWEEN 48 AND 57 OR ascii(c) BETWEEN 65 AND 90 OR ascii(c) BETWEEN 97 AND 122
+$$;
+
+-- search_key_rows lists the keys of a search column, form then key: each
+-- line as written, and "s" for each start inside a text key ("t") where
+-- geo.SubstringStart allows a match: at a character that is not an ASCII
+-- letter or digit, or after one, and not at a space. Keys over 2,000 bytes
+-- are left out (a B-tree entry holds at most about 2,700).
+CREATE FUNCTION search_key_rows(search text) RETURNS TABLE (form "char", key text)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    WITH l AS (
+        SELECT left(line, 1) AS f, substr(line, 2) AS k
+        FROM unnest(string_to_array(search, E'\n')) line
+        WHERE char_length(line) > 1 AND octet_length(line) <= 2001
+    )
+    SELECT DISTINCT x.f::"char", x.k FROM (
+        SELECT f, k FROM l
+        UNION ALL
+        SELECT 's', substr(k, i) FROM l, generate_series(2, char_length(k)) i
+        WHERE f = 't' AND substr(k, i, 1) <> ' '
+          AND NOT (search_alnum(substr(k, i, 1)) AND search_alnum(substr(k, i - 1, 1)))
+    ) x
+$$;
+
+CREATE TABLE search_keys (
+    key     text COLLATE "C" NOT NULL,
+    form    "char" NOT NULL,           -- t, p, i as geo.SearchKeys writes them; s a substring start
+    id      text COLLATE "C" NOT NULL, -- the feature's
+    layer   text COLLATE "C" NOT NULL,
+    kind    text NOT NULL,
+    namelen int  NOT NULL              -- characters of name_zh
+);
+
+CREATE INDEX search_keys_key ON search_keys (key);
+CREATE INDEX search_keys_id ON search_keys (id);
+
+CREATE FUNCTION search_keys_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO search_keys (key, form, id, layer, kind, namelen)
+    SELECT r.key, r.form, n.id, n.layer, n.kind, char_length(n.name_zh)
+    FROM new_rows n, search_key_rows(n.search) r;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION search_keys_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM search_keys k USING old_rows o WHERE k.id = o.id;
+    RETURN NULL;
+END $$;
+
+-- An update rewrites the keys of the rows whose search, id, layer, kind or
+-- Chinese name changed, and only theirs (a reload updates what differs).
+CREATE FUNCTION search_keys_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM search_keys k USING old_rows o
+    WHERE k.id = o.id AND NOT EXISTS (SELECT FROM new_rows n WHERE n.id = o.id AND n.search = o.search
+        AND n.layer = o.layer AND n.kind = o.kind AND n.name_zh = o.name_zh);
+    INSERT INTO search_keys (key, form, id, layer, kind, namelen)
+    SELECT r.key, r.form, n.id, n.layer, n.kind, char_length(n.name_zh)
+    FROM new_rows n, search_key_rows(n.search) r
+    WHERE NOT EXISTS (SELECT FROM old_rows o WHERE n.id = o.id AND n.search = o.search
+        AND n.layer = o.layer AND n.kind = o.kind AND n.name_zh = o.name_zh);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION search_keys_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    TRUNCATE search_keys;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER search_keys_insert AFTER INSERT ON features REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_keys_insert();
+CREATE TRIGGER search_keys_update AFTER UPDATE ON features REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_keys_update();
+CREATE TRIGGER search_keys_delete AFTER DELETE ON features REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION search_keys_delete();
+CREATE TRIGGER search_keys_truncate AFTER TRUNCATE ON features
+    FOR EACH STATEMENT EXECUTE FUNCTION search_keys_truncate();
+
+INSERT INTO search_keys (key, form, id, layer, kind, namelen)
+SELECT r.key, r.form, f.id, f.layer, f.kind, char_length(f.name_zh)
+FROM features f, search_key_rows(f.search) r;
+
+-- Features are no longer found through their pairs (places, 683 of them,
+-- still are, without an index).
+DROP INDEX features_search_grams;
