@@ -743,7 +743,9 @@ func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
 		return Summary{}, err
 	}
 	if t := sum.Total(); t.Changed() > 1000 && t.Changed()*10 > t.Unchanged {
-		err = exec(ctx, tx, "ANALYZE features")
+		if err = exec(ctx, tx, "ANALYZE features"); err == nil {
+			err = exec(ctx, tx, "ANALYZE search_keys") // migration 0020's, written by trigger
+		}
 	}
 	return sum, err
 }

@@ -374,52 +374,42 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 }
 
 // searchPage lists the ids of the first limit features that match nq, in
-// geo.CompareHits order: by tier, taken from which range of search_keys a key
-// lies in as geo.NameQuery.Rank gives it (each feature at its best), then a
-// metro station after the rest, the Chinese name's length, the layer's order
-// and the id. With typos, every feature whose pinyin key begins with a string
-// one edit from the query's is at geo.TierFuzzy.
+// geo.CompareHits order: by tier, then a metro station after the rest, the
+// Chinese name's length, the layer's order and the id. As in the embedded
+// store, every match is a key that begins with a string (keyRanges), and the
+// tier is the range's (each feature at its best).
 func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []string, limit int, fuzzy bool) ([]string, error) {
-	w := &where{}
-	arg := func(v any) string {
-		w.args = append(w.args, v)
-		return fmt.Sprintf("$%d", len(w.args))
-	}
-	var ranges []string
+	var r keyRanges
 	if fuzzy {
-		typos := nq.Typos()
-		his := make([]string, len(typos))
-		for i, t := range typos {
-			his[i] = prefixEnd(t)
+		for _, t := range nq.Typos() {
+			r.add(t, "p", geo.TierFuzzy, geo.TierFuzzy, geo.TierFuzzy)
 		}
-		ranges = append(ranges, `SELECT k.id, `+arg(geo.TierFuzzy)+`::int AS tier, k.layer, k.kind, k.namelen
-			FROM unnest(`+arg(typos)+`::text[], `+arg(his)+`::text[]) t(lo, hi)
-			JOIN search_keys k ON k.key >= t.lo COLLATE "C" AND k.key < t.hi COLLATE "C" AND k.form = 'p'`)
 	} else {
-		text := arg(nq.Text)
-		ranges = append(ranges, `SELECT k.id, CASE WHEN k.form = 's' THEN `+arg(geo.TierSubstring)+`::int
-			WHEN k.key = `+text+` THEN `+arg(geo.TierExact)+`::int ELSE `+arg(geo.TierPrefix)+`::int END AS tier, k.layer, k.kind, k.namelen
-			FROM search_keys k WHERE `+keyRange(arg, nq.Text)+` AND k.form IN ('t', 's')`)
-		if nq.Pinyin != "" {
-			forms := "'p'"
-			if nq.Latin {
-				forms = "'p', 'i'"
-			}
-			py := arg(nq.Pinyin)
-			ranges = append(ranges, `SELECT k.id, CASE WHEN k.key = `+py+` THEN `+arg(nq.PinyinExact())+`::int
-				ELSE `+arg(geo.TierPinyinPrefix)+`::int END AS tier, k.layer, k.kind, k.namelen
-				FROM search_keys k WHERE `+keyRange(arg, nq.Pinyin)+` AND k.form IN (`+forms+`)`)
+		r.add(nq.Text, "ts", geo.TierExact, geo.TierPrefix, geo.TierSubstring)
+		forms := "p" // a Han query's initials are not asked (geo.NameQuery.Rank)
+		if nq.Latin {
+			forms = "pi"
 		}
+		r.add(nq.Pinyin, forms, nq.PinyinExact(), geo.TierPinyinPrefix, geo.TierPinyinPrefix)
 	}
 	in := ""
+	args := []any{r.lo, r.hi, r.forms, r.exact, r.prefix, r.sub, geo.YieldingKind, limit}
 	if len(layers) > 0 {
-		in = "WHERE c.layer = ANY(" + arg(layers) + ")"
+		in = "WHERE c.layer = ANY($9)"
+		args = append(args, layers)
 	}
-	sql := `SELECT c.id FROM (SELECT id, min(tier) AS tier, layer, kind, namelen FROM (` +
-		strings.Join(ranges, " UNION ALL ") + `) m GROUP BY id, layer, kind, namelen) c
-		JOIN layers l ON l.id = c.layer ` + in + `
-		ORDER BY c.tier, c.kind = ` + arg(geo.YieldingKind) + `, c.namelen, l.sort_order, c.id LIMIT ` + arg(limit)
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	// OFFSET 0 keeps each range a B-tree scan of its own: the planner cannot
+	// tell how many keys a range holds, and merged into one join it chose to
+	// read every key (two minutes for a typo).
+	rows, err := s.pool.Query(ctx, `SELECT c.id FROM (
+		SELECT k.id, min(CASE WHEN k.form = 's' THEN r.sub WHEN k.key = r.lo THEN r.exact ELSE r.prefix END) AS tier,
+			k.layer, k.kind, k.namelen
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) r(lo, hi, forms, exact, prefix, sub)
+		CROSS JOIN LATERAL (SELECT * FROM search_keys k WHERE k.key >= r.lo COLLATE "C" AND k.key < r.hi COLLATE "C"
+			AND strpos(r.forms, k.form::text) > 0 OFFSET 0) k
+		GROUP BY k.id, k.layer, k.kind, k.namelen) c
+		JOIN layers l ON l.id = c.layer `+in+`
+		ORDER BY c.tier, c.kind = $7, c.namelen, l.sort_order, c.id LIMIT $8`, args...)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}
@@ -427,14 +417,21 @@ func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []strin
 	return ids, wrap(ctx, err)
 }
 
-// keyRange is the condition that k.key begins with p, as a range of the
-// B-tree on search_keys.key (byte order, "C").
-func keyRange(arg func(any) string, p string) string {
-	lo := arg(p)
-	if hi := prefixEnd(p); hi != "" {
-		return `k.key >= ` + lo + ` AND k.key < ` + arg(hi)
+// keyRanges are the ranges of search_keys that a query matches: the keys of
+// the given forms that begin with lo, at tier exact when they are lo, sub
+// for a substring start ("s"), prefix otherwise.
+type keyRanges struct {
+	lo, hi, forms      []string
+	exact, prefix, sub []int
+}
+
+func (r *keyRanges) add(lo, forms string, exact, prefix, sub int) {
+	hi := prefixEnd(lo)
+	if lo == "" || hi == "" { // nothing to match, or no bound (a text of U+10FFFF alone): nothing found
+		return
 	}
-	return `k.key >= ` + lo + ` AND starts_with(k.key, ` + lo + `)`
+	r.lo, r.hi, r.forms = append(r.lo, lo), append(r.hi, hi), append(r.forms, forms)
+	r.exact, r.prefix, r.sub = append(r.exact, exact), append(r.prefix, prefix), append(r.sub, sub)
 }
 
 // prefixEnd is the least string after every string that begins with p, in

@@ -13,29 +13,24 @@
 -- layer's display order (geo.CompareHits: kind, for a metro station yields;
 -- the Chinese name's length), so a page is chosen without reading features.
 
-CREATE FUNCTION search_alnum(c text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT ascii(c) BETWEEN 48 AND 57 OR ascii(c) BETWEEN 65 AND 90 OR ascii(c) BETWEEN 97 AND 122
-$$;
-
 -- search_key_rows lists the keys of a search column, form then key: each
 -- line as written, and "s" for each start inside a text key ("t") where
 -- geo.SubstringStart allows a match: at a character that is not an ASCII
 -- letter or digit, or after one, and not at a space. Keys over 2,000 bytes
--- are left out (a B-tree entry holds at most about 2,700).
+-- are left out (a B-tree entry holds at most about 2,700). Not STRICT, so
+-- that it is inlined into the statement that calls it.
 CREATE FUNCTION search_key_rows(search text) RETURNS TABLE (form "char", key text)
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    WITH l AS (
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT DISTINCT x.f::"char", x.k FROM (
         SELECT left(line, 1) AS f, substr(line, 2) AS k
         FROM unnest(string_to_array(search, E'\n')) line
         WHERE char_length(line) > 1 AND octet_length(line) <= 2001
-    )
-    SELECT DISTINCT x.f::"char", x.k FROM (
-        SELECT f, k FROM l
         UNION ALL
-        SELECT 's', substr(k, i) FROM l, generate_series(2, char_length(k)) i
-        WHERE f = 't' AND substr(k, i, 1) <> ' '
-          AND NOT (search_alnum(substr(k, i, 1)) AND search_alnum(substr(k, i - 1, 1)))
+        SELECT 's', substr(line, i)
+        FROM unnest(string_to_array(search, E'\n')) line, generate_series(3, char_length(line)) i
+        WHERE left(line, 1) = 't' AND octet_length(line) <= 2001 AND substr(line, i, 1) <> ' '
+          AND (strpos('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(line, i, 1)) = 0
+            OR strpos('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', substr(line, i - 1, 1)) = 0)
     ) x
 $$;
 
