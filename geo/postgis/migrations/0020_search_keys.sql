@@ -46,11 +46,15 @@ CREATE TABLE search_keys (
 CREATE INDEX search_keys_key ON search_keys (key);
 CREATE INDEX search_keys_id ON search_keys (id);
 
+-- Rows are written in key order, so that the keys of a range lie together
+-- on disk: a range of 12,000 keys written in feature order took half a
+-- second to read, a page a key.
 CREATE FUNCTION search_keys_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO search_keys (key, form, id, layer, kind, namelen)
     SELECT r.key, r.form, n.id, n.layer, n.kind, char_length(n.name_zh)
-    FROM new_rows n, search_key_rows(n.search) r;
+    FROM new_rows n, search_key_rows(n.search) r
+    ORDER BY r.key;
     RETURN NULL;
 END $$;
 
@@ -71,7 +75,8 @@ BEGIN
     SELECT r.key, r.form, n.id, n.layer, n.kind, char_length(n.name_zh)
     FROM new_rows n, search_key_rows(n.search) r
     WHERE NOT EXISTS (SELECT FROM old_rows o WHERE n.id = o.id AND n.search = o.search
-        AND n.layer = o.layer AND n.kind = o.kind AND n.name_zh = o.name_zh);
+        AND n.layer = o.layer AND n.kind = o.kind AND n.name_zh = o.name_zh)
+    ORDER BY r.key;
     RETURN NULL;
 END $$;
 
@@ -92,7 +97,8 @@ CREATE TRIGGER search_keys_truncate AFTER TRUNCATE ON features
 
 INSERT INTO search_keys (key, form, id, layer, kind, namelen)
 SELECT r.key, r.form, f.id, f.layer, f.kind, char_length(f.name_zh)
-FROM features f, search_key_rows(f.search) r;
+FROM features f, search_key_rows(f.search) r
+ORDER BY r.key;
 
 -- Features are no longer found through their pairs (places, 683 of them,
 -- still are, without an index).
