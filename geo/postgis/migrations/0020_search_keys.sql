@@ -54,7 +54,7 @@ BEGIN
     INSERT INTO search_keys (key, form, id, layer, kind, namelen)
     SELECT r.key, r.form, n.id, n.layer, n.kind, char_length(n.name_zh)
     FROM new_rows n, search_key_rows(n.search) r
-    ORDER BY r.key;
+    ORDER BY r.key COLLATE "C";
     RETURN NULL;
 END $$;
 
@@ -76,7 +76,7 @@ BEGIN
     FROM new_rows n, search_key_rows(n.search) r
     WHERE NOT EXISTS (SELECT FROM old_rows o WHERE n.id = o.id AND n.search = o.search
         AND n.layer = o.layer AND n.kind = o.kind AND n.name_zh = o.name_zh)
-    ORDER BY r.key;
+    ORDER BY r.key COLLATE "C";
     RETURN NULL;
 END $$;
 
@@ -98,7 +98,7 @@ CREATE TRIGGER search_keys_truncate AFTER TRUNCATE ON features
 INSERT INTO search_keys (key, form, id, layer, kind, namelen)
 SELECT r.key, r.form, f.id, f.layer, f.kind, char_length(f.name_zh)
 FROM features f, search_key_rows(f.search) r
-ORDER BY r.key;
+ORDER BY r.key COLLATE "C";
 
 -- Features are no longer found through their pairs (places, 683 of them,
 -- still are, without an index).
