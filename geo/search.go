@@ -295,11 +295,16 @@ func oneEdit(a, b string) bool {
 // left out, changed, added or swapped with its neighbour), sorted: a name
 // matches at TierFuzzy when its pinyin key begins with one of them, so a
 // store finds typos as prefixes of its sorted keys.
-func (q NameQuery) Typos() []string {
+func (q NameQuery) Typos() []string { return q.TyposWithin(len(q.Pinyin)) }
+
+// TyposWithin lists the Typos whose edit is at byte n or before, which are
+// those that begin with no more of the pinyin key than its first n bytes: if
+// no key begins with the first n+1, no other typo can begin a key.
+func (q NameQuery) TyposWithin(n int) []string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789" // what a pinyin key is made of
 	p := q.Pinyin
 	out := make([]string, 0, len(p)*(2*len(alphabet)+2)+len(alphabet))
-	for i := 0; i <= len(p); i++ {
+	for i := 0; i <= min(n, len(p)); i++ {
 		for _, c := range []byte(alphabet) {
 			out = append(out, p[:i]+string(c)+p[i:])
 			if i < len(p) && c != p[i] {

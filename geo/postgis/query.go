@@ -381,7 +381,11 @@ func (s *Store) Search(ctx context.Context, q geo.SearchQuery) ([]geo.Feature, e
 func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []string, limit int, fuzzy bool) ([]string, error) {
 	var r keyRanges
 	if fuzzy {
-		for _, t := range nq.Typos() {
+		reach, err := s.pinyinReach(ctx, nq.Pinyin)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range nq.TyposWithin(reach) {
 			r.add(t, "p", geo.TierFuzzy, geo.TierFuzzy, geo.TierFuzzy)
 		}
 	} else {
@@ -415,6 +419,21 @@ func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []strin
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return ids, wrap(ctx, err)
+}
+
+// pinyinReach is the length of the longest start of p that begins some
+// pinyin key: a typo further on begins no key (geo.NameQuery.TyposWithin), so
+// the ranges asked are a few hundred at most instead of a thousand.
+func (s *Store) pinyinReach(ctx context.Context, p string) (int, error) {
+	var r keyRanges
+	for i := 1; i <= len(p); i++ {
+		r.add(p[:i], "p", i, i, i)
+	}
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(r.n), 0) FROM unnest($1::text[], $2::text[], $3::int[]) r(lo, hi, n)
+		CROSS JOIN LATERAL (SELECT FROM search_keys k WHERE k.key >= r.lo COLLATE "C" AND k.key < r.hi COLLATE "C"
+			AND k.form = 'p' LIMIT 1) k`, r.lo, r.hi, r.exact).Scan(&n)
+	return n, wrap(ctx, err)
 }
 
 // keyRanges are the ranges of search_keys that a query matches: the keys of
