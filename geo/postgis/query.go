@@ -422,7 +422,9 @@ func (s *Store) searchPage(ctx context.Context, nq geo.NameQuery, layers []strin
 }
 
 // pinyinReach is the length of the longest start of p that begins some
-// pinyin key: a typo further on begins no key (geo.NameQuery.TyposWithin), so
+// key, of any form (a text key "synthetic 1" sorts before every pinyin key
+// "synthetic1…", so a probe asking for the form would read past half a
+// million; a longer reach only asks more typos than needed): a typo further on begins no key (geo.NameQuery.TyposWithin), so
 // the ranges asked are a few hundred at most instead of a thousand. ORDER BY
 // keeps each probe on the B-tree: with LIMIT 1 alone the planner read the
 // table until a match, all of it for a start that begins no key.
@@ -434,7 +436,7 @@ func (s *Store) pinyinReach(ctx context.Context, p string) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(r.n), 0) FROM unnest($1::text[], $2::text[], $3::int[]) r(lo, hi, n)
 		CROSS JOIN LATERAL (SELECT FROM search_keys k WHERE k.key >= r.lo COLLATE "C" AND k.key < r.hi COLLATE "C"
-			AND k.form = 'p' ORDER BY k.key LIMIT 1) k`, r.lo, r.hi, r.exact).Scan(&n)
+			ORDER BY k.key LIMIT 1) k`, r.lo, r.hi, r.exact).Scan(&n)
 	return n, wrap(ctx, err)
 }
 
