@@ -744,7 +744,7 @@ func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
 	}
 	if t := sum.Total(); t.Changed() > 1000 && t.Changed()*10 > t.Unchanged {
 		if err = exec(ctx, tx, "ANALYZE features"); err == nil {
-			err = exec(ctx, tx, "ANALYZE search_keys") // migration 0020's, written by trigger
+			err = exec(ctx, tx, "ANALYZE search_keys") // migration 0022's, written by trigger
 		}
 	}
 	return sum, err

@@ -333,7 +333,7 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 
 // Search ranks as geo.NameQuery.Rank and geo.CompareHits define, on the
 // keys planmap load wrote to features.search, which a trigger spreads into
-// search_keys (migration 0020), one row a key and a substring start, under a
+// search_keys (migration 0022), one row a key and a substring start, under a
 // B-tree: as in the embedded store, each kind of match is a range of keys,
 // and typos (only when nothing else matches) are the keys that begin one edit
 // from the query. SQL picks the page in CompareHits's order; Go ranks it

@@ -6,7 +6,8 @@
 -- begun, a word inside it, and typos as the keys one edit away. The pair
 -- index of 0010 read half a million rows for a synthetic name (every
 -- "Synthetic N" shares its pairs); a range reads only the names that match.
--- Numbered 0020 to leave 0015-0019 to the edit path's migrations.
+-- Numbered 0022: 0021 came first, and Migrate applies only numbers above
+-- the highest applied.
 --
 -- The rows follow features by trigger, whatever writes them (planmap load,
 -- an edit, psql), and keep what orders the hits of one tier besides the
