@@ -44,14 +44,17 @@ func (p Problem) Error() string {
 // it), and its validity check alone takes a quarter of a second.
 const MaxVertices = 500_000
 
-// vertexCount counts a geometry's coordinates, rings' closing points included.
-func vertexCount(g orb.Geometry) int {
+// VertexCount counts a geometry's coordinates, rings' closing points
+// included; 0 for none.
+func VertexCount(g orb.Geometry) int {
 	switch g := g.(type) {
 	case orb.Point:
 		return 1
 	case orb.MultiPoint:
 		return len(g)
 	case orb.LineString:
+		return len(g)
+	case orb.Ring:
 		return len(g)
 	case orb.MultiLineString:
 		n := 0
@@ -68,7 +71,13 @@ func vertexCount(g orb.Geometry) int {
 	case orb.MultiPolygon:
 		n := 0
 		for _, p := range g {
-			n += vertexCount(p)
+			n += VertexCount(p)
+		}
+		return n
+	case orb.Collection:
+		n := 0
+		for _, x := range g {
+			n += VertexCount(x)
 		}
 		return n
 	}
@@ -112,8 +121,8 @@ func Validate(f Feature) []Problem {
 		bad("geometry is null but accuracy is %q (use %q)", f.Accuracy, AccuracyUnknown)
 	case f.Geometry != nil && f.Accuracy == AccuracyUnknown:
 		bad("accuracy is %q but the feature has a geometry", AccuracyUnknown)
-	case f.Geometry != nil && vertexCount(f.Geometry) > MaxVertices:
-		bad("geometry has %d vertices, more than the %d a feature may have: simplify it first", vertexCount(f.Geometry), MaxVertices)
+	case f.Geometry != nil && VertexCount(f.Geometry) > MaxVertices:
+		bad("geometry has %d vertices, more than the %d a feature may have: simplify it first", VertexCount(f.Geometry), MaxVertices)
 	case f.Geometry != nil:
 		if err := ValidGeometry(f.Geometry); err != nil {
 			bad("invalid geometry: %v", err)

@@ -472,19 +472,11 @@ func mergePatch(doc, patch any) any {
 // write replaces a feature with what change makes of it, if If-Match still
 // names its version.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, tok geo.Token, change func(cur geo.Feature) (geo.Feature, error)) error {
-	l, ed, err := s.editTarget(r, tok)
+	q, err := s.versionedEdit(r, tok)
 	if err != nil {
 		return err
 	}
-	id := mux.Vars(r)["feature"]
-	e, err := editOf(r, tok)
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
+	l, ed, id, e, v := q.layer, q.ed, q.id, q.edit, q.version
 	cur, err := s.current(r.Context(), l.ID, id)
 	if err != nil {
 		return err
@@ -519,20 +511,37 @@ func (s *Server) current(ctx context.Context, layer, id string) (geo.Feature, er
 	return f, err
 }
 
+// versioned is an edit of one feature at a stated version (If-Match).
+type versioned struct {
+	layer   geo.Layer
+	ed      geo.Editor
+	id      string
+	edit    geo.Edit
+	version int
+}
+
+// versionedEdit reads what replacing and deleting a feature both need: the
+// layer the token may edit, the feature's id, the reason and If-Match.
+func (s *Server) versionedEdit(r *http.Request, tok geo.Token) (versioned, error) {
+	var q versioned
+	var err error
+	if q.layer, q.ed, err = s.editTarget(r, tok); err != nil {
+		return q, err
+	}
+	q.id = mux.Vars(r)["feature"]
+	if q.edit, err = editOf(r, tok); err != nil {
+		return q, err
+	}
+	q.version, err = ifMatch(r)
+	return q, err
+}
+
 func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request, tok geo.Token) error {
-	l, ed, err := s.editTarget(r, tok)
+	q, err := s.versionedEdit(r, tok)
 	if err != nil {
 		return err
 	}
-	id := mux.Vars(r)["feature"]
-	e, err := editOf(r, tok)
-	if err != nil {
-		return err
-	}
-	v, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
+	l, ed, id, e, v := q.layer, q.ed, q.id, q.edit, q.version
 	if _, err := s.current(r.Context(), l.ID, id); err != nil {
 		return err
 	}

@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"planmap/geo"
 )
 
@@ -85,7 +83,7 @@ type heldSlotKey struct{}
 func (s *Server) heavyFeatures(ctx context.Context, fs []geo.Feature) error {
 	size := len(fs)
 	for _, f := range fs {
-		if size += coordinates(f.Geometry); size >= HeavyCoordinates {
+		if size += geo.VertexCount(f.Geometry); size >= HeavyCoordinates {
 			break
 		}
 	}
@@ -102,45 +100,4 @@ func (s *Server) heavyFeatures(ctx context.Context, fs []geo.Feature) error {
 	}
 	held.release = release
 	return nil
-}
-
-// coordinates counts the positions of a geometry.
-func coordinates(g orb.Geometry) int {
-	switch g := g.(type) {
-	case nil:
-		return 0
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(g)
-	case orb.LineString:
-		return len(g)
-	case orb.Ring:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += coordinates(p)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, x := range g {
-			n += coordinates(x)
-		}
-		return n
-	}
-	return 1
 }
