@@ -310,6 +310,7 @@ func TestEditSeenEverywhere(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return b
 	}
+	template := tileTemplate(t, second, storetest.LayerPoints)
 	before := tileOf()
 	if len(before) == 0 {
 		t.Fatal("the port's tile is empty")
@@ -341,6 +342,11 @@ func TestEditSeenEverywhere(t *testing.T) {
 			t.Fatal("the second instance still serves the old tile")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// A map that reads the TileJSON again asks for new tile URLs, past any
+	// cache that holds the old tiles for good.
+	if now := tileTemplate(t, second, storetest.LayerPoints); now == template {
+		t.Errorf("after the edit the TileJSON still gives %s", now)
 	}
 	_, _, body := fetch(t, second+"/ogc/conformance")
 	if !strings.Contains(strconvAny(body), "ogcapi-features-4/1.0/conf/create-replace-delete") {

@@ -77,7 +77,9 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tj := tiles.NewTileJSON(baseURL(r)+"/tiles/"+name+"/{z}/{x}/{y}.mvt", MaxZoom, vectorLayers(layers)...)
+	// The URLs name the data version, so a client that reads this TileJSON
+	// after a change asks for new tiles instead of the ones its cache holds.
+	tj := tiles.NewTileJSON(baseURL(r)+"/tiles/"+name+"/{z}/{x}/{y}.mvt?v="+s.tileVersion(version), MaxZoom, vectorLayers(layers)...)
 	tj.Name = "planmap " + name
 	tj.Description = "Wuhan 14th Five-Year Plan and 2035 Vision — 武汉市“十四五”规划空间要素"
 	tj.Attribution = attributionHTML(layers)
@@ -176,7 +178,8 @@ func tilesetName(s string) bool {
 }
 
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query()); err != nil {
+	q, err := readParams(r.URL.Query(), "v")
+	if err != nil {
 		return err
 	}
 	v := mux.Vars(r)
@@ -205,7 +208,7 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 	etag := `"` + hash(s.tileFormat+key+"\x00"+coding) + `"`
 	h := w.Header()
 	h.Set("ETag", etag)
-	h.Set("Cache-Control", s.opts.TileCacheControl)
+	h.Set("Cache-Control", s.tileCacheControl(q.get("v"), version))
 	h.Set("Vary", "Accept-Encoding")
 	if tiles.NoneMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -222,6 +225,24 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return writeTile(w, r, data, gz)
+}
+
+// versionedTiles is the Cache-Control of a tile asked for under the current
+// data version (?v= from the TileJSON): that URL names its content exactly,
+// so it never needs asking again. Without it, or under an older version (a
+// TileJSON read before a change), a tile is cached as configured.
+const versionedTiles = "public, max-age=31536000, immutable"
+
+func (s *Server) tileCacheControl(v, version string) string {
+	if v != "" && v == s.tileVersion(version) {
+		return versionedTiles
+	}
+	return s.opts.TileCacheControl
+}
+
+// tileVersion names a data version and the tiles' encoding in a URL.
+func (s *Server) tileVersion(version string) string {
+	return hash(s.tileFormat + version)[:12]
 }
 
 // buildTile asks the store for a tile and keeps it gzipped, as most clients take it.

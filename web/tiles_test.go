@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 
 	"bytes"
 	"compress/gzip"
@@ -56,7 +57,7 @@ func TestTileJSON(t *testing.T) {
 	if err := tj.Validate(); err != nil {
 		t.Errorf("invalid TileJSON: %v", err)
 	}
-	if tj.Tiles[0] != "https://maps.example.org/tiles/plan/{z}/{x}/{y}.mvt" {
+	if !strings.HasPrefix(tj.Tiles[0], "https://maps.example.org/tiles/plan/{z}/{x}/{y}.mvt?v=") {
 		t.Errorf("tiles URL %q ignores the proxy headers", tj.Tiles[0])
 	}
 	if len(tj.VectorLayers) != 3 || tj.VectorLayers[0].ID != storetest.LayerAreas || len(tj.VectorLayers[0].Fields) == 0 {
@@ -184,3 +185,38 @@ func (v *versioned) Tile(ctx context.Context, req geo.TileRequest) ([]byte, erro
 }
 
 func boundAt(p orb.Point) orb.Bound { return orb.Bound{Min: p, Max: p} }
+
+// tileTemplate is a tileset's tile URL template as its TileJSON gives it.
+func tileTemplate(t *testing.T, base, tileset string) string {
+	t.Helper()
+	_, b := get(t, base+"/tiles/"+tileset+".json")
+	var tj tiles.TileJSON
+	if err := json.Unmarshal(b, &tj); err != nil || len(tj.Tiles) != 1 {
+		t.Fatalf("TileJSON of %s: %v %s", tileset, err, b)
+	}
+	return tj.Tiles[0]
+}
+
+func fillTile(template string, z, x, y int) string {
+	return strings.NewReplacer("{z}", fmt.Sprint(z), "{x}", fmt.Sprint(x), "{y}", fmt.Sprint(y)).Replace(template)
+}
+
+// TestTileURLsNameTheVersion: a tile asked for by the TileJSON's URL (the
+// data version in ?v=) may be cached for good, as that URL names its content;
+// under another version, or none, it is cached as configured.
+func TestTileURLsNameTheVersion(t *testing.T) {
+	srv := httptest.NewServer(web.New(memstore.New(storetest.Fixture()), web.Options{TileCacheControl: "public, max-age=60"}))
+	t.Cleanup(srv.Close)
+	url := fillTile(tileTemplate(t, srv.URL, "plan"), 10, 837, 422)
+	stale := url[:strings.LastIndex(url, "?")] + "?v=0123456789ab"
+	for u, want := range map[string]string{url: "public, max-age=31536000, immutable", stale: "public, max-age=60",
+		url[:strings.LastIndex(url, "?")]: "public, max-age=60"} {
+		resp, _ := get(t, u)
+		if resp.StatusCode != 200 && resp.StatusCode != 204 || resp.Header.Get("Cache-Control") != want {
+			t.Errorf("%s: %d, Cache-Control %q, want %q", u, resp.StatusCode, resp.Header.Get("Cache-Control"), want)
+		}
+	}
+	if resp, _ := get(t, url+"&w=1"); resp.StatusCode != 400 {
+		t.Errorf("a tile with an unknown parameter: %d", resp.StatusCode)
+	}
+}

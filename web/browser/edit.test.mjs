@@ -136,6 +136,11 @@ test('an editor moves a pump station and changes its status; a second planmap sh
         await page.fill('#edit-reason', '泵站开工，位置按施工图调整');
         await page.click('#edit-save');
         await page.waitForFunction(() => document.querySelector('.status-badge')?.textContent === '在建');
+        // The editor's own map draws the saved status at once: it asks for the
+        // new data version's tiles, past the ones its cache holds.
+        await page.waitForFunction((id) => window.map.queryRenderedFeatures().some((f) => f.properties.id === id
+            && f.layer.metadata?.['planmap:layer'] === 'pump-stations' && f.properties.status === 'under_construction'),
+        PUMP, {timeout: 15000});
 
         // The second planmap, on the same database, has the change.
         const got = await (await fetch(b.base + ITEM, {cache: 'no-store'})).json();

@@ -476,7 +476,8 @@ async function start() {
         map.once('load', () => document.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'));
     }
     wireUI(map);
-    initEdit($('#bar'), {map, lang: () => lang, reopen: (ref) => openFeature(ref, {fly: false}),
+    initEdit($('#bar'), {map, lang: () => lang, refresh: refreshData,
+        reopen: (ref) => { refreshData(ref.split('/')[0]); return openFeature(ref, {fly: false}); },
         rerender: () => state.selected && renderFeature(state.selected)});
     initTools($('#tab-tools'), {map, lang: () => lang, layers: () => state.layers, visible: () => state.visible, tab: $('#tabs [data-tab="tools"]'),
         credits: () => [...new Set(state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []))]});
@@ -486,6 +487,21 @@ async function start() {
         await loadLabels([...state.visible]);
         document.body.dataset.ready = 'true';
     });
+}
+
+// refreshData draws an edit at once: the TileJSON's tile URLs name the data
+// version, so reading it again asks for the new tiles past any cached ones;
+// the edited layer's labels are read again.
+async function refreshData(layer) {
+    const tj = state.tiles && await getJSON('/tiles/plan.json').catch(() => null);
+    if (tj) {
+        state.tiles = tj;
+        window.map.getSource('plan')?.setTiles(tj.tiles);
+    }
+    if (layer && state.labels.has(layer)) {
+        state.labels.delete(layer);
+        await loadLabels([layer]);
+    }
 }
 
 // fitStructure opens the map on the main city and the four sub-centres
