@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,10 +23,18 @@ import (
 // TestReloadUnderTraffic reloads a dataset whose every feature changed
 // while clients read items, tiles and /readyz: every probe is a 200 (the
 // previous version until the reload commits, then the new one).
+// PLANMAP_RELOAD_POINTS sets the size (with a tenth as many lines): CI runs
+// 30,000; BENCHMARKS.md gives the run at 500,000.
 func TestReloadUnderTraffic(t *testing.T) {
 	n := 30000
 	if testing.Short() {
 		n = 5000
+	}
+	if v := os.Getenv("PLANMAP_RELOAD_POINTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
+			t.Fatalf("PLANMAP_RELOAD_POINTS=%q: want a whole number of at least 1000", v)
+		}
 	}
 	ctx := context.Background()
 	dirs := [2]string{t.TempDir(), t.TempDir()}
@@ -50,6 +59,7 @@ func TestReloadUnderTraffic(t *testing.T) {
 	var failures []string
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	start := time.Now()
 	for _, p := range paths {
 		wg.Add(1)
 		go func() {
@@ -60,6 +70,7 @@ func TestReloadUnderTraffic(t *testing.T) {
 					return
 				default:
 				}
+				asked := time.Now()
 				resp, err := http.Get(srv.URL + p)
 				probes.Add(1)
 				code := 0
@@ -70,14 +81,14 @@ func TestReloadUnderTraffic(t *testing.T) {
 				if code != 200 && code != 204 {
 					bad.Add(1)
 					mu.Lock()
-					failures = append(failures, fmt.Sprintf("%s: %d %v", p, code, err))
+					failures = append(failures, fmt.Sprintf("%s: %d %v, asked %s into the reload, answered after %s",
+						p, code, err, asked.Sub(start).Round(time.Millisecond), time.Since(asked).Round(time.Millisecond)))
 					mu.Unlock()
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
 		}()
 	}
-	start := time.Now()
 	sum, err := postgis.LoadFS(ctx, s, data.Dir(dirs[1]), nil)
 	took := time.Since(start)
 	time.Sleep(200 * time.Millisecond)
