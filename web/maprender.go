@@ -85,36 +85,52 @@ func (c *canvas) paint(col color.Color, add func(z *vector.Rasterizer)) {
 }
 
 // layer draws one MVT layer: fills first, then strokes, then dots, each
-// colour of the layer at a time.
+// colour of the layer at a time, and only what it has (a paint costs a pass
+// over the whole tile).
 func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 	scale := float32(mapTileSize) / float32(l.Extent)
-	byColor := map[color.NRGBA][]orb.Geometry{}
+	type shapes struct{ areas, lines, points []orb.Geometry }
+	byColor := map[color.NRGBA]*shapes{}
 	var order []color.NRGBA
 	for _, f := range l.Features {
 		col := parseColor(pl.Style.Color)
 		if s, ok := f.Properties["color"].(string); ok {
 			col = parseColor(s)
 		}
-		if _, seen := byColor[col]; !seen {
+		sh := byColor[col]
+		if sh == nil {
+			sh = &shapes{}
+			byColor[col] = sh
 			order = append(order, col)
 		}
-		byColor[col] = append(byColor[col], f.Geometry)
+		switch f.Geometry.Dimensions() {
+		case 2:
+			sh.areas = append(sh.areas, f.Geometry)
+		case 1:
+			sh.lines = append(sh.lines, f.Geometry)
+		case 0:
+			sh.points = append(sh.points, f.Geometry)
+		}
 	}
 	for _, col := range order {
-		gs := byColor[col]
+		sh := byColor[col]
 		// The base map's areas (districts) would veil the whole plan: outlines only.
-		if !pl.Base {
+		if len(sh.areas) > 0 && !pl.Base {
 			faint := col
 			faint.A = areaAlpha
-			c.paint(faint, func(z *vector.Rasterizer) { eachRing(gs, scale, func(r []pt) { ring(z, r) }) })
+			c.paint(faint, func(z *vector.Rasterizer) { eachRing(sh.areas, scale, func(r []pt) { ring(z, r) }) })
 		}
-		c.paint(col, func(z *vector.Rasterizer) {
-			eachRing(gs, scale, func(r []pt) { stroke(z, append(r, r[0]), outlineWidth/2) })
-			eachLine(gs, scale, func(l []pt) { stroke(z, l, lineWidth/2) })
-		})
-		white := color.NRGBA{255, 255, 255, 255}
-		c.paint(white, func(z *vector.Rasterizer) { eachPoint(gs, scale, func(p pt) { disc(z, p, dotRadius+dotRim) }) })
-		c.paint(col, func(z *vector.Rasterizer) { eachPoint(gs, scale, func(p pt) { disc(z, p, dotRadius) }) })
+		if len(sh.areas)+len(sh.lines) > 0 {
+			c.paint(col, func(z *vector.Rasterizer) {
+				eachRing(sh.areas, scale, func(r []pt) { stroke(z, append(r, r[0]), outlineWidth/2) })
+				eachLine(sh.lines, scale, func(l []pt) { stroke(z, l, lineWidth/2) })
+			})
+		}
+		if len(sh.points) > 0 {
+			white := color.NRGBA{255, 255, 255, 255}
+			c.paint(white, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius+dotRim) }) })
+			c.paint(col, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius) }) })
+		}
 	}
 }
 
