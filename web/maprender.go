@@ -136,8 +136,10 @@ func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 
 // parseColor reads #rrggbb; anything else is the web map's fallback grey.
 func parseColor(s string) color.NRGBA {
-	if v, err := strconv.ParseUint(s[min(1, len(s)):], 16, 32); err == nil && len(s) == 7 && s[0] == '#' {
-		return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
+	if len(s) == 7 && s[0] == '#' {
+		if v, err := strconv.ParseUint(s[1:], 16, 32); err == nil {
+			return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
+		}
 	}
 	return color.NRGBA{0x55, 0x55, 0x55, 255}
 }
