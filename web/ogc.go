@@ -44,6 +44,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		{base + "/conformance", "conformance", typeJSON, "Conformance classes"},
 		{base + "/collections", "data", typeJSON, "The plan's layers"},
 		{base + "/tiles", relTilesets, typeJSON, "Vector tiles of the whole plan (OGC API – Tiles)"},
+		{base + "/map/tiles", relTilesetsMap, typeJSON, "Map tiles of the whole plan, PNG (OGC API – Tiles)"},
 		{base + "/tileMatrixSets", relTilingSchs, typeJSON, "Tile matrix sets"},
 	}
 	if s.opts.Sources != nil {
@@ -81,10 +82,14 @@ func collectionJSON(base string, l geo.Layer) map[string]any {
 		// compare case-insensitively (RFC 8288), so both say the same.
 		{href + "/schema", "describedBy", typeSchema, "Schema of the features (JSON Schema)"},
 		{href + "/queryables", relQueryables, typeSchema, "What filters may name (JSON Schema)"},
-		// Untyped (the type is optional): GDAL 3.6 tries a typed tilesets
-		// link before items and, built without its vector-tile code as
-		// Debian's is, then fails instead of reading the items.
+		// GDAL 3.6's OGCAPI driver follows only typed tilesets links, map
+		// tiles first, and reads items only when it finds none. The map
+		// tiles' link is typed, so that OGCAPI: opens a collection as a
+		// raster of them (its features take -oo API=ITEMS, or OAPIF:); the
+		// vector tiles' is not (the type is optional), as GDAL 3.6 built
+		// without its vector-tile code, as Debian's is, fails on them.
 		{href + "/tiles", relTilesets, "", "Vector tiles (OGC API – Tiles)"},
+		{href + "/map/tiles", relTilesetsMap, typeJSON, "Map tiles, PNG (OGC API – Tiles)"},
 	}
 	if l.License != nil {
 		links = append(links, Link{l.License.URL, "license", typeHTML, l.License.Title})

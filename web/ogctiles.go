@@ -35,6 +35,7 @@ var tilesConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/png",
 	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 }
@@ -103,58 +104,87 @@ func (s *Server) ogcTileset(r *http.Request) (href, name, title string, layers [
 	return baseURL(r) + "/ogc/collections/" + id, id, l.TitleZH + " " + l.TitleEN, []geo.Layer{l}, err
 }
 
-func (s *Server) ogcTilesets(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
-	}
-	href, _, title, _, err := s.ogcTileset(r)
-	if err != nil {
-		return err
-	}
-	ts := href + "/tiles/" + tmsID
-	return writeJSON(w, r, http.StatusOK, typeJSON, obj{
-		"links": []Link{{href + "/tiles", "self", typeJSON, "Tilesets"}},
-		"tilesets": []obj{{"title": title, "dataType": "vector", "crs": epsg3857, "tileMatrixSetURI": tmsURI,
-			"links": []Link{{ts, "self", typeJSON, title + " (WebMercatorQuad)"},
-				{ts, "http://www.opengis.net/def/rel/ogc/1.0/tileset", typeJSON, title + " (WebMercatorQuad)"},
-				{baseURL(r) + "/ogc/tileMatrixSets/" + tmsID, relTilingSch, typeJSON, "WebMercatorQuad"}}}},
-	})
+// tileKind is what a tileset's tiles are: vector tiles (MVT) or map tiles
+// (PNG, web/maptiles.go), each under its own path of a collection or the plan.
+type tileKind struct {
+	path, dataType, itemType, itemTitle string
 }
 
-func (s *Server) ogcTilesetMeta(w http.ResponseWriter, r *http.Request) error {
-	if _, err := readParams(r.URL.Query(), "f"); err != nil {
-		return err
+var (
+	vectorTiles = tileKind{"/tiles", "vector", typeMVT, "Mapbox Vector Tiles"}
+	mapTiles    = tileKind{"/map/tiles", "map", typePNG, "PNG map tiles, 256×256"}
+)
+
+// ogcTilesets lists the tilesets of one kind (one: WebMercatorQuad).
+func (s *Server) ogcTilesets(k tileKind) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := readParams(r.URL.Query(), "f"); err != nil {
+			return err
+		}
+		href, _, title, _, err := s.ogcTileset(r)
+		if err != nil {
+			return err
+		}
+		ts := href + k.path + "/" + tmsID
+		return writeJSON(w, r, http.StatusOK, typeJSON, obj{
+			"links": []Link{{href + k.path, "self", typeJSON, "Tilesets"}},
+			"tilesets": []obj{{"title": title, "dataType": k.dataType, "crs": epsg3857, "tileMatrixSetURI": tmsURI,
+				"links": []Link{{ts, "self", typeJSON, title + " (WebMercatorQuad)"},
+					{ts, "http://www.opengis.net/def/rel/ogc/1.0/tileset", typeJSON, title + " (WebMercatorQuad)"},
+					{baseURL(r) + "/ogc/tileMatrixSets/" + tmsID, relTilingSch, typeJSON, "WebMercatorQuad"}}}},
+		})
 	}
-	if mux.Vars(r)["tms"] != tmsID {
-		return errNotFound(fmt.Sprintf("no tileset in %q; planmap has %s", clip(mux.Vars(r)["tms"]), tmsID))
+}
+
+// ogcTilesetMeta describes a tileset of one kind; a vector tileset names its layers.
+func (s *Server) ogcTilesetMeta(k tileKind) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if _, err := readParams(r.URL.Query(), "f"); err != nil {
+			return err
+		}
+		if mux.Vars(r)["tms"] != tmsID {
+			return errNotFound(fmt.Sprintf("no tileset in %q; planmap has %s", clip(mux.Vars(r)["tms"]), tmsID))
+		}
+		href, _, title, layers, err := s.ogcTileset(r)
+		if err != nil {
+			return err
+		}
+		ts := href + k.path + "/" + tmsID
+		tmsHref := baseURL(r) + "/ogc/tileMatrixSets/" + tmsID
+		meta := obj{"title": title, "dataType": k.dataType, "crs": epsg3857, "tileMatrixSetURI": tmsURI,
+			"tileMatrixSetDefinition": tmsHref,
+			"links": []obj{
+				{"href": ts, "rel": "self", "type": typeJSON, "title": title},
+				{"href": tmsHref, "rel": relTilingSch, "type": typeJSON, "title": "WebMercatorQuad"},
+				{"href": ts + "/{tileMatrix}/{tileRow}/{tileCol}", "rel": "item", "type": k.itemType, "templated": true,
+					"title": k.itemTitle},
+			}}
+		if k == vectorTiles {
+			meta["layers"] = tileLayersMeta(layers)
+		}
+		if b, ok := layersBound(layers); ok {
+			// In the tile matrix set's CRS, as GDAL (3.6 at least) reads it.
+			lo, hi := crsList[2].out(b.Min), crsList[2].out(b.Max)
+			limits := tileLimits(b)
+			if k == mapTiles {
+				lo, hi, limits = mapTileLimits(lo, hi, minZoom(layers))
+			}
+			meta["boundingBox"] = obj{"lowerLeft": []float64{lo[0], lo[1]}, "upperRight": []float64{hi[0], hi[1]}, "crs": epsg3857}
+			meta["tileMatrixSetLimits"] = limits
+		}
+		return writeJSON(w, r, http.StatusOK, typeJSON, meta)
 	}
-	href, _, title, layers, err := s.ogcTileset(r)
-	if err != nil {
-		return err
-	}
-	ts := href + "/tiles/" + tmsID
-	tmsHref := baseURL(r) + "/ogc/tileMatrixSets/" + tmsID
+}
+
+// tileLayersMeta describes the MVT layers of a vector tileset.
+func tileLayersMeta(layers []geo.Layer) []obj {
 	ls := make([]obj, len(layers))
 	for i, l := range layers {
 		dim := map[string]int{"Point": 0, "LineString": 1, "Polygon": 2}[l.GeometryType]
 		ls[i] = obj{"id": l.ID, "title": l.TitleZH + " " + l.TitleEN, "dataType": "vector", "geometryDimension": dim,
 			"minTileMatrix": fmt.Sprint(l.Style.MinZoom), "maxTileMatrix": fmt.Sprint(MaxZoom)}
 	}
-	meta := obj{"title": title, "dataType": "vector", "crs": epsg3857, "tileMatrixSetURI": tmsURI,
-		"tileMatrixSetDefinition": tmsHref, "layers": ls,
-		"links": []obj{
-			{"href": ts, "rel": "self", "type": typeJSON, "title": title},
-			{"href": tmsHref, "rel": relTilingSch, "type": typeJSON, "title": "WebMercatorQuad"},
-			{"href": ts + "/{tileMatrix}/{tileRow}/{tileCol}", "rel": "item", "type": typeMVT, "templated": true,
-				"title": "Mapbox Vector Tiles"},
-		}}
-	if b, ok := layersBound(layers); ok {
-		// In the tile matrix set's CRS, as GDAL (3.6 at least) reads it.
-		lo, hi := crsList[2].out(b.Min), crsList[2].out(b.Max)
-		meta["boundingBox"] = obj{"lowerLeft": []float64{lo[0], lo[1]}, "upperRight": []float64{hi[0], hi[1]}, "crs": epsg3857}
-		meta["tileMatrixSetLimits"] = tileLimits(b)
-	}
-	return writeJSON(w, r, http.StatusOK, typeJSON, meta)
+	return ls
 }
 
 // tileLimits are the rows and columns that hold a bound, at every zoom served.
@@ -166,6 +196,41 @@ func tileLimits(b orb.Bound) []obj {
 		out[z] = obj{"tileMatrix": fmt.Sprint(z), "minTileRow": tl.Y, "maxTileRow": br.Y, "minTileCol": tl.X, "maxTileCol": br.X}
 	}
 	return out
+}
+
+// mapTileLimits are the tile matrices of a map tileset, whole: a map tile
+// beyond the data is transparent, not missing. They start at the layers'
+// minimum zoom, below which they draw nothing, or where the extent (lo, hi,
+// in metres) spans a few pixels, below which a raster of it is empty. The
+// extent is widened to whole pixels of the first tile matrix, and so of
+// every one. GDAL 3.6's OGCAPI driver needs all three: it fails to open a
+// raster less than a pixel wide at any tile matrix the limits list, takes a
+// tile matrix whose limits leave out rows for one as tall as the whole, and
+// reads a tile matrix cut at another pixel than the finest a pixel astray.
+func mapTileLimits(lo, hi orb.Point, minZoom int) (orb.Point, orb.Point, []obj) {
+	const minPixels = 16
+	z := minZoom
+	for ; z < MaxZoom && min(hi[0]-lo[0], hi[1]-lo[1]) < minPixels*tmsTopCellSize/math.Exp2(float64(z)); z++ {
+	}
+	cell := tmsTopCellSize / math.Exp2(float64(z))
+	for i := range 2 {
+		lo[i] = math.Floor((lo[i]+tmsHalfWorld)/cell)*cell - tmsHalfWorld
+		hi[i] = math.Ceil((hi[i]+tmsHalfWorld)/cell)*cell - tmsHalfWorld
+	}
+	var out []obj
+	for ; z <= MaxZoom; z++ {
+		out = append(out, obj{"tileMatrix": fmt.Sprint(z), "minTileRow": 0, "maxTileRow": 1<<z - 1, "minTileCol": 0, "maxTileCol": 1<<z - 1})
+	}
+	return lo, hi, out
+}
+
+// minZoom is the lowest zoom at which any of the layers is drawn.
+func minZoom(layers []geo.Layer) int {
+	z := MaxZoom
+	for _, l := range layers {
+		z = min(z, l.Style.MinZoom)
+	}
+	return z
 }
 
 // ogcTile serves a tile by its OGC path, as /tiles/{tileset}/{z}/{x}/{y}.mvt.

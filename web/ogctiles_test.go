@@ -106,11 +106,11 @@ func getBytes(t *testing.T, u string) ([]byte, int) {
 // ogr/ogrsf_frmts (gdal.cmake). So every CMake-built GDAL up to 3.7.0
 // (Debian's 3.6.2 among them: its library lacks the "vectorType" string of
 // that branch) follows the links, reads the tileset and the tile matrix set,
-// then finds no raster tiles and returns no dataset, without an error
-// message. GDAL fixed the build in 3.7.1 (OSGeo/gdal#7993).
+// then, opening for vector data, returns no dataset, without an error
+// message. GDAL fixed the build in 3.7.1 (OSGeo/gdal#7993). (Opening for
+// raster data, it reads the map tiles: TestGDALMapTiles.)
 //
-// So on such a GDAL the test checks that the driver gets through every check
-// it makes before that branch without an error, that OGCAPI: reads the
+// So on such a GDAL the test checks that OGCAPI: reads the
 // collection through items (-oo API=ITEMS) and lists every collection from
 // the landing page, that GDAL's own tile matrix set parser takes the served
 // WebMercatorQuad, and that the tiles the OGC links lead to, read by GDAL's
@@ -139,13 +139,10 @@ func TestGDALOGCTiles(t *testing.T) {
 
 	t.Run("OGCAPI tiles", func(t *testing.T) {
 		if v := gdalVersion(t); v < 3_07_01 {
-			// No vector tiles through OGCAPI: in this GDAL (see above). The
-			// collection's tilesets link is untyped so that GDAL does not
-			// try them before the items: OGCAPI: with no option reads them.
-			out := string(gdal(t, "ogrinfo", "-ro", "-so", "OGCAPI:"+collURL, coll))
-			if !strings.Contains(out, fmt.Sprintf("Feature Count: %d\n", len(want))) {
-				t.Errorf("GDAL %d: ogrinfo OGCAPI:%s, want %d features:\n%s", v, collURL, len(want), out)
-			}
+			// No vector tiles through OGCAPI: in this GDAL (see above); it
+			// opens the map tiles instead (TestGDALMapTiles), and the
+			// features with -oo API=ITEMS (below).
+			t.Logf("GDAL %d reads no vector tiles through OGCAPI:", v)
 			return
 		}
 		out := string(gdal(t, "ogrinfo", "-ro", "-so", "-oo", "API=TILES", "OGCAPI:"+collURL))
