@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/paulmach/orb"
@@ -180,9 +181,12 @@ func (s *Server) ogcTilesetMeta(k tileKind) func(http.ResponseWriter, *http.Requ
 func tileLayersMeta(layers []geo.Layer) []obj {
 	ls := make([]obj, len(layers))
 	for i, l := range layers {
-		dim := map[string]int{"Point": 0, "LineString": 1, "Polygon": 2}[l.GeometryType]
-		ls[i] = obj{"id": l.ID, "title": l.TitleZH + " " + l.TitleEN, "dataType": "vector", "geometryDimension": dim,
+		ls[i] = obj{"id": l.ID, "title": l.TitleZH + " " + l.TitleEN, "dataType": "vector",
 			"minTileMatrix": fmt.Sprint(l.Style.MinZoom), "maxTileMatrix": fmt.Sprint(MaxZoom)}
+		// A Multi* layer has its parts' dimension; a layer of mixed types has none to give.
+		if dim, ok := map[string]int{"Point": 0, "LineString": 1, "Polygon": 2}[strings.TrimPrefix(l.GeometryType, "Multi")]; ok {
+			ls[i]["geometryDimension"] = dim
+		}
 	}
 	return ls
 }

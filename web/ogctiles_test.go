@@ -214,7 +214,12 @@ func TestGDALOGCTiles(t *testing.T) {
 		meta := vectorTileset(t, tilesets)
 		named := map[string]bool{}
 		for _, l := range meta["layers"].([]any) {
-			named[l.(map[string]any)["id"].(string)] = true
+			l := l.(map[string]any)
+			named[l["id"].(string)] = true
+			// The plan's areas are MultiPolygons, its stations Points.
+			if want, ok := map[string]float64{"main-city": 2, "metro-stations": 0, "metro-lines": 1}[l["id"].(string)]; ok && l["geometryDimension"] != want {
+				t.Errorf("layer %s: geometryDimension %v, want %v", l["id"], l["geometryDimension"], want)
+			}
 		}
 		// 光谷 at z12: row 1683, column 3349.
 		tile := strings.NewReplacer("{tileMatrix}", "12", "{tileRow}", "1683", "{tileCol}", "3349").Replace(links(meta)["item"]["href"].(string))
