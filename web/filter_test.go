@@ -67,7 +67,7 @@ func atsRows(t *testing.T) []atsRow {
 	t.Helper()
 	row := regexp.MustCompile("^\\|(ne_110m_\\w+) \\|`(.*)` \\|(\\d+)$")
 	var rows []atsRow
-	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus", "temporal-functions"} {
+	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions", "temporal-functions"} {
 		f, err := os.Open(filepath.Join(cql2Data, "ats", "annex_ats_"+class+".adoc"))
 		if err != nil {
 			t.Fatal(err)
@@ -141,7 +141,7 @@ func TestCQL2ATS(t *testing.T) {
 	eachNEStore(t, func(t *testing.T, base string) {
 		_, _, conf := fetch(t, base+"/ogc/conformance")
 		for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions",
-			"basic-spatial-functions-plus", "temporal-functions", "cql2-text", "cql2-json"} {
+			"basic-spatial-functions-plus", "spatial-functions", "temporal-functions", "cql2-text", "cql2-json"} {
 			if !strings.Contains(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+" ") &&
 				!strings.HasSuffix(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+"]") {
 				t.Errorf("conformance lacks %s", class)
