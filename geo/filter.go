@@ -171,6 +171,9 @@ func checkBool(e *Expr, types map[string]string) error {
 		if lit.Kind != KindGeometry && lit.Kind != KindBBox {
 			return filterErr("%s: the second argument must be a geometry or BBOX literal, not %s", strings.ToUpper(op), describe(lit))
 		}
+		if err := inLonLat(lit); err != nil {
+			return filterErr("%s: %v", strings.ToUpper(op), err)
+		}
 		if relateOps[op] != nil {
 			return checkRelateLiteral(op, lit)
 		}

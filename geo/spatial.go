@@ -45,6 +45,55 @@ func SpatialArgs(e *Expr) (lit *Expr, litFirst bool) {
 	return e.Args[0], true
 }
 
+// inLonLat refuses a spatial literal with a coordinate off the globe:
+// literals are CRS84 once filter-crs is applied, so POINT(90 180) is a
+// latitude of 180, an error rather than a point that matches nothing.
+func inLonLat(lit *Expr) error {
+	var pts []orb.Point
+	if lit.Kind == KindBBox {
+		pts = []orb.Point{{lit.BBox[0], lit.BBox[1]}, {lit.BBox[len(lit.BBox)/2], lit.BBox[len(lit.BBox)/2+1]}}
+	} else {
+		pts = allPoints(lit.Geom, nil)
+	}
+	for _, p := range pts {
+		if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
+			return fmt.Errorf("the coordinate %v is not a longitude and latitude in CRS84 (longitude -180 to 180, latitude -90 to 90)", p)
+		}
+	}
+	return nil
+}
+
+// allPoints appends every coordinate of g to pts.
+func allPoints(g orb.Geometry, pts []orb.Point) []orb.Point {
+	switch g := g.(type) {
+	case orb.Point:
+		return append(pts, g)
+	case orb.MultiPoint:
+		return append(pts, g...)
+	case orb.LineString:
+		return append(pts, g...)
+	case orb.Ring:
+		return append(pts, g...)
+	case orb.MultiLineString:
+		for _, l := range g {
+			pts = append(pts, l...)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			pts = append(pts, r...)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			pts = allPoints(p, pts)
+		}
+	case orb.Collection:
+		for _, m := range g {
+			pts = allPoints(m, pts)
+		}
+	}
+	return pts
+}
+
 // checkRelateLiteral accepts the literal of a DE-9IM function and converts
 // it once for every feature it is tested against: it must be valid as
 // PostGIS judges validity (GEOS refuses to relate invalid polygons), and a
@@ -69,13 +118,13 @@ func checkRelateLiteral(op string, lit *Expr) error {
 				name, p.GeoJSONType(), parts[0].GeoJSONType(), name)
 		}
 		if err := ValidGeometry(p); err != nil {
-			where := "the geometry"
+			where := "the " + strings.ToUpper(p.GeoJSONType())
 			if lit.Kind == KindBBox {
 				where = "the BBOX"
 			} else if len(parts) > 1 {
 				where = fmt.Sprintf("geometry %d of the GEOMETRYCOLLECTION", i+1)
 			}
-			return filterErr("%s: %s is not a valid geometry: %v", name, where, err)
+			return filterErr("%s: %s literal is not valid: %v", name, where, err)
 		}
 	}
 	lit.sf, lit.sfBound = toSF(g), g.Bound()
