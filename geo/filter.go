@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	sf "github.com/peterstace/simplefeatures/geom"
 )
 
 // Expr is a parsed CQL2 filter (OGC 21-065), the same tree whether it was
@@ -23,7 +24,9 @@ type Expr struct {
 	Geom orb.Geometry
 	BBox []float64 // KindBBox: 4 or 6 numbers as written
 
-	like *regexp.Regexp // a LIKE's pattern, compiled by CheckFilter
+	like    *regexp.Regexp // a LIKE's pattern, compiled by CheckFilter
+	sf      sf.Geometry    // a DE-9IM function's literal, converted by CheckFilter
+	sfBound orb.Bound      // and its bounding box
 }
 
 // ExprKind says what an Expr is.
@@ -155,7 +158,7 @@ func checkBool(e *Expr, types map[string]string) error {
 		}
 		_, err := propType(e.Args[0], types)
 		return err
-	case spatialOps[op]:
+	case spatialOps[op] || relateOps[op] != nil:
 		p, lit := e.Args[0], e.Args[1]
 		if p.Kind != KindProperty {
 			p, lit = lit, p
@@ -168,6 +171,12 @@ func checkBool(e *Expr, types map[string]string) error {
 		if lit.Kind != KindGeometry && lit.Kind != KindBBox {
 			return filterErr("%s: the second argument must be a geometry or BBOX literal, not %s", strings.ToUpper(op), describe(lit))
 		}
+		if err := inLonLat(lit); err != nil {
+			return filterErr("%s: %v", strings.ToUpper(op), err)
+		}
+		if relateOps[op] != nil {
+			return checkRelateLiteral(op, lit)
+		}
 		return nil
 	case temporalOps[op]:
 		for _, a := range e.Args {
@@ -177,7 +186,7 @@ func checkBool(e *Expr, types map[string]string) error {
 		}
 		return nil
 	}
-	return filterErr("%s is not supported; planmap evaluates AND, OR, NOT, = <> < <= > >=, LIKE, BETWEEN, IN, IS NULL, S_INTERSECTS, S_DISJOINT and the temporal functions T_*", e.Op)
+	return filterErr("%s is not supported; planmap evaluates AND, OR, NOT, = <> < <= > >=, LIKE, BETWEEN, IN, IS NULL, the spatial functions S_* and the temporal functions T_*", e.Op)
 }
 
 // checkTemporal accepts a temporal operand: a text property (times are
@@ -301,11 +310,11 @@ func BBoxBounds(b []float64) []orb.Bound {
 // served as props (ServedProperties), in CQL2's three-valued logic: a
 // comparison with a null is unknown, and only true selects the feature.
 func EvalFilter(e *Expr, f *Feature, props map[string]any) bool {
-	v, known := eval(e, f, props)
+	v, known := eval(e, f, props, &sfFeature{})
 	return known && v
 }
 
-func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
+func eval(e *Expr, f *Feature, props map[string]any, fg *sfFeature) (v, known bool) {
 	if e.Kind == KindBool {
 		return e.Bool, true
 	}
@@ -326,7 +335,7 @@ func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
 		and := e.Op == "and"
 		unknown := false
 		for _, a := range e.Args {
-			v, k := eval(a, f, props)
+			v, k := eval(a, f, props, fg)
 			if !k {
 				unknown = true
 			} else if v != and {
@@ -335,7 +344,7 @@ func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
 		}
 		return and, !unknown
 	case "not":
-		v, k := eval(e.Args[0], f, props)
+		v, k := eval(e.Args[0], f, props, fg)
 		return !v, k
 	case "isNull":
 		return prop(e.Args[0]) == nil, true
@@ -378,6 +387,12 @@ func eval(e *Expr, f *Feature, props map[string]any) (v, known bool) {
 			hit = GeometriesIntersect(f.Geometry, lit.Geom)
 		}
 		return hit == (e.Op == "s_intersects"), true
+	}
+	if relateOps[e.Op] != nil {
+		if f.Geometry == nil {
+			return false, false
+		}
+		return relate(e, f.Geometry, fg)
 	}
 	if temporalOps[e.Op] {
 		as, ae := TemporalBounds(e.Args[0])

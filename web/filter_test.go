@@ -67,7 +67,7 @@ func atsRows(t *testing.T) []atsRow {
 	t.Helper()
 	row := regexp.MustCompile("^\\|(ne_110m_\\w+) \\|`(.*)` \\|(\\d+)$")
 	var rows []atsRow
-	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus", "temporal-functions"} {
+	for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions", "temporal-functions"} {
 		f, err := os.Open(filepath.Join(cql2Data, "ats", "annex_ats_"+class+".adoc"))
 		if err != nil {
 			t.Fatal(err)
@@ -87,6 +87,30 @@ func atsRows(t *testing.T) []atsRow {
 		t.Fatalf("only %d rows of expected results", len(rows))
 	}
 	return rows
+}
+
+// atsMethodFilters reads the spatial functions each abstract test of the
+// spatial classes asks of every geometry queryable ("{queryable}" in the
+// adoc); those with the coordinate 90 180 must fail, the rest succeed.
+func atsMethodFilters(t *testing.T) []string {
+	t.Helper()
+	bullet := regexp.MustCompile("^\\* `(S_\\w+\\(\\{queryable\\},.*)`$")
+	var filters []string
+	for _, class := range []string{"basic-spatial-functions", "basic-spatial-functions-plus", "spatial-functions"} {
+		b, err := os.ReadFile(filepath.Join(cql2Data, "ats", "annex_ats_"+class+".adoc"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if m := bullet.FindStringSubmatch(line); m != nil {
+				filters = append(filters, strings.NewReplacer(`\(`, "(", "{queryable}", "geom").Replace(m[1]))
+			}
+		}
+	}
+	if len(filters) < 30 {
+		t.Fatalf("only %d filters of the tests' methods", len(filters))
+	}
+	return filters
 }
 
 // eachNEStore runs fn against a live server on each store holding the
@@ -141,7 +165,7 @@ func TestCQL2ATS(t *testing.T) {
 	eachNEStore(t, func(t *testing.T, base string) {
 		_, _, conf := fetch(t, base+"/ogc/conformance")
 		for _, class := range []string{"basic-cql2", "advanced-comparison-operators", "basic-spatial-functions",
-			"basic-spatial-functions-plus", "temporal-functions", "cql2-text", "cql2-json"} {
+			"basic-spatial-functions-plus", "spatial-functions", "temporal-functions", "cql2-text", "cql2-json"} {
 			if !strings.Contains(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+" ") &&
 				!strings.HasSuffix(fmt.Sprint(conf["conformsTo"]), "/spec/cql2/1.0/conf/"+class+"]") {
 				t.Errorf("conformance lacks %s", class)
@@ -164,6 +188,24 @@ func TestCQL2ATS(t *testing.T) {
 				if n := len(fc["features"].([]any)); n != r.want || fc["numberMatched"] != float64(r.want) {
 					t.Errorf("%s: %s %s (%s): %d features, numberMatched %v; want %d", r.class, r.collection, r.filter,
 						q.Get("filter-lang"), n, fc["numberMatched"], r.want)
+				}
+			}
+		}
+		for _, filter := range atsMethodFilters(t) {
+			want := 200
+			if strings.Contains(filter, "90 180") { // latitude 180
+				want = 400
+			}
+			e, err := cql2.ParseText(filter)
+			if err != nil {
+				t.Fatalf("%s: %v", filter, err)
+			}
+			j, _ := cql2.JSON(e)
+			for _, layer := range []string{"ne_110m_admin_0_countries", "ne_110m_populated_places_simple", "ne_110m_rivers_lake_centerlines"} {
+				for _, q := range []url.Values{{"filter": {filter}}, {"filter": {string(j)}, "filter-lang": {"cql2-json"}}} {
+					if code, _, fc := fetch(t, base+"/ogc/collections/"+layer+"/items?"+q.Encode()); code != want {
+						t.Errorf("%s %s %s: %d %v, want %d", layer, filter, q.Get("filter-lang"), code, fc["description"], want)
+					}
 				}
 			}
 		}
@@ -223,6 +265,24 @@ func TestFilterFixture(t *testing.T) {
 		{"areas", fmt.Sprintf("S_INTERSECTS(geometry, POINT(%f %f))", toCRS(uri3857, 114.4, 30.5)[0], toCRS(uri3857, 114.4, 30.5)[1]), "", uri3857,
 			func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
 		{"areas", "S_INTERSECTS(geometry, LINESTRING(114.0 30.5, 114.39 30.5))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		// The DE-9IM functions (class spatial-functions), the literal on
+		// either side, as a BBOX across the antimeridian, as a collection.
+		{"areas", "S_CONTAINS(geometry, POINT(114.40 30.50))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_WITHIN(POINT(114.40 30.50), geometry)", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_CONTAINS(BBOX(114.0, 30.4, 114.39, 30.9), geometry)", "", "", func(f geo.Feature) bool { return f.ID == "donut-lake" }},
+		{"areas", "S_CONTAINS(geometry, POINT(114.15 30.75))", "", "", func(f geo.Feature) bool { return false }}, // in the hole
+		{"areas", "S_WITHIN(geometry, BBOX(170, 20, 115, 40))", "", "", func(f geo.Feature) bool { return true }},
+		{"areas", "S_WITHIN(geometry, BBOX(170, 20, 114.19, 40))", "", "", func(f geo.Feature) bool { return false }},
+		{"areas", "S_WITHIN(geometry, GEOMETRYCOLLECTION(POLYGON((114.09 30.69, 114.16 30.69, 114.16 30.81, 114.09 30.81, 114.09 30.69)), " +
+			"POLYGON((114.15 30.69, 114.21 30.69, 114.21 30.81, 114.15 30.81, 114.15 30.69))))", "", "", func(f geo.Feature) bool { return f.ID == "donut-lake" }},
+		{"areas", "S_EQUALS(geometry, POLYGON((114.42 30.52, 114.38 30.52, 114.38 30.48, 114.40 30.48, 114.42 30.48, 114.42 30.52)))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_TOUCHES(geometry, LINESTRING(114.42 30.40, 114.42 30.60))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_OVERLAPS(geometry, BBOX(114.41, 30.51, 114.5, 30.6))", "", "", func(f geo.Feature) bool { return f.ID == "guanggu-area" }},
+		{"areas", "S_OVERLAPS(geometry, BBOX(114.30, 30.40, 114.5, 30.6))", "", "", func(f geo.Feature) bool { return false }}, // contains it
+		{"lines", "S_TOUCHES(geometry, LINESTRING(114.0 30.5, 114.5 30.5))", "", "", func(f geo.Feature) bool { return true }},
+		{"lines", "S_CROSSES(geometry, LINESTRING(114.2 30.55, 114.4 30.55))", "", "", func(f geo.Feature) bool { return f.ID == "line-a" }},
+		{"lines", `{"op":"s_crosses","args":[{"bbox":[30.0,114.05,30.2,114.2]},{"property":"geometry"}]}`, "cql2-json", uri4326, func(f geo.Feature) bool { return f.ID == "line-b" }},
+		{"lines", "NOT S_CROSSES(geometry, LINESTRING(114.2 30.55, 114.4 30.55)) AND S_INTERSECTS(geometry, BBOX(113, 29, 115, 31))", "", "", func(f geo.Feature) bool { return f.ID == "line-b" }},
 		{"lines", "driverless = true AND length_km BETWEEN 30 AND 40", "", "", func(f geo.Feature) bool { return f.ID == "line-b" }},
 		{"lines", "code = '2' OR code = 'A'", "", "", func(f geo.Feature) bool { return true }},
 		{"lines", "riders > 1e9", "", "", func(f geo.Feature) bool { return f.ID == "line-b" }},
@@ -265,19 +325,25 @@ func TestFilterFixture(t *testing.T) {
 func TestFilterErrors(t *testing.T) {
 	eachStore(t, storetest.Fixture(), func(t *testing.T, base string) {
 		for filter, want := range map[string]string{
-			"filter=status = 'planned' AND":                               "filter: at byte",
-			"filter=nosuch = 1":                                           "\"nosuch\" is not a queryable",
-			"filter=status = 1":                                           "cannot be compared with a number",
-			"filter=capacity LIKE '1%'":                                   "holds integer values and cannot be compared with a string",
-			"filter=S_WITHIN(geometry, BBOX(0,0,1,1))":                    "s_within is not supported",
-			"filter=status = 'x'&filter-lang=cql3":                        "filter-lang \"cql3\" is not supported",
-			"filter=status = 'x'&filter-lang=cql2-json":                   "not JSON",
-			"filter-lang=cql2-text":                                       "filter-lang is given without a filter",
-			"filter=S_INTERSECTS(geometry, POINT(1 2))&filter-crs=EPSG:1": "filter-crs \"EPSG:1\" is not supported",
-			"filter=capacity + 1 > 2":                                     "planmap compares a property with a literal",
-			"filter=T_BEFORE(capacity, DATE('2020-01-01'))":               "holds integer values, not times",
-			"filter=T_AFTER(status, INTERVAL(1, 2))":                      "INTERVAL's ends are instants",
-			"filter=S_CROSSES(geometry, POINT(1 2))":                      "s_crosses is not supported",
+			"filter=status = 'planned' AND": "filter: at byte",
+			"filter=nosuch = 1":             "\"nosuch\" is not a queryable",
+			"filter=status = 1":             "cannot be compared with a number",
+			"filter=capacity LIKE '1%'":     "holds integer values and cannot be compared with a string",
+			"filter=S_WITHIN(geometry, POLYGON((0 0, 1 1, 1 0, 0 1, 0 0)))":                                                    "S_WITHIN: the POLYGON literal is not valid: ring 0 self-intersects",
+			"filter=S_CONTAINS(geometry, BBOX(1, 1, 1, 2))":                                                                    "S_CONTAINS: the BBOX literal is not valid",
+			"filter=S_EQUALS(geometry, GEOMETRYCOLLECTION(POLYGON((0 0, 1 0, 1 1, 0 0)), POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))))": "geometry 2 of the GEOMETRYCOLLECTION literal is not valid",
+			"filter=S_CROSSES(geometry, GEOMETRYCOLLECTION(POINT(1 2), LINESTRING(0 0, 1 1)))":                                 "the GEOMETRYCOLLECTION mixes LineString and Point",
+			"filter=S_TOUCHES(POINT(1 2), POINT(1 2))":                                                                         "expected a property, found a geometry",
+			"filter=S_INTERSECTS(geometry, POINT(90 180))":                                                                     "the coordinate [90 180] is not a longitude and latitude",
+			"filter=S_OVERLAPS(geometry, BBOX(0, 0, 200, 1))":                                                                  "the coordinate [200 1] is not",
+			"filter=A_CONTAINS(name_en, ('x'))":                                                                                "a_contains is not supported",
+			"filter=status = 'x'&filter-lang=cql3":                                                                             "filter-lang \"cql3\" is not supported",
+			"filter=status = 'x'&filter-lang=cql2-json":                                                                        "not JSON",
+			"filter-lang=cql2-text":                                                                                            "filter-lang is given without a filter",
+			"filter=S_INTERSECTS(geometry, POINT(1 2))&filter-crs=EPSG:1":                                                      "filter-crs \"EPSG:1\" is not supported",
+			"filter=capacity + 1 > 2":                                                                                          "planmap compares a property with a literal",
+			"filter=T_BEFORE(capacity, DATE('2020-01-01'))":                                                                    "holds integer values, not times",
+			"filter=T_AFTER(status, INTERVAL(1, 2))":                                                                           "INTERVAL's ends are instants",
 		} {
 			q := url.Values{}
 			for _, kv := range strings.Split(filter, "&") {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"planmap/geo"
@@ -71,6 +72,9 @@ func filterSQL(w *where, e *geo.Expr, qs map[string]geo.Queryable) string {
 		}
 		return sql
 	}
+	if geo.IsRelateOp(e.Op) {
+		return relateSQL(w, e)
+	}
 	if strings.HasPrefix(e.Op, "t_") {
 		as, ae := geo.TemporalBounds(e.Args[0])
 		bs, be := geo.TemporalBounds(e.Args[1])
@@ -109,6 +113,30 @@ func filterSQL(w *where, e *geo.Expr, qs map[string]geo.Queryable) string {
 	}
 	ops := map[string]string{"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 	return "(" + x + " " + ops[e.Op] + " " + w.arg(geo.LiteralValue(e.Args[1])) + ")"
+}
+
+// relateFuncs are the PostGIS functions of CQL2's DE-9IM spatial functions.
+var relateFuncs = map[string]string{"s_contains": "ST_Contains", "s_crosses": "ST_Crosses", "s_equals": "ST_Equals",
+	"s_overlaps": "ST_Overlaps", "s_touches": "ST_Touches", "s_within": "ST_Within"}
+
+// relateSQL translates a DE-9IM function, its literal one bound parameter.
+// Each implies that the geometries intersect, so "&&" beside it lets the
+// planner use the GiST index whatever it makes of the function. A
+// GEOMETRYCOLLECTION (of one dimension, CheckFilter saw to that) is
+// dissolved into one geometry, as GEOS before 3.13 relates no collection.
+func relateSQL(w *where, e *geo.Expr) string {
+	lit, litFirst := geo.SpatialArgs(e)
+	g := geo.LiteralGeometry(lit)
+	b, _ := wkb.Marshal(g)
+	sql := "ST_GeomFromWKB(" + w.arg(b) + ", 4326)"
+	if _, ok := g.(orb.Collection); ok {
+		sql = "ST_UnaryUnion(" + sql + ")"
+	}
+	args := "f.geom, " + sql
+	if litFirst {
+		args = sql + ", f.geom"
+	}
+	return "(f.geom && " + sql + " AND " + relateFuncs[e.Op] + "(" + args + "))"
 }
 
 // propSQL is the SQL value of a queryable property, as items serves it.

@@ -41,6 +41,8 @@ func parity(t *testing.T, ds *data.Dataset) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(42, 42))
 	compareLayers(ctx, t, mem, pg)
+	hits := map[string]int{} // filters by DE-9IM function that matched something
+	defer func() { t.Logf("DE-9IM filters that matched features: %v", hits) }()
 	for _, l := range ds.Layers {
 		a, errA := mem.Schema(ctx, l.ID)
 		b, errB := pg.Schema(ctx, l.ID)
@@ -55,6 +57,9 @@ func parity(t *testing.T, ds *data.Dataset) {
 			}
 			if a.Matched != b.Matched || !sameFeatures(a.Features, b.Features) {
 				t.Errorf("%s %s: memstore %d %v, postgis %d %v", l.ID, describe(q), a.Matched, ids(a.Features), b.Matched, ids(b.Features))
+			}
+			if q.Filter != nil && a.Matched > 0 {
+				hits[q.Filter.Op]++
 			}
 		}
 	}
@@ -138,6 +143,37 @@ func layerQueries(r *rand.Rand, ds *data.Dataset, layer string) []geo.Query {
 			q.Props = map[string]string{"status": geo.Statuses[r.IntN(len(geo.Statuses))]}
 		}
 		qs = append(qs, q)
+	}
+	return append(qs, relateQueries(r, ds, ext)...)
+}
+
+// relateQueries filters with each DE-9IM spatial function, its literal the
+// geometry of a feature (of any layer: the plan's districts share borders,
+// lines run along and across them) or a box within ext.
+func relateQueries(r *rand.Rand, ds *data.Dataset, ext orb.Bound) []geo.Query {
+	var lits []*geo.Expr
+	for len(lits) < 8 {
+		if f := ds.Features[r.IntN(len(ds.Features))]; f.Geometry != nil {
+			lits = append(lits, &geo.Expr{Kind: geo.KindGeometry, Geom: f.Geometry})
+		}
+	}
+	for range 3 {
+		x, y := ext.Left()+r.Float64()*(ext.Right()-ext.Left()), ext.Bottom()+r.Float64()*(ext.Top()-ext.Bottom())
+		lits = append(lits, &geo.Expr{Kind: geo.KindBBox, BBox: []float64{x, y, x + r.Float64()*0.2 + 0.001, y + r.Float64()*0.2 + 0.001}})
+	}
+	var qs []geo.Query
+	for _, lit := range lits {
+		for _, op := range []string{"s_contains", "s_crosses", "s_equals", "s_overlaps", "s_touches", "s_within"} {
+			args := []*geo.Expr{{Kind: geo.KindProperty, Str: geo.GeometryQueryable}, lit}
+			if r.IntN(4) == 0 {
+				args[0], args[1] = args[1], args[0]
+			}
+			e := &geo.Expr{Kind: geo.KindOp, Op: op, Args: args}
+			if err := geo.CheckFilter(e, geo.Queryables(nil)); err != nil {
+				panic(err)
+			}
+			qs = append(qs, geo.Query{Limit: 1000, Filter: e})
+		}
 	}
 	return qs
 }
@@ -238,6 +274,11 @@ func describe(q geo.Query) string {
 	}
 	if q.Props != nil {
 		s += fmt.Sprintf(" props %v", q.Props)
+	}
+	if e := q.Filter; e != nil {
+		lit, first := geo.SpatialArgs(e)
+		g := geo.LiteralGeometry(lit)
+		s += fmt.Sprintf(" %s(literal first: %v; %s in %v)", e.Op, first, g.GeoJSONType(), g.Bound())
 	}
 	return s
 }
