@@ -289,6 +289,7 @@ func TestBulkLoad(t *testing.T) {
 		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
 	}
 	inStep(t, s)
+	cellsInStep(t, s, "bulk load")
 	// A reload of a table readers use keeps its indexes (see writeFeatures).
 	if sum := mustLoad(t, s, synth(n, 6)); sum.Total().Updated != n {
 		t.Errorf("update of every feature: %+v", sum.Total())
@@ -333,6 +334,9 @@ func inStep(t *testing.T, s *postgis.Store) {
 		CASE WHEN jsonb_typeof(f.extra->'uncertainty_m') = 'number' AND (f.extra->>'uncertainty_m')::float8 > 0
 			THEN (f.extra->>'uncertainty_m')::float8 END AS uncertainty_m
 		FROM features f WHERE f.geom IS NOT NULL`)
+	// The keys a load writes itself (see searchKeyRows) are those the trigger would write.
+	tableInStep(t, s, "SELECT key, form, id, layer, kind, namelen FROM search_keys",
+		"SELECT r.key, r.form, f.id, f.layer, f.kind, char_length(f.name_zh) FROM features f, search_key_rows(f.search) r")
 }
 
 // tableInStep fails unless the rows of query have, what a table derived
