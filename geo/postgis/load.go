@@ -416,12 +416,16 @@ func attributionCol(credits []string) []string {
 
 // stagingCols are the columns of load_features, filled by COPY.
 var stagingCols = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "plan_section",
-	"plan_line", "plan_quote", "district", "accuracy", "source", "updated", "targets", "extra", "search", "keys", "wkb"}
+	"plan_line", "plan_quote", "district", "accuracy", "source", "updated", "targets", "extra", "search", "wkb", "keys"}
+
+// searchCol is where stagingRow puts the search column, whose keys
+// (searchKeyRows) copyFeatures adds as the last column.
+var searchCol = slices.Index(stagingCols, "search")
 
 const stagingSQL = `CREATE TEMP TABLE load_features (
 	id text COLLATE "C", layer text COLLATE "C", name_zh text, name_en text, kind text, status text,
 	plan_section text, plan_line int, plan_quote text, district text, accuracy text, source text,
-	updated timestamptz, targets jsonb, extra jsonb, search text, keys text[], wkb bytea) ON COMMIT DROP`
+	updated timestamptz, targets jsonb, extra jsonb, search text, wkb bytea, keys text[]) ON COMMIT DROP`
 
 // copyFeatures streams the features into a temp table with COPY. They are
 // produced in a goroutine of their own (reading and checking files) while
@@ -460,7 +464,11 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[str
 		if progress != nil && done%10000 == 0 {
 			progress(done, total)
 		}
-		return stagingRow(f, aliases[f.ID])
+		row, err := stagingRow(f, aliases[f.ID])
+		if err != nil {
+			return nil, err
+		}
+		return append(row, searchKeyRows(row[searchCol].(string))), nil
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
 	// A source error ends the COPY, and the server answers with its own
@@ -489,9 +497,8 @@ func stagingRow(f geo.Feature, aliases []string) ([]any, error) {
 			return nil, fmt.Errorf("feature %s: geometry: %w", f.ID, err)
 		}
 	}
-	search := searchText(append(geo.SearchNames(f), aliases...))
 	return []any{f.ID, f.Layer, f.NameZH, f.NameEN, f.Kind, f.Status, f.PlanSection, f.PlanLine,
-		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, search, searchKeyRows(search), g}, nil
+		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(append(geo.SearchNames(f), aliases...)), g}, nil
 }
 
 // searchKeyRows lists the rows search_key_rows (migration 0022) makes of a
@@ -631,7 +638,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if changed < bulkRows || before > 0 {
 		return applyDiff(ctx, tx, ops, false)
 	}
-	restore, err := dropDerived(ctx, tx)
+	restore, err := dropDerived(ctx, tx, changed)
 	if err != nil {
 		return err
 	}
@@ -656,10 +663,13 @@ var bulkRows = 20000
 // derivedSQL lists what of features (and of tile_features and search_keys,
 // which triggers fill from it) can be dropped and made again from the
 // catalog's own definitions: indexes that back no constraint, and foreign
-// keys.
+// keys. The trail's index too, when the trail holds fewer rows than the
+// load ($1) adds to it: then making it again costs less than keeping it up
+// (a trail of many earlier versions keeps it).
 const derivedSQL = `
 SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-FROM pg_index i WHERE i.indrelid IN ('features'::regclass, 'tile_features'::regclass, 'search_keys'::regclass)
+FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::regclass, 'search_keys'::regclass)
+		OR i.indrelid = 'changes'::regclass AND (SELECT count(*) FROM (SELECT FROM changes LIMIT $1) c) < $1)
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 UNION ALL
 SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),
@@ -668,8 +678,8 @@ FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'
 
 // dropDerived drops the indexes and foreign keys of features and returns the
 // statements that make them again.
-func dropDerived(ctx context.Context, tx pgx.Tx) ([]string, error) {
-	rows, err := tx.Query(ctx, derivedSQL)
+func dropDerived(ctx context.Context, tx pgx.Tx, changed int) ([]string, error) {
+	rows, err := tx.Query(ctx, derivedSQL, changed)
 	if err != nil {
 		return nil, err
 	}
