@@ -9,3 +9,6 @@ func SetBulkRows(n int) int {
 	bulkRows = n
 	return old
 }
+
+// SearchKeyRows is the loader's own search_key_rows.
+var SearchKeyRows = searchKeyRows

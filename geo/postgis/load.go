@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -251,7 +252,13 @@ func removedMeta(ctx context.Context, tx pgx.Tx, meta *data.Dataset) (Removals, 
 // the layers the dataset keeps but leaves without a feature — and refuses
 // them unless they are allowed. A dry run also lists every change.
 func guard(ctx context.Context, tx pgx.Tx, rm *Removals, changes *[]Change, o LoadOptions) error {
-	rows, err := tx.Query(ctx, `SELECT op, layer, id FROM load_diff WHERE op <> 'same' ORDER BY op, layer, id`)
+	// Only a dry run lists every change; otherwise only removals are read
+	// (a first load would read back every feature it inserts).
+	which := "op = 'remove'"
+	if o.DryRun {
+		which = "op <> 'same'"
+	}
+	rows, err := tx.Query(ctx, `SELECT op, layer, id FROM load_diff WHERE `+which+` ORDER BY op, layer, id`)
 	if err != nil {
 		return err
 	}
@@ -409,12 +416,16 @@ func attributionCol(credits []string) []string {
 
 // stagingCols are the columns of load_features, filled by COPY.
 var stagingCols = []string{"id", "layer", "name_zh", "name_en", "kind", "status", "plan_section",
-	"plan_line", "plan_quote", "district", "accuracy", "source", "updated", "targets", "extra", "search", "wkb"}
+	"plan_line", "plan_quote", "district", "accuracy", "source", "updated", "targets", "extra", "search", "wkb", "keys"}
+
+// searchCol is where stagingRow puts the search column, whose keys
+// (searchKeyRows) copyFeatures adds as the last column.
+var searchCol = slices.Index(stagingCols, "search")
 
 const stagingSQL = `CREATE TEMP TABLE load_features (
 	id text COLLATE "C", layer text COLLATE "C", name_zh text, name_en text, kind text, status text,
 	plan_section text, plan_line int, plan_quote text, district text, accuracy text, source text,
-	updated timestamptz, targets jsonb, extra jsonb, search text, wkb bytea) ON COMMIT DROP`
+	updated timestamptz, targets jsonb, extra jsonb, search text, wkb bytea, keys text[]) ON COMMIT DROP`
 
 // copyFeatures streams the features into a temp table with COPY. They are
 // produced in a goroutine of their own (reading and checking files) while
@@ -453,7 +464,11 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[str
 		if progress != nil && done%10000 == 0 {
 			progress(done, total)
 		}
-		return stagingRow(f, aliases[f.ID])
+		row, err := stagingRow(f, aliases[f.ID])
+		if err != nil {
+			return nil, err
+		}
+		return append(row, searchKeyRows(row[searchCol].(string))), nil
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
 	// A source error ends the COPY, and the server answers with its own
@@ -486,6 +501,38 @@ func stagingRow(f geo.Feature, aliases []string) ([]any, error) {
 		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(append(geo.SearchNames(f), aliases...)), g}, nil
 }
 
+// searchKeyRows lists the rows search_key_rows (migration 0022) makes of a
+// search column, each as its form then its key: every line longer than its
+// form and at most 2,001 bytes, and for a text line ("t") an "s" key for
+// each start past the first character where geo.SubstringStart allows a
+// match; no row twice. A load works them out here, beside parsing, rather
+// than in the database (migration 0024).
+func searchKeyRows(search string) []string {
+	var out []string
+	add := func(k string) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	for _, line := range strings.Split(search, "\n") {
+		if len(line) > 2001 || utf8.RuneCountInString(line) < 2 {
+			continue
+		}
+		add(line)
+		if line[0] != geo.KeyText {
+			continue
+		}
+		key := line[1:]
+		_, first := utf8.DecodeRuneInString(key)
+		for i := range key[first:] {
+			if geo.SubstringStart(key, first+i) {
+				add("s" + key[first+i:])
+			}
+		}
+	}
+	return out
+}
+
 // jsonOrNull keeps nil and empty apart: NULL for nil, JSON otherwise.
 func jsonOrNull(isNil bool, v any) ([]byte, error) {
 	if isNil {
@@ -496,9 +543,10 @@ func jsonOrNull(isNil bool, v any) ([]byte, error) {
 
 // diffSQL classifies every id of the dataset and of the table. Comparing
 // whole rows (geometry = is exact in PostGIS 3) means unchanged features
-// are never rewritten and get no history.
+// are never rewritten and get no history. The statements after it join on
+// id and filter on op: only those need statistics.
 const diffSQL = `
-ANALYZE load_features;
+ANALYZE load_features (id);
 CREATE TEMP TABLE load_diff ON COMMIT DROP AS
 	SELECT coalesce(n.id, f.id) AS id, coalesce(n.layer, f.layer) AS layer,
 	       CASE WHEN f.id IS NULL THEN 'insert'
@@ -512,7 +560,7 @@ CREATE TEMP TABLE load_diff ON COMMIT DROP AS
 	                  n.search, ST_GeomFromWKB(n.wkb, 4326)) THEN 'same'
 	            ELSE 'update' END AS op
 	FROM load_features n FULL JOIN features f ON f.id = n.id;
-ANALYZE load_diff`
+ANALYZE load_diff (id, op)`
 
 // writeSQL applies the diff, one statement per kind of change; the history
 // triggers keep the old rows. A kind with no rows runs no statement, so an
@@ -532,6 +580,19 @@ SELECT n.id, n.layer, n.name_zh, n.name_en, n.kind, n.status, n.plan_section, n.
 FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert'`,
 }
 
+// insertKeysSQL writes the search keys of the inserted features, worked out
+// by searchKeyRows, in key order as the trigger would (migration 0022);
+// keysOff and keysOn tell that trigger to leave them to it and to take them
+// up again.
+const (
+	keysOff       = `SELECT set_config('planmap.search_keys', 'loaded', true)`
+	keysOn        = `SELECT set_config('planmap.search_keys', '', true)`
+	insertKeysSQL = `INSERT INTO search_keys (key, form, id, layer, kind, namelen)
+SELECT substr(k, 2), left(k, 1)::"char", n.id, n.layer, n.kind, char_length(n.name_zh)
+FROM load_features n JOIN load_diff d ON d.id = n.id AND d.op = 'insert', unnest(n.keys) k
+ORDER BY substr(k, 2) COLLATE "C"`
+)
+
 // applyDiff runs the statements of the kinds of change the diff holds. A
 // bulk insert writes rows in spatial order (PostGIS sorts geometries along a
 // Hilbert curve), so a tile's features sit together on disk: uncached tiles
@@ -544,6 +605,9 @@ func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int, bulk bool) er
 		sql := writeSQL[op]
 		if bulk && op == "insert" {
 			sql += " ORDER BY ST_GeomFromWKB(n.wkb, 4326)"
+		}
+		if op == "insert" {
+			sql = keysOff + ";\n" + sql + ";\n" + insertKeysSQL + ";\n" + keysOn
 		}
 		if err := exec(ctx, tx, sql); err != nil {
 			return err
@@ -574,7 +638,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if changed < bulkRows || before > 0 {
 		return applyDiff(ctx, tx, ops, false)
 	}
-	restore, err := dropDerived(ctx, tx)
+	restore, err := dropDerived(ctx, tx, changed)
 	if err != nil {
 		return err
 	}
@@ -596,12 +660,16 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 // (a variable so that tests can take the bulk path with small data).
 var bulkRows = 20000
 
-// derivedSQL lists what of features (and of tile_features, which triggers
-// fill from it) can be dropped and made again from the catalog's own
-// definitions: indexes that back no constraint, and foreign keys.
+// derivedSQL lists what of features (and of tile_features and search_keys,
+// which triggers fill from it) can be dropped and made again from the
+// catalog's own definitions: indexes that back no constraint, and foreign
+// keys. The trail's index too, when the trail holds fewer rows than the
+// load ($1) adds to it: then making it again costs less than keeping it up
+// (a trail of many earlier versions keeps it).
 const derivedSQL = `
 SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-FROM pg_index i WHERE i.indrelid IN ('features'::regclass, 'tile_features'::regclass)
+FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::regclass, 'search_keys'::regclass)
+		OR i.indrelid = 'changes'::regclass AND (SELECT count(*) FROM (SELECT FROM changes LIMIT $1) c) < $1)
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 UNION ALL
 SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),
@@ -610,8 +678,8 @@ FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'
 
 // dropDerived drops the indexes and foreign keys of features and returns the
 // statements that make them again.
-func dropDerived(ctx context.Context, tx pgx.Tx) ([]string, error) {
-	rows, err := tx.Query(ctx, derivedSQL)
+func dropDerived(ctx context.Context, tx pgx.Tx, changed int) ([]string, error) {
+	rows, err := tx.Query(ctx, derivedSQL, changed)
 	if err != nil {
 		return nil, err
 	}

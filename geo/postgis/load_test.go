@@ -242,13 +242,14 @@ func TestQGISViews(t *testing.T) {
 	}
 }
 
-// schema fingerprints the indexes and constraints of features and
-// tile_features, which a bulk load drops and makes again.
+// schema fingerprints the indexes and constraints of features and the
+// indexes of the tables filled from them, which a bulk load drops and makes
+// again.
 func schema(t *testing.T, s *postgis.Store) string {
 	t.Helper()
 	var out string
 	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(E'\n',
-		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('features', 'tile_features')),
+		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('features', 'tile_features', 'search_keys', 'changes')),
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
 		 FROM pg_constraint WHERE conrelid = 'features'::regclass))`).Scan(&out)
 	if err != nil {
@@ -261,7 +262,8 @@ func TestBulkLoad(t *testing.T) {
 	const n = 2000
 	s := open(t)
 	want := schema(t, s)
-	if !strings.Contains(want, "FOREIGN KEY") || !strings.Contains(want, "gist") {
+	if !strings.Contains(want, "FOREIGN KEY") || !strings.Contains(want, "gist") ||
+		!strings.Contains(want, "search_keys_key") || !strings.Contains(want, "changes_item") {
 		t.Fatalf("schema fingerprint misses what a bulk load drops:\n%s", want)
 	}
 	defer postgis.SetBulkRows(postgis.SetBulkRows(1000))
@@ -289,6 +291,7 @@ func TestBulkLoad(t *testing.T) {
 		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
 	}
 	inStep(t, s)
+	cellsInStep(t, s, "bulk load")
 	// A reload of a table readers use keeps its indexes (see writeFeatures).
 	if sum := mustLoad(t, s, synth(n, 6)); sum.Total().Updated != n {
 		t.Errorf("update of every feature: %+v", sum.Total())
@@ -333,6 +336,9 @@ func inStep(t *testing.T, s *postgis.Store) {
 		CASE WHEN jsonb_typeof(f.extra->'uncertainty_m') = 'number' AND (f.extra->>'uncertainty_m')::float8 > 0
 			THEN (f.extra->>'uncertainty_m')::float8 END AS uncertainty_m
 		FROM features f WHERE f.geom IS NOT NULL`)
+	// The keys a load writes itself (see searchKeyRows) are those the trigger would write.
+	tableInStep(t, s, "SELECT key, form, id, layer, kind, namelen FROM search_keys",
+		"SELECT r.key, r.form, f.id, f.layer, f.kind, char_length(f.name_zh) FROM features f, search_key_rows(f.search) r")
 }
 
 // tableInStep fails unless the rows of query have, what a table derived
@@ -341,7 +347,7 @@ func tableInStep(t *testing.T, s *postgis.Store, have, want string) {
 	t.Helper()
 	var off, rows int
 	err := s.Pool().QueryRow(context.Background(), `WITH want AS (`+want+`), have AS (`+have+`)
-		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) d),
+		SELECT (SELECT count(*) FROM ((TABLE want EXCEPT ALL TABLE have) UNION ALL (TABLE have EXCEPT ALL TABLE want)) d),
 		       (SELECT count(*) FROM have)`).Scan(&off, &rows)
 	if err != nil {
 		t.Fatal(err)

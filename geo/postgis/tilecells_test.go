@@ -3,6 +3,8 @@ package postgis_test
 import (
 	"context"
 	"testing"
+
+	"planmap/geo/postgis"
 )
 
 // TestTileCellsKeptCurrent edits features every way SQL can (delete, move,
@@ -12,22 +14,7 @@ import (
 func TestTileCellsKeptCurrent(t *testing.T) {
 	s := loaded(t, synth(3000, 5))
 	ctx := context.Background()
-	check := func(what string) {
-		t.Helper()
-		var missing, extra int
-		if err := s.Pool().QueryRow(ctx, `WITH want AS (
-			SELECT f.layer, l::smallint AS level, tile_cell_x(f.geom, l) AS cx, tile_cell_y(f.geom, l) AS cy, min(f.tile_id) AS tile_id
-			FROM tile_features f, generate_series(0, 16) l WHERE f.point GROUP BY 1, 2, 3, 4)
-			SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT layer, level, cx, cy, tile_id FROM tile_cells) a),
-			       (SELECT count(*) FROM (SELECT layer, level, cx, cy, tile_id FROM tile_cells EXCEPT SELECT * FROM want) a)`).
-			Scan(&missing, &extra); err != nil {
-			t.Fatal(err)
-		}
-		if missing+extra > 0 {
-			t.Errorf("%s: tile_cells lacks %d cells and has %d it should not", what, missing, extra)
-		}
-	}
-	check("after load")
+	cellsInStep(t, s, "after load")
 	for _, step := range []struct{ what, sql string }{
 		{"delete", `DELETE FROM features WHERE id IN (SELECT id FROM features ORDER BY id LIMIT 40)`},
 		{"move", `UPDATE features SET geom = ST_Translate(geom, 0.013, -0.007) WHERE id LIKE 'syn-00001%'`},
@@ -40,6 +27,25 @@ func TestTileCellsKeptCurrent(t *testing.T) {
 		if _, err := s.Pool().Exec(ctx, step.sql); err != nil {
 			t.Fatalf("%s: %v", step.what, err)
 		}
-		check(step.what)
+		cellsInStep(t, s, step.what)
+	}
+}
+
+// cellsInStep fails unless tile_cells holds what working it out again from
+// tile_features gives: the lowest MVT id of every occupied cell at every
+// level.
+func cellsInStep(t *testing.T, s *postgis.Store, what string) {
+	t.Helper()
+	var missing, extra int
+	if err := s.Pool().QueryRow(context.Background(), `WITH want AS (
+		SELECT f.layer, l::smallint AS level, tile_cell_x(f.geom, l) AS cx, tile_cell_y(f.geom, l) AS cy, min(f.tile_id) AS tile_id
+		FROM tile_features f, generate_series(0, 16) l WHERE f.point GROUP BY 1, 2, 3, 4)
+		SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT layer, level, cx, cy, tile_id FROM tile_cells) a),
+		       (SELECT count(*) FROM (SELECT layer, level, cx, cy, tile_id FROM tile_cells EXCEPT SELECT * FROM want) a)`).
+		Scan(&missing, &extra); err != nil {
+		t.Fatal(err)
+	}
+	if missing+extra > 0 {
+		t.Errorf("%s: tile_cells lacks %d cells and has %d it should not", what, missing, extra)
 	}
 }

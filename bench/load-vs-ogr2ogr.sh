@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# planmap load against ogr2ogr -f PostgreSQL of the same synthetic points
+# file, each into a fresh database of one throwaway cluster, in alternating
+# rounds (the order swaps every round). Prints for each run the wall time,
+# the CPU time of the client and of the cluster (every process of it,
+# including the backends it has reaped), and the ratios planmap / ogr2ogr.
+# On a shared machine the CPU times are the steadier measure.
+#
+#   bash bench/load-vs-ogr2ogr.sh [points] [rounds]      (default 500000, 3)
+#
+# Needs PostgreSQL 15 with PostGIS and GDAL's ogr2ogr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+points=${1:-500000}
+rounds=${2:-3}
+work=$(mktemp -d /tmp/planmap-loadvs.XXXXXX)
+chmod 755 "$work"
+. bench/lib.sh
+go build -o "$work/planmap" ./cmd/planmap
+"$work/planmap" gen --points "$points" --lines 0 "$work/synth" >/dev/null
+file="$work/synth/layers/synthetic-points.geojson"
+start_postgres
+sql() { psql -h 127.0.0.1 -p "$port" -U postgres -X -q -At "$@"; }
+url() { echo "postgres://postgres@127.0.0.1:$port/$1?sslmode=disable"; }
+
+# cluster_cpu: CPU seconds the cluster has used so far.
+cluster_cpu() {
+  local pm
+  pm=$(head -1 "$work/pg/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+    for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk -v hz="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / hz}'
+}
+
+# fresh DB: an empty database DB, with PostGIS for ogr2ogr and the schema for planmap.
+fresh() {
+  sql -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+  if [ "$1" = ogr ]; then sql -d ogr -c "CREATE EXTENSION postgis"; else "$work/planmap" migrate --database-url "$(url pm)" >/dev/null; fi
+  sql -c CHECKPOINT
+}
+
+# measure NAME CMD...: runs CMD and appends "NAME wall client_cpu server_cpu" to $work/runs.
+measure() {
+  local name=$1 c0 c1 t
+  shift
+  c0=$(cluster_cpu)
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null
+  sleep 1 # the backend's exit, so that the postmaster has reaped it
+  c1=$(cluster_cpu)
+  read -r wall user sys <"$work/time"
+  t=$(awk -v a="$c0" -v b="$c1" -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f %.2f", u + s, b - a}')
+  echo "$name $wall $t" | tee -a "$work/runs"
+}
+
+ogr() {
+  fresh ogr
+  measure ogr2ogr ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$port user=postgres dbname=ogr" "$file" \
+    -nln bench_points -lco GEOMETRY_NAME=geom
+}
+pm() {
+  fresh pm
+  measure planmap "$work/planmap" load --database-url "$(url pm)" "$work/synth"
+}
+
+echo "== $points points ($(du -m "$file" | cut -f1) MB), $rounds rounds; name, wall s, client CPU s, cluster CPU s"
+for r in $(seq 1 "$rounds"); do
+  if [ $((r % 2)) = 1 ]; then ogr; pm; else pm; ogr; fi
+done
+awk '{w[$1] += $2; c[$1] += $3 + $4; n[$1]++}
+  END {
+    printf "mean ogr2ogr: %.1f s wall, %.1f s CPU; planmap: %.1f s wall, %.1f s CPU\n",
+      w["ogr2ogr"] / n["ogr2ogr"], c["ogr2ogr"] / n["ogr2ogr"], w["planmap"] / n["planmap"], c["planmap"] / n["planmap"]
+    printf "ratio planmap / ogr2ogr: %.2fx wall, %.2fx CPU\n", w["planmap"] / w["ogr2ogr"], c["planmap"] / c["ogr2ogr"]
+  }' "$work/runs"
