@@ -396,6 +396,15 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     const save = await page.locator('#create-save').boundingBox();
     assert.ok(save.x >= 0 && save.x + save.width <= 390 && save.y + save.height <= 800, JSON.stringify(save));
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'nothing overflows sideways');
+    const bar = await page.locator('#bar').boundingBox(), search = await page.locator('#q').boundingBox();
+    assert.ok(search.y >= bar.y && search.y + search.height <= bar.y + bar.height, 'the bar holds the search box and the edit buttons');
+    // Without a pointer: the map's centre places the point.
+    await page.selectOption('#create-layer', 'pump-stations');
+    await page.click('#create-centre');
+    await page.waitForSelector('#create-geometry[data-geometry^="{"]');
+    const centre = await page.evaluate(() => window.map.getCenter().toArray());
+    const placed = await drawn(page, '#create-geometry');
+    assert.ok(Math.hypot(placed.coordinates[0] - centre[0], placed.coordinates[1] - centre[1]) < 1e-6, JSON.stringify([placed, centre]));
     await audit(page, 'the new feature form at phone width, in English');
 
     // A viewer signed in on the second planmap sees no edit control.

@@ -30,7 +30,7 @@ const I18N = {
         redrawConflict: '保存失败：您开始改绘后，此要素已被他人修改。请取消并基于当前版本重新改绘。',
         del: '删除', deleteTitle: '删除要素', deleteWarn: '此要素将从地图和接口中删除；它的历史会保留，并可从历史中恢复。',
         deleteConfirm: '确认删除', deleted: '已删除。可在“历史”中恢复。',
-        restore: '恢复此版本', restoreOf: (v) => `恢复第 ${v} 版`, restoreConfirm: '确认恢复', current_: '（当前）',
+        restoreOf: (v) => `恢复第 ${v} 版`, restoreConfirm: '确认恢复', current_: '（当前）',
         restoreHint: '恢复会把该版本写回为新的一版，之后的版本都保留在历史中。',
         create: '新建要素', createTitle: '新建要素', layer: '图层', draw: '在地图上绘制', redrawNew: '清除并重新绘制',
         centre: '放在地图中心', notDrawn: '尚未绘制。', drawn: (n) => `已绘制：${n} 个顶点`,
@@ -54,14 +54,14 @@ const I18N = {
         historyTitle: 'History', noHistory: 'No history yet.', by: 'by', op_insert: 'created', op_update: 'changed', op_delete: 'deleted',
         version: (v) => `Version ${v}`, close: 'Close',
         redraw: 'Redraw', redrawTitle: 'Redraw the geometry', redrawHint: 'Drag a vertex to move it; drag the small dot between two vertices to insert one; right-click a vertex to delete it.',
-        vertices: (n) => `${n} vertices`, cannotRedraw: (m) => `This geometry cannot be redrawn here: ${m}`, loadingDraw: 'Loading the drawing tools…',
+        vertices: (n) => (n === 1 ? '1 vertex' : `${n} vertices`), cannotRedraw: (m) => `This geometry cannot be redrawn here: ${m}`, loadingDraw: 'Loading the drawing tools…',
         redrawConflict: 'Not saved: someone changed this feature after you began redrawing it. Cancel and redraw the current version.',
         del: 'Delete', deleteTitle: 'Delete the feature', deleteWarn: 'The feature leaves the map and the API; its history is kept, and it can be restored from there.',
         deleteConfirm: 'Delete it', deleted: 'Deleted. It can be restored from its History.',
-        restore: 'Restore this version', restoreOf: (v) => `Restore version ${v}`, restoreConfirm: 'Restore it', current_: ' (current)',
+        restoreOf: (v) => `Restore version ${v}`, restoreConfirm: 'Restore it', current_: ' (current)',
         restoreHint: 'Restoring writes that version back as a new one; the versions after it stay in the history.',
         create: 'New feature', createTitle: 'New feature', layer: 'Layer', draw: 'Draw on the map', redrawNew: 'Clear and draw again',
-        centre: 'Place at the map\'s centre', notDrawn: 'Not drawn yet.', drawn: (n) => `Drawn: ${n} vertices`,
+        centre: 'Place at the map\'s centre', notDrawn: 'Not drawn yet.', drawn: (n) => `Drawn: ${n === 1 ? '1 vertex' : `${n} vertices`}`,
         drawHint_Point: 'Click the map to place the point; then drag it if need be.',
         drawHint_LineString: 'Click each vertex on the map, then the last one again (or press Enter) to finish; then drag, insert or delete vertices.',
         drawHint_Polygon: 'Click each vertex on the map, then the first one to close the area; then drag, insert or delete vertices.',
@@ -151,7 +151,9 @@ function renderBar() {
     if (me) {
         const creates = me.role === 'admin' || (me.role === 'editor' && me.layers.length > 0);
         bar.replaceChildren(el('span', {id: 'edit-who'}, t('signedIn', me.name, me.role)), ' ',
-            ...(creates ? [el('button', {type: 'button', id: 'create-open', onclick: openCreate}, t('create')), ' '] : []),
+            // On a phone the button shows only its ＋ (style.css); its name stays whole.
+            ...(creates ? [el('button', {type: 'button', id: 'create-open', 'aria-label': t('create'), onclick: openCreate},
+                el('span', {class: 'short', 'aria-hidden': 'true'}, '＋'), el('span', {class: 'long'}, t('create'))), ' '] : []),
             el('button', {type: 'button', id: 'sign-out', onclick: () => {
                 sessionStorage.removeItem(KEY);
                 me = null;
@@ -318,7 +320,7 @@ async function showHistory(f, box) {
             ` · ${t(`op_${v.op}`) ?? v.op} · ${when(v.at)} · ${t('by')} ${v.author ?? ''}`,
             v.reason ? [el('br'), el('span', {class: 'reason'}, v.reason)] : null,
             restorable(v) ? [el('br'), el('button', {type: 'button', class: 'restore', id: `restore-${v.version}`,
-                'data-version': v.version, onclick: () => restoreForm(f, v.version, etag, form)}, t('restore'))] : null))) :
+                'data-version': v.version, onclick: () => restoreForm(f, v.version, etag, form)}, t('restoreOf', v.version))] : null))) :
             el('p', {}, t('noHistory')),
         form,
         el('button', {type: 'button', onclick: () => box.replaceChildren()}, t('close'))));
@@ -513,10 +515,13 @@ function openCreate() {
     let idEdited = false;
     fid.addEventListener('input', () => { idEdited = true; });
 
+    const drawBtn = el('button', {type: 'button', id: 'create-draw', onclick: () => drawNew()}, t('draw'));
     const show = () => {
         const n = geometry ? vertexCount(geometry.coordinates) : 0;
         shape.textContent = geometry ? t('drawn', n) : t('notDrawn');
         shape.dataset.geometry = geometry ? JSON.stringify(geometry) : '';
+        drawBtn.textContent = geometry ? t('redrawNew') : t('draw');
+        if (geometry) msg.replaceChildren();
     };
     // drawNew starts terra-draw in the layer's mode; once the shape is
     // finished it is selected, to be adjusted like a redrawn one.
@@ -588,7 +593,7 @@ function openCreate() {
         el('h2', {id: 'create-title'}, t('createTitle')),
         field('create-layer', t('layer'), layer),
         hint,
-        el('p', {}, el('button', {type: 'button', id: 'create-draw', onclick: drawNew}, t('draw')), ' ', centre, el('br'), shape),
+        el('p', {}, drawBtn, ' ', centre, el('br'), shape),
         field('create-name-zh', t('nameZh'), nameZh),
         field('create-name-en', t('nameEn'), nameEn),
         field('create-kind', t('kind'), kind),
