@@ -393,8 +393,9 @@ async function startDraw() {
         modes: [
             new TD.TerraDrawSelectMode({flags: {linestring: vertices, polygon: vertices, point: {feature: {draggable: true}}},
                 keyEvents: null, allowManualDeselection: false,
-                styles: {selectionPointWidth: 7, midPointWidth: 5, selectedLineStringColor: '#d32f2f', selectedPolygonOutlineColor: '#d32f2f',
-                    selectedPolygonColor: '#d32f2f', selectedPointColor: '#d32f2f'}}),
+                // Blue, beside the red highlight of the feature as it was.
+                styles: {selectionPointWidth: 7, midPointWidth: 5, selectedLineStringColor: '#1565c0', selectedPolygonOutlineColor: '#1565c0',
+                    selectedPolygonColor: '#1565c0', selectedPointColor: '#1565c0'}}),
             new TD.TerraDrawPointMode(), new TD.TerraDrawLineStringMode(), new TD.TerraDrawPolygonMode(),
         ],
     });
