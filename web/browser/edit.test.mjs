@@ -263,9 +263,15 @@ const getItem = async (base, layer, id) => {
 const LINE = 'browser-edit-channel';
 // Near the region's northern edge (latitude 32): a vertex dragged north leaves it.
 const LINE_COORDS = [[114.30, 31.997], [114.31, 31.997], [114.32, 31.997]];
+const ZONE = 'browser-edit-zone';
+const ZONE_COORDS = [
+    [[[114.40, 31.990], [114.41, 31.990], [114.41, 31.996], [114.40, 31.996], [114.40, 31.990]],
+        [[114.403, 31.992], [114.404, 31.992], [114.404, 31.993], [114.403, 31.993], [114.403, 31.992]]],
+    [[[114.42, 31.990], [114.43, 31.990], [114.43, 31.996], [114.42, 31.996], [114.42, 31.990]]],
+];
 
 test('an editor redraws a line, creates, deletes and restores features; a viewer sees no edit controls', {skip, timeout: 600000}, (t) => twoPlanmaps(t, async ({a, b, mint}) => {
-    const editor = mint('--name', '李工', '--role', 'editor', '--layers', 'pump-stations,drainage-channels');
+    const editor = mint('--name', '李工', '--role', 'editor', '--layers', 'pump-stations,drainage-channels,functional-zones');
     const viewer = mint('--name', '访客', '--role', 'viewer');
     const made = await fetch(`${a.base}/ogc/collections/drainage-channels/items`, {method: 'POST',
         headers: {Authorization: `Bearer ${editor}`, 'Content-Type': 'application/geo+json', ...reason('浏览器测试：新建渠道')},
@@ -330,11 +336,37 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     await page.waitForFunction(() => !document.querySelector('#restore-reason'));
     assert.deepEqual((await getItem(b.base, 'drainage-channels', LINE)).geometry.coordinates, LINE_COORDS, 'version 1 restored');
 
+    // An area of two parts, one with a hole: a vertex of the first is moved;
+    // the hole and the second part are kept as they were.
+    const area = await fetch(`${a.base}/ogc/collections/functional-zones/items`, {method: 'POST',
+        headers: {Authorization: `Bearer ${editor}`, 'Content-Type': 'application/geo+json', ...reason('浏览器测试：新建片区')},
+        body: JSON.stringify({type: 'Feature', id: ZONE, geometry: {type: 'MultiPolygon', coordinates: ZONE_COORDS},
+            properties: {name_zh: '测试片区', kind: 'functional_zone', status: 'planned', accuracy: 'indicative', source: 'planner'}})});
+    assert.equal(area.status, 201, await area.text());
+    await load(page, `${a.base}/#feature=functional-zones/${ZONE}`);
+    await page.waitForSelector('#redraw-open');
+    await a.idle();
+    await page.click('#redraw-open');
+    await page.waitForSelector('#redraw-count[data-geometry]');
+    assert.deepEqual(await drawn(page, '#redraw-count'), {type: 'MultiPolygon', coordinates: ZONE_COORDS});
+    await drag(page, await px(page, ZONE_COORDS[0][0][2]), 30, -30);
+    await page.waitForFunction(() => JSON.parse(document.querySelector('#redraw-count').dataset.geometry).coordinates[0][0][2][0] > 114.41);
+    await page.fill('#redraw-reason', '片区扩大');
+    await page.click('#redraw-save');
+    await page.waitForFunction(() => !window.planmapDraw && document.querySelector('#redraw-open'));
+    const zone = (await getItem(b.base, 'functional-zones', ZONE)).geometry;
+    assert.equal(zone.type, 'MultiPolygon');
+    const [outer, hole] = zone.coordinates[0];
+    assert.ok(outer[2][0] > 114.41 && outer[2][1] > 31.996, `moved corner ${outer[2]}`);
+    assert.deepEqual(outer.at(-1), outer[0], 'the ring stays closed');
+    assert.deepEqual(hole, ZONE_COORDS[0][1], 'the hole is kept');
+    assert.deepEqual(zone.coordinates[1], ZONE_COORDS[1], 'the second part is kept');
+
     // Create a pump station: choose the layer, click the map, name it, say why.
     await page.click('#create-open');
     await page.waitForSelector('#create-layer');
     assert.deepEqual(await page.locator('#create-layer option').evaluateAll((os) => os.map((o) => o.value).sort()),
-        ['drainage-channels', 'pump-stations'], 'only the layers granted');
+        ['drainage-channels', 'functional-zones', 'pump-stations'], 'only the layers granted');
     await page.selectOption('#create-layer', 'pump-stations');
     await page.waitForFunction(() => [...document.querySelectorAll('#create-kind option')].some((o) => o.value === 'pump_station'));
     await page.click('#create-save');
