@@ -386,6 +386,9 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     const id = await page.inputValue('#create-id');
     await page.click('#create-save');
     await page.waitForFunction(() => document.querySelector('#feature-name')?.textContent === '浏览器新建泵站');
+    // The editor's own map draws it at once (reopen reads the new data version's tiles).
+    await page.waitForFunction((x) => window.map.queryRenderedFeatures()
+        .some((f) => f.layer.metadata?.['planmap:layer'] === 'pump-stations' && f.properties.id === x), id, {timeout: 15000});
     const pump = await getItem(b.base, 'pump-stations', id);
     assert.deepEqual(pump.geometry.coordinates, point.coordinates, 'the second planmap serves the new point');
     assert.deepEqual([pump.properties.kind, pump.properties.status, pump.properties.source], ['pump_station', 'planned', '李工']);
@@ -406,6 +409,9 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     await page.click('#delete-confirm');
     await page.waitForFunction(() => /已删除/.test(document.querySelector('#delete-msg')?.textContent));
     assert.equal(await getItem(b.base, 'pump-stations', id), 404, 'deleted');
+    // ... and the editor's map no longer draws it.
+    await page.waitForFunction((x) => !window.map.queryRenderedFeatures()
+        .some((f) => f.layer.metadata?.['planmap:layer'] === 'pump-stations' && f.properties.id === x), id, {timeout: 15000});
     await page.click('#history-open');
     await page.waitForSelector('#restore-1');
     await page.click('#restore-1');

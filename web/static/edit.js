@@ -113,8 +113,11 @@ async function problem(r) {
 }
 
 // initEdit puts the sign-in control in the header; context gives the map,
-// the page's language, rerender() (the feature panel again) and reopen(ref)
-// (the feature read again from the server).
+// the page's language, rerender() (the feature panel again), reopen(ref)
+// (the feature read again from the server, the map's data too), layers()
+// and layerTitle(id), panel(node) (a form in the feature panel; null closes
+// it) and forget(layer) (a deleted feature leaves the panel's selection and
+// the map).
 export async function initEdit(header, context) {
     ctx = {...ctx, ...context};
     // Only a planmap that takes edits (Part 4 in its conformance) offers to
