@@ -8,7 +8,7 @@ import {KINDS, DISTRICTS} from '/static/kinds.js';
 import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
 import {loadBasemap, withBase} from '/static/basemap.js';
 import {wireSearch} from '/static/search.js';
-import {initEdit, editActions, setEditLang} from '/static/edit.js';
+import {initEdit, editActions, setEditLang, editBusy} from '/static/edit.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -478,7 +478,11 @@ async function start() {
     wireUI(map);
     initEdit($('#bar'), {map, lang: () => lang, refresh: refreshData,
         reopen: (ref) => { refreshData(ref.split('/')[0]); return openFeature(ref, {fly: false}); },
-        rerender: () => state.selected && renderFeature(state.selected)});
+        rerender: () => state.selected && renderFeature(state.selected),
+        layers: () => state.layers, layerTitle: (id) => titleOf(state.byId[id] ?? {}),
+        // A new feature's form takes the feature panel (null: closes it); forget(layer) lets a deleted feature go.
+        panel: (node) => { closeFeature(); $('#feature-body').replaceChildren(...(node ? [node] : [])); $('#feature').hidden = !node; },
+        forget: (layer) => { closeFeature(); refreshData(layer); }});
     initTools($('#tab-tools'), {map, lang: () => lang, layers: () => state.layers, visible: () => state.visible, tab: $('#tabs [data-tab="tools"]'),
         credits: () => [...new Set(state.layers.filter((l) => state.visible.has(l.id)).flatMap((l) => l.credits ?? []))]});
     map.on('load', async () => {
@@ -830,7 +834,7 @@ function wireUI(map) {
         .filter((l) => l.metadata?.['planmap:layer'] && !state.byId[l.metadata['planmap:layer']]?.base)
         .map((l) => l.id);
     map.on('click', (e) => {
-        if (toolsBusy()) return; // the click is a measured point (tools.js)
+        if (toolsBusy() || editBusy()) return; // the click is a measured point (tools.js) or a drawn vertex (edit.js)
         if (state.nearMode) { nearAt(e.lngLat.lng, e.lngLat.lat); return; }
         const p = e.point, box = [[p.x - 6, p.y - 6], [p.x + 6, p.y + 6]];
         const hits = map.queryRenderedFeatures(box, {layers: interactive()});
@@ -846,7 +850,7 @@ function wireUI(map) {
         if (under.length) openTileFeature(under[0], under.length > 1 ? under : null);
     });
     map.on('mousemove', (e) => {
-        if (state.nearMode || toolsBusy()) return;
+        if (state.nearMode || toolsBusy() || editBusy()) return;
         const p = e.point;
         const n = map.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], {layers: interactive()}).length;
         map.getCanvas().style.cursor = n ? 'pointer' : '';

@@ -2,9 +2,12 @@
 // a planmap serving PostGIS): sign in with a token (kept in sessionStorage,
 // never in the URL), edit a feature's status and names, move a point by
 // dragging it, say why (Planmap-Reason), save with If-Match; a conflict (412)
-// shows the current version and keeps the edit; the feature's history.
-// Lines and areas are not redrawn here (only points move).
+// shows the current version and keeps the edit; redraw a line or an area
+// and draw new features with terra-draw (web/static/vendor/terra-draw,
+// loaded when first needed); delete a feature; the feature's history, from
+// which an earlier version is restored.
 import * as maplibregl from '/static/vendor/maplibre-gl/maplibre-gl.mjs';
+import {KINDS} from '/static/kinds.js';
 
 const KEY = 'planmap.token';
 const STATUSES = ['existing', 'under_construction', 'planned', 'expansion', 'upgrade'];
@@ -22,6 +25,21 @@ const I18N = {
         current: '当前版本', useCurrent: '基于当前版本重新保存我的修改', failed: (m) => `保存失败：${m}`,
         historyTitle: '修改历史', noHistory: '暂无历史。', by: '作者', op_insert: '新建', op_update: '修改', op_delete: '删除',
         version: (v) => `第 ${v} 版`, close: '关闭',
+        redraw: '改绘', redrawTitle: '改绘几何', redrawHint: '拖动顶点以移动它；拖动两个顶点之间的小圆点以插入顶点；右键点击顶点以删除它。',
+        vertices: (n) => `${n} 个顶点`, cannotRedraw: (m) => `无法在此改绘此几何：${m}`, loadingDraw: '正在加载绘图工具…',
+        redrawConflict: '保存失败：您开始改绘后，此要素已被他人修改。请取消并基于当前版本重新改绘。',
+        del: '删除', deleteTitle: '删除要素', deleteWarn: '此要素将从地图和接口中删除；它的历史会保留，并可从历史中恢复。',
+        deleteConfirm: '确认删除', deleted: '已删除。可在“历史”中恢复。',
+        restoreOf: (v) => `恢复第 ${v} 版`, restoreConfirm: '确认恢复', current_: '（当前）',
+        restoreHint: '恢复会把该版本写回为新的一版，之后的版本都保留在历史中。',
+        create: '新建要素', createTitle: '新建要素', layer: '图层', draw: '在地图上绘制', redrawNew: '清除并重新绘制',
+        centre: '放在地图中心', notDrawn: '尚未绘制。', drawn: (n) => `已绘制：${n} 个顶点`,
+        drawHint_Point: '点击地图放置此点，之后可拖动它。',
+        drawHint_LineString: '在地图上依次点击各顶点，再次点击最后一个顶点（或按回车）完成；之后可拖动、插入或删除顶点。',
+        drawHint_Polygon: '在地图上依次点击各顶点，点击第一个顶点闭合；之后可拖动、插入或删除顶点。',
+        fid: '标识（小写字母、数字和连字符）', kind: '类型', accuracy: '位置精度', source: '来源（依据）',
+        accuracy_surveyed: '实测', accuracy_approximate: '大致位置', accuracy_indicative: '示意',
+        needGeometry: '请先在地图上绘制。', needName: '请填写中文名称。', created: '已新建。',
     },
     en: {
         signIn: 'Sign in to edit', signOut: 'Sign out', token: 'Editing token', signInTitle: 'Sign in with a token',
@@ -35,6 +53,21 @@ const I18N = {
         current: 'Current version', useCurrent: 'Save my changes over the current version', failed: (m) => `Not saved: ${m}`,
         historyTitle: 'History', noHistory: 'No history yet.', by: 'by', op_insert: 'created', op_update: 'changed', op_delete: 'deleted',
         version: (v) => `Version ${v}`, close: 'Close',
+        redraw: 'Redraw', redrawTitle: 'Redraw the geometry', redrawHint: 'Drag a vertex to move it; drag the small dot between two vertices to insert one; right-click a vertex to delete it.',
+        vertices: (n) => (n === 1 ? '1 vertex' : `${n} vertices`), cannotRedraw: (m) => `This geometry cannot be redrawn here: ${m}`, loadingDraw: 'Loading the drawing tools…',
+        redrawConflict: 'Not saved: someone changed this feature after you began redrawing it. Cancel and redraw the current version.',
+        del: 'Delete', deleteTitle: 'Delete the feature', deleteWarn: 'The feature leaves the map and the API; its history is kept, and it can be restored from there.',
+        deleteConfirm: 'Delete it', deleted: 'Deleted. It can be restored from its History.',
+        restoreOf: (v) => `Restore version ${v}`, restoreConfirm: 'Restore it', current_: ' (current)',
+        restoreHint: 'Restoring writes that version back as a new one; the versions after it stay in the history.',
+        create: 'New feature', createTitle: 'New feature', layer: 'Layer', draw: 'Draw on the map', redrawNew: 'Clear and draw again',
+        centre: 'Place at the map\'s centre', notDrawn: 'Not drawn yet.', drawn: (n) => `Drawn: ${n === 1 ? '1 vertex' : `${n} vertices`}`,
+        drawHint_Point: 'Click the map to place the point; then drag it if need be.',
+        drawHint_LineString: 'Click each vertex on the map, then the last one again (or press Enter) to finish; then drag, insert or delete vertices.',
+        drawHint_Polygon: 'Click each vertex on the map, then the first one to close the area; then drag, insert or delete vertices.',
+        fid: 'Id (lower-case letters, digits and hyphens)', kind: 'Kind', accuracy: 'Accuracy', source: 'Source (on whose word)',
+        accuracy_surveyed: 'Surveyed', accuracy_approximate: 'Approximate', accuracy_indicative: 'Indicative',
+        needGeometry: 'Please draw it on the map first.', needName: 'Please give the Chinese name.', created: 'Created.',
     },
 };
 const ROLE = {zh: {viewer: '查看者', editor: '编辑者', admin: '管理员'}, en: {viewer: 'viewer', editor: 'editor', admin: 'admin'}};
@@ -43,10 +76,12 @@ const STATUS = {
     en: {existing: 'Existing', under_construction: 'Under construction', planned: 'Planned', expansion: 'Expansion', upgrade: 'Upgrade'},
 };
 
-let ctx = {map: null, lang: () => 'zh', rerender: () => {}, reopen: () => {}};
+let ctx = {map: null, lang: () => 'zh', rerender: () => {}, reopen: () => {}, layers: () => [], layerTitle: (id) => id,
+    panel: () => {}, forget: () => {}};
 let me = null; // {name, role, layers} of the signed-in token
 let marker = null; // the draggable point being moved
 let bar = null;
+let drawing = null; // the terra-draw session of a redraw or a new feature: {td, ids}
 
 const L = () => (ctx.lang() === 'en' ? 'en' : 'zh');
 const t = (k, ...a) => { const v = I18N[L()][k]; return typeof v === 'function' ? v(...a) : v; };
@@ -67,10 +102,22 @@ const token = () => sessionStorage.getItem(KEY);
 const auth = () => ({Authorization: `Bearer ${token()}`});
 const itemURL = (f) => `/ogc/collections/${encodeURIComponent(f.properties.layer)}/items/${encodeURIComponent(f.id)}`;
 const mayEdit = (layer) => me && (me.role === 'admin' || (me.role === 'editor' && me.layers.includes(layer)));
+const reasonHeader = (text) => ({'Planmap-Reason': encodeURIComponent(text.trim())});
+
+// editBusy is true while the map's clicks draw (app.js then opens no feature).
+export const editBusy = () => drawing !== null;
+
+// problem is what a failed write's answer says (its JSON description).
+async function problem(r) {
+    try { return (await r.json()).description ?? `HTTP ${r.status}`; } catch { return `HTTP ${r.status}`; }
+}
 
 // initEdit puts the sign-in control in the header; context gives the map,
-// the page's language, rerender() (the feature panel again) and reopen(ref)
-// (the feature read again from the server).
+// the page's language, rerender() (the feature panel again), reopen(ref)
+// (the feature read again from the server, the map's data too), layers()
+// and layerTitle(id), panel(node) (a form in the feature panel; null closes
+// it) and forget(layer) (a deleted feature leaves the panel's selection and
+// the map).
 export async function initEdit(header, context) {
     ctx = {...ctx, ...context};
     // Only a planmap that takes edits (Part 4 in its conformance) offers to
@@ -82,6 +129,8 @@ export async function initEdit(header, context) {
     } catch { return; }
     bar = el('div', {id: 'edit-auth'});
     header.append(bar);
+    // Closing the feature panel ends a redraw or a new feature's drawing.
+    document.querySelector('[data-close="feature"]')?.addEventListener('click', endDraw);
     if (token()) await whoAmI();
     renderBar();
 }
@@ -103,11 +152,16 @@ async function whoAmI() {
 function renderBar() {
     if (!bar) return;
     if (me) {
+        const creates = me.role === 'admin' || (me.role === 'editor' && me.layers.length > 0);
         bar.replaceChildren(el('span', {id: 'edit-who'}, t('signedIn', me.name, me.role)), ' ',
+            // On a phone the button shows only its ＋ (style.css); its name stays whole.
+            ...(creates ? [el('button', {type: 'button', id: 'create-open', 'aria-label': t('create'), onclick: openCreate},
+                el('span', {class: 'short', 'aria-hidden': 'true'}, '＋'), el('span', {class: 'long'}, t('create'))), ' '] : []),
             el('button', {type: 'button', id: 'sign-out', onclick: () => {
                 sessionStorage.removeItem(KEY);
                 me = null;
                 dropMarker();
+                endDraw();
                 renderBar();
                 ctx.rerender();
             }}, t('signOut')));
@@ -149,11 +203,15 @@ function dropMarker() {
 // a signed-in editor of the feature's layer, nothing (null) for anyone else.
 export function editActions(f) {
     dropMarker();
+    endDraw();
     if (!f || !mayEdit(f.properties.layer)) return null;
     const box = el('div', {class: 'edit-box'});
+    const shape = /LineString|Polygon/.test(f.geometry?.type ?? '');
     const buttons = el('p', {class: 'edit-actions'},
-        el('button', {type: 'button', id: 'edit-open', onclick: () => openForm(f, box)}, t('edit')), ' ',
-        el('button', {type: 'button', id: 'history-open', onclick: () => showHistory(f, box)}, t('history')));
+        el('button', {type: 'button', id: 'edit-open', onclick: () => { endDraw(); openForm(f, box); }}, t('edit')), ' ',
+        shape ? [el('button', {type: 'button', id: 'redraw-open', onclick: () => openRedraw(f, box)}, t('redraw')), ' '] : null,
+        el('button', {type: 'button', id: 'history-open', onclick: () => { endDraw(); showHistory(f, box); }}, t('history')), ' ',
+        el('button', {type: 'button', id: 'delete-open', class: 'danger', onclick: () => { endDraw(); openDelete(f, box, buttons); }}, t('del')));
     return el('section', {class: 'edit', 'aria-label': t('editTitle')}, buttons, box);
 }
 
@@ -243,15 +301,313 @@ async function openForm(f, box) {
         msg));
 }
 
+// showHistory lists a feature's versions, newest first, each earlier one
+// with a button that restores it (after a delete, any version).
 async function showHistory(f, box) {
     const r = await fetch(`${itemURL(f)}/history`, {cache: 'no-store'});
     if (!r.ok) { box.replaceChildren(el('p', {class: 'edit-msg'}, t('failed', `HTTP ${r.status}`))); return; }
     const vs = (await r.json()).versions ?? [];
+    // The version a restore replaces: none after a delete (no If-Match then).
+    const last = vs.at(-1);
+    let etag = null;
+    if (last && last.op !== 'delete') {
+        try { etag = (await read(f)).etag; } catch (err) { box.replaceChildren(el('p', {class: 'edit-msg'}, t('failed', err.message))); return; }
+    }
     const when = (s) => new Date(s).toLocaleString(L() === 'en' ? 'en-GB' : 'zh-CN');
+    const form = el('div', {class: 'restore-box'});
+    const restorable = (v) => v.op !== 'delete' && (v !== last);
     box.replaceChildren(el('section', {class: 'edit-history'},
         el('h3', {}, t('historyTitle')),
         vs.length ? el('ol', {id: 'history-list', reversed: true}, vs.slice().reverse().map((v) => el('li', {},
-            el('strong', {}, t('version', v.version)), ` · ${t(`op_${v.op}`) ?? v.op} · ${when(v.at)} · ${t('by')} ${v.author ?? ''}`,
-            v.reason ? [el('br'), el('span', {class: 'reason'}, v.reason)] : null))) : el('p', {}, t('noHistory')),
+            el('strong', {}, t('version', v.version)), v === last && v.op !== 'delete' ? t('current_') : '',
+            ` · ${t(`op_${v.op}`) ?? v.op} · ${when(v.at)} · ${t('by')} ${v.author ?? ''}`,
+            v.reason ? [el('br'), el('span', {class: 'reason'}, v.reason)] : null,
+            restorable(v) ? [el('br'), el('button', {type: 'button', class: 'restore', id: `restore-${v.version}`,
+                'data-version': v.version, onclick: () => restoreForm(f, v.version, etag, form)}, t('restoreOf', v.version))] : null))) :
+            el('p', {}, t('noHistory')),
+        form,
         el('button', {type: 'button', onclick: () => box.replaceChildren()}, t('close'))));
+}
+
+// restoreForm asks why, then writes version v back (If-Match: etag, the
+// version the history was read at; none after a delete).
+function restoreForm(f, v, etag, form) {
+    const reason = el('textarea', {id: 'restore-reason', rows: 2, maxlength: 500, required: true});
+    const msg = el('div', {class: 'edit-msg', role: 'status', id: 'restore-msg'});
+    form.replaceChildren(el('form', {class: 'edit-form', novalidate: true, 'aria-labelledby': 'restore-title', onsubmit: async (e) => {
+        e.preventDefault();
+        if (!reason.value.trim()) { msg.replaceChildren(t('needReason')); reason.focus(); return; }
+        msg.replaceChildren(t('saving'));
+        const r = await fetch(`${itemURL(f)}/restore?version=${v}`, {method: 'POST',
+            headers: {...auth(), ...reasonHeader(reason.value), ...(etag ? {'If-Match': etag} : {})}});
+        if (r.status === 204) { ctx.reopen(`${f.properties.layer}/${f.id}`); return; }
+        msg.replaceChildren(r.status === 412 ? t('conflict') : t('failed', await problem(r)));
+    }},
+    el('h4', {id: 'restore-title'}, t('restoreOf', v)),
+    el('p', {class: 'hint'}, t('restoreHint')),
+    el('p', {}, el('label', {for: 'restore-reason'}, t('reason')), el('br'), reason),
+    el('button', {type: 'submit', id: 'restore-confirm'}, t('restoreConfirm')), ' ',
+    el('button', {type: 'button', onclick: () => form.replaceChildren()}, t('cancel')),
+    msg));
+    reason.focus();
+}
+
+// openDelete asks why and for confirmation, then deletes with If-Match;
+// the panel then says so and keeps History, from which it is restored.
+async function openDelete(f, box, buttons) {
+    let cur;
+    try { cur = await read(f); } catch (err) { box.replaceChildren(el('p', {class: 'edit-msg'}, t('failed', err.message))); return; }
+    const reason = el('textarea', {id: 'delete-reason', rows: 2, maxlength: 500, required: true});
+    const msg = el('div', {class: 'edit-msg', role: 'status', id: 'delete-msg'});
+    box.replaceChildren(el('form', {class: 'edit-form edit-delete', novalidate: true, 'aria-labelledby': 'delete-title', onsubmit: async (e) => {
+        e.preventDefault();
+        if (!reason.value.trim()) { msg.replaceChildren(t('needReason')); reason.focus(); return; }
+        msg.replaceChildren(t('saving'));
+        const r = await fetch(itemURL(f), {method: 'DELETE', headers: {...auth(), ...reasonHeader(reason.value), 'If-Match': cur.etag}});
+        if (r.status !== 204) { msg.replaceChildren(r.status === 412 ? t('conflict') : t('failed', await problem(r))); return; }
+        ctx.forget(f.properties.layer); // the map no longer draws nor highlights it, nor the URL names it
+        buttons.replaceChildren(el('button', {type: 'button', id: 'history-open', onclick: () => showHistory(f, box)}, t('history')));
+        box.replaceChildren(el('p', {class: 'edit-msg', role: 'status', id: 'delete-msg'}, t('deleted')));
+    }},
+    el('h3', {id: 'delete-title'}, t('deleteTitle')),
+    el('p', {class: 'hint'}, t('deleteWarn')),
+    el('p', {}, el('label', {for: 'delete-reason'}, t('reason')), el('br'), reason),
+    el('button', {type: 'submit', id: 'delete-confirm', class: 'danger'}, t('deleteConfirm')), ' ',
+    el('button', {type: 'button', onclick: () => box.replaceChildren()}, t('cancel')),
+    msg));
+    reason.focus();
+}
+
+// ---------------------------------------------------------------- drawing (terra-draw)
+
+const MODE = {Point: 'point', LineString: 'linestring', Polygon: 'polygon'};
+const round9 = (c) => (typeof c[0] === 'number' ? c.map((x) => Math.round(x * 1e9) / 1e9) : c.map(round9));
+
+// startDraw loads terra-draw (once) and starts a session on the map: lines
+// and areas have draggable, insertable (midpoints) and deletable
+// (right-click) vertices, a point is dragged whole; no key deletes a feature.
+async function startDraw() {
+    endDraw();
+    const [TD, {TerraDrawMapLibreGLAdapter}] = await Promise.all([import('/static/vendor/terra-draw/terra-draw.mjs'),
+        import('/static/vendor/terra-draw/terra-draw-maplibre-gl-adapter.mjs')]);
+    const vertices = {feature: {draggable: false, coordinates: {draggable: true, midpoints: true, deletable: true}}};
+    const td = new TD.TerraDraw({
+        adapter: new TerraDrawMapLibreGLAdapter({map: ctx.map}),
+        modes: [
+            new TD.TerraDrawSelectMode({flags: {linestring: vertices, polygon: vertices, point: {feature: {draggable: true}}},
+                keyEvents: null, allowManualDeselection: false,
+                // Blue, beside the red highlight of the feature as it was.
+                styles: {selectionPointWidth: 7, midPointWidth: 5, selectedLineStringColor: '#1565c0', selectedPolygonOutlineColor: '#1565c0',
+                    selectedPolygonColor: '#1565c0', selectedPointColor: '#1565c0'}}),
+            new TD.TerraDrawPointMode(), new TD.TerraDrawLineStringMode(), new TD.TerraDrawPolygonMode(),
+        ],
+    });
+    td.start();
+    drawing = {td, ids: []};
+    window.planmapDraw = drawing; // for the browser tests
+    return drawing;
+}
+
+function endDraw() {
+    if (!drawing) return;
+    try { drawing.td.stop(); } catch { /* the map is gone */ }
+    drawing = null;
+    window.planmapDraw = null;
+}
+
+// parts splits a geometry into what terra-draw edits (it knows no Multi*
+// types, nor holes): each line, or each polygon's outer ring, with the
+// holes kept aside to be put back as they were.
+function parts(g) {
+    const multi = g.type.startsWith('Multi');
+    const list = multi ? g.coordinates : [g.coordinates];
+    const area = g.type.endsWith('Polygon');
+    return list.map((c) => (area ? {mode: 'polygon', coordinates: [c[0]], holes: c.slice(1)} : {mode: 'linestring', coordinates: c}));
+}
+
+// geometryOf reassembles the edited parts in the original's type.
+function geometryOf(type, ps) {
+    const cs = ps.map((p) => (p.mode === 'polygon' ? [p.coordinates[0], ...p.holes] : p.coordinates));
+    return type.startsWith('Multi') ? {type, coordinates: cs} : {type, coordinates: cs[0]};
+}
+
+const vertexCount = (c) => (typeof c[0] === 'number' ? 1 : c.reduce((n, x) => n + vertexCount(x), 0));
+
+// openRedraw puts a line's or an area's geometry into terra-draw's select
+// mode and saves the edited geometry as a merge patch with If-Match.
+async function openRedraw(f, box) {
+    dropMarker();
+    let cur;
+    try { cur = await read(f); } catch (err) { box.replaceChildren(el('p', {class: 'edit-msg'}, t('failed', err.message))); return; }
+    const g = cur.feature.geometry;
+    const count = el('output', {id: 'redraw-count', 'aria-live': 'polite'});
+    const reason = el('textarea', {id: 'redraw-reason', rows: 2, maxlength: 500, required: true});
+    const msg = el('div', {class: 'edit-msg', role: 'status', id: 'redraw-msg'}, t('loadingDraw'));
+    box.replaceChildren(el('form', {class: 'edit-form', novalidate: true, 'aria-labelledby': 'redraw-title', onsubmit: (e) => saveRedraw(e)},
+        el('h3', {id: 'redraw-title'}, t('redrawTitle')),
+        el('p', {class: 'hint'}, t('redrawHint'), el('br'), count),
+        el('p', {}, el('label', {for: 'redraw-reason'}, t('reason')), el('br'), reason),
+        el('button', {type: 'submit', id: 'redraw-save'}, t('save')), ' ',
+        el('button', {type: 'button', id: 'redraw-cancel', onclick: () => { endDraw(); box.replaceChildren(); }}, t('cancel')),
+        msg));
+    const ps = parts(g);
+    const d = await startDraw();
+    const added = d.td.addFeatures(ps.map((p) => ({type: 'Feature', geometry: {type: p.mode === 'polygon' ? 'Polygon' : 'LineString',
+        coordinates: round9(p.coordinates)}, properties: {mode: p.mode}})));
+    const bad = added.find((a) => !a.valid);
+    if (bad) { endDraw(); msg.replaceChildren(t('cannotRedraw', bad.reason ?? '')); return; }
+    d.ids = added.map((a) => a.id);
+    d.td.setMode('select');
+    d.td.selectFeature(d.ids[0]);
+    // Selecting one part of a multi-part feature shows its vertices; a click on another selects that one.
+    const edited = () => geometryOf(g.type, ps.map((p, i) => ({...p, coordinates: d.td.getSnapshotFeature(d.ids[i])?.geometry.coordinates ?? p.coordinates})));
+    const show = () => { const e = edited(); count.textContent = t('vertices', vertexCount(e.coordinates)); count.dataset.geometry = JSON.stringify(e); };
+    d.td.on('change', show);
+    show();
+    msg.replaceChildren();
+    async function saveRedraw(e) {
+        e.preventDefault();
+        if (!drawing) return;
+        if (!reason.value.trim()) { msg.replaceChildren(t('needReason')); reason.focus(); return; }
+        msg.replaceChildren(t('saving'));
+        const r = await fetch(itemURL(f), {method: 'PATCH', body: JSON.stringify({geometry: edited()}), headers: {...auth(),
+            'Content-Type': 'application/merge-patch+json', 'If-Match': cur.etag, ...reasonHeader(reason.value)}});
+        if (r.status === 204) { endDraw(); ctx.reopen(`${f.properties.layer}/${f.id}`); return; }
+        // The server's own words: an invalid geometry's 400 names the problem.
+        msg.replaceChildren(el('p', {role: 'alert'}, r.status === 412 ? t('redrawConflict') : t('failed', await problem(r))));
+    }
+}
+
+// ---------------------------------------------------------------- new features
+
+const ACCURACIES = ['surveyed', 'approximate', 'indicative'];
+const newID = (layer) => `${layer}-${Date.now().toString(36)}`;
+
+// kindsOf lists the kinds a layer's features have, for the new feature's kind.
+async function kindsOf(layer) {
+    try {
+        const fc = await (await fetch(`/ogc/collections/${encodeURIComponent(layer)}/items?limit=500&properties=kind`)).json();
+        return [...new Set(fc.features.map((x) => x.properties.kind).filter(Boolean))].sort();
+    } catch { return []; }
+}
+
+// openCreate shows the new feature's form in the feature panel: a layer the
+// holder may edit, the geometry drawn on the map, its properties and why.
+function openCreate() {
+    dropMarker();
+    endDraw();
+    const layers = ctx.layers().filter((l) => mayEdit(l.id))
+        .sort((a, b) => (ctx.layerTitle(a.id) ?? a.id).localeCompare(ctx.layerTitle(b.id) ?? b.id, L() === 'en' ? 'en' : 'zh-CN'));
+    const layer = el('select', {id: 'create-layer'}, layers.map((l) => el('option', {value: l.id}, ctx.layerTitle(l.id) ?? l.id)));
+    const fid = el('input', {id: 'create-id', value: newID(layer.value), autocomplete: 'off', spellcheck: 'false', pattern: '[a-z0-9]+(-[a-z0-9]+)*'});
+    const nameZh = el('input', {id: 'create-name-zh', lang: 'zh-CN', required: true});
+    const nameEn = el('input', {id: 'create-name-en', lang: 'en'});
+    const kind = el('select', {id: 'create-kind'});
+    const status = el('select', {id: 'create-status'}, STATUSES.map((s) => el('option', {value: s}, STATUS[L()][s])));
+    status.value = 'planned';
+    const accuracy = el('select', {id: 'create-accuracy'}, ACCURACIES.map((a) => el('option', {value: a}, t(`accuracy_${a}`))));
+    accuracy.value = 'approximate';
+    const source = el('input', {id: 'create-source', value: me.name, required: true});
+    const reason = el('textarea', {id: 'create-reason', rows: 2, maxlength: 500, required: true});
+    const hint = el('p', {class: 'hint', id: 'create-hint'});
+    const shape = el('output', {id: 'create-geometry', 'aria-live': 'polite'}, t('notDrawn'));
+    const msg = el('div', {class: 'edit-msg', role: 'status', id: 'create-msg'});
+    const centre = el('button', {type: 'button', id: 'create-centre', onclick: () => place(ctx.map.getCenter().toArray())}, t('centre'));
+    const typeOf = () => layers.find((l) => l.id === layer.value)?.geometry_type ?? 'Point';
+    const simple = () => typeOf().replace(/^Multi/, '');
+    let geometry = null; // the drawn geometry, in terra-draw's simple type
+    let idEdited = false;
+    fid.addEventListener('input', () => { idEdited = true; });
+
+    const drawBtn = el('button', {type: 'button', id: 'create-draw', onclick: () => drawNew()}, t('draw'));
+    const show = () => {
+        const n = geometry ? vertexCount(geometry.coordinates) : 0;
+        shape.textContent = geometry ? t('drawn', n) : t('notDrawn');
+        shape.dataset.geometry = geometry ? JSON.stringify(geometry) : '';
+        drawBtn.textContent = geometry ? t('redrawNew') : t('draw');
+        if (geometry) msg.replaceChildren();
+    };
+    // drawNew starts terra-draw in the layer's mode; once the shape is
+    // finished it is selected, to be adjusted like a redrawn one.
+    const drawNew = async () => {
+        geometry = null;
+        show();
+        const d = await startDraw();
+        d.td.setMode(MODE[simple()]);
+        d.td.on('finish', (id, c) => {
+            if (c?.mode === 'select' || d.ids.length) return; // the shape drawn, not a later vertex drag
+            d.ids = [id];
+            d.td.setMode('select');
+            d.td.selectFeature(id);
+            geometry = d.td.getSnapshotFeature(id)?.geometry ?? null;
+            show();
+        });
+        d.td.on('change', () => {
+            if (!d.ids.length) return;
+            geometry = d.td.getSnapshotFeature(d.ids[0])?.geometry ?? geometry;
+            show();
+        });
+    };
+    // place puts a point at c (the map's centre: drawing without a pointer).
+    async function place(c) {
+        const d = await startDraw();
+        const [a] = d.td.addFeatures([{type: 'Feature', geometry: {type: 'Point', coordinates: round9(c)}, properties: {mode: 'point'}}]);
+        d.ids = [a.id];
+        d.td.setMode('select');
+        d.td.selectFeature(a.id);
+        d.td.on('change', () => { geometry = d.td.getSnapshotFeature(a.id)?.geometry ?? geometry; show(); });
+        geometry = d.td.getSnapshotFeature(a.id).geometry;
+        show();
+    }
+    const onLayer = async () => {
+        endDraw();
+        geometry = null;
+        show();
+        hint.textContent = t(`drawHint_${simple()}`);
+        centre.hidden = simple() !== 'Point';
+        if (!idEdited) fid.value = newID(layer.value);
+        const ks = await kindsOf(layer.value);
+        kind.replaceChildren(...ks.map((k) => el('option', {value: k}, KINDS[k]?.[L() === 'en' ? 1 : 0] ?? k)));
+    };
+    layer.addEventListener('change', onLayer);
+
+    const save = async (e) => {
+        e.preventDefault();
+        if (!geometry) { msg.replaceChildren(t('needGeometry')); return; }
+        if (!nameZh.value.trim()) { msg.replaceChildren(t('needName')); nameZh.focus(); return; }
+        if (!reason.value.trim()) { msg.replaceChildren(t('needReason')); reason.focus(); return; }
+        const type = typeOf();
+        const g = type.startsWith('Multi') ? {type, coordinates: [geometry.coordinates]} : geometry;
+        const props = {name_zh: nameZh.value.trim(), kind: kind.value, status: status.value, accuracy: accuracy.value, source: source.value.trim()};
+        if (nameEn.value.trim()) props.name_en = nameEn.value.trim();
+        msg.replaceChildren(t('saving'));
+        const r = await fetch(`/ogc/collections/${encodeURIComponent(layer.value)}/items`, {method: 'POST',
+            body: JSON.stringify({type: 'Feature', id: fid.value.trim(), geometry: g, properties: props}),
+            headers: {...auth(), 'Content-Type': 'application/geo+json', ...reasonHeader(reason.value)}});
+        if (r.status === 201) {
+            await r.text(); // read to its end: a response left unread is cancelled later, a failed request to the browser
+            endDraw();
+            ctx.reopen(`${layer.value}/${fid.value.trim()}`);
+            return;
+        }
+        msg.replaceChildren(el('p', {role: 'alert'}, t('failed', await problem(r))));
+    };
+    const field = (id, label, input) => el('p', {}, el('label', {for: id}, label), el('br'), input);
+    ctx.panel(el('form', {class: 'edit-form edit-create', novalidate: true, 'aria-labelledby': 'create-title', onsubmit: save},
+        el('h2', {id: 'create-title'}, t('createTitle')),
+        field('create-layer', t('layer'), layer),
+        hint,
+        el('p', {}, drawBtn, ' ', centre, el('br'), shape),
+        field('create-name-zh', t('nameZh'), nameZh),
+        field('create-name-en', t('nameEn'), nameEn),
+        field('create-kind', t('kind'), kind),
+        field('create-status', t('status'), status),
+        field('create-accuracy', t('accuracy'), accuracy),
+        field('create-source', t('source'), source),
+        field('create-id', t('fid'), fid),
+        field('create-reason', t('reason'), reason),
+        el('button', {type: 'submit', id: 'create-save'}, t('save')), ' ',
+        el('button', {type: 'button', onclick: () => { endDraw(); ctx.panel(null); }}, t('cancel')),
+        msg));
+    onLayer();
 }
