@@ -16,7 +16,12 @@ type Feature struct {
 	// ID becomes the MVT feature id, which MapLibre uses for feature state
 	// and hover. 0 means "no id": the MVT id field is optional and proto2
 	// cannot tell an explicit 0 from an absent one anyway.
-	ID         uint64
+	ID uint64
+	// Rank orders points for the overview grid: each cell keeps its point
+	// of lowest Rank (0: the ID stands in). A store gives every feature a
+	// rank that does not follow its place, so the winners are spread over
+	// the cells as a random sample would be, and the same in every store.
+	Rank       uint64
 	Geometry   orb.Geometry
 	Properties Props
 }
@@ -71,6 +76,7 @@ const (
 // call; the simplify/thin/marshal stage may run several times against it.
 type prepFeature struct {
 	id    uint64
+	rank  uint64 // Feature.Rank, or the id without one
 	props Props
 	kind  uint8
 	pt    orb.Point

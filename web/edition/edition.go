@@ -100,9 +100,13 @@ func Write(ctx context.Context, store geo.Store, dir string, o Options) (Summary
 		if err := json.Unmarshal(b, &fc); err != nil {
 			return sum, err
 		}
-		ids := map[string]string{}
-		for _, f := range fc.Features {
-			ids[strconv.FormatUint(geo.TileFeatureID(f.ID), 10)] = f.ID
+		byTile, err := store.TileIDs(ctx, c.ID) // the store's own MVT ids
+		if err != nil {
+			return sum, err
+		}
+		ids := make(map[string]string, len(byTile))
+		for tid, id := range byTile {
+			ids[strconv.FormatUint(tid, 10)] = id
 		}
 		tileIDs[c.ID] = ids
 		sum.Features += len(fc.Features)
