@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/klauspost/compress/gzip"
 
 	"planmap/geo"
 	"planmap/tiles"
@@ -58,11 +60,16 @@ type Server struct {
 	router     *mux.Router
 	cache      *tiles.Cache
 	tileFormat string // a hash of the encoder settings, part of every tile's ETag
-	metrics    *metrics
-	handler    http.Handler
-	door       frontDoor
-	heavy      *gate
-	ready      readiness
+	gzipLevel  int    // of the tiles built
+	// tileCC is the tiles' configured Cache-Control, as a header value.
+	tileCC []string
+	// lastTileVersion is the tileVersion of the latest data version asked.
+	lastTileVersion atomic.Pointer[[2]string]
+	metrics         *metrics
+	handler         http.Handler
+	door            frontDoor
+	heavy           *gate
+	ready           readiness
 	// authFailures counts failed authentications by client (web/edit.go).
 	authFailures authFailureLog
 }
@@ -82,11 +89,17 @@ func New(store geo.Store, opts Options) *Server {
 		opts.TileCacheControl = "public, max-age=300"
 	}
 	s := &Server{store: store, opts: opts, router: mux.NewRouter(), cache: tiles.NewCache(opts.TileCacheBytes),
-		tileFormat: hash(fmt.Sprintf("%+v gzip %d", opts.Tiles, tiles.GzipLevel)), door: newFrontDoor(opts),
-		heavy: newGate(opts.MaxHeavy)}
+		door: newFrontDoor(opts), heavy: newGate(opts.MaxHeavy), gzipLevel: tiles.GzipLevel,
+		tileCC: []string{opts.TileCacheControl}}
+	if opts.TileCacheBytes > 0 {
+		// Each tile is compressed once and sent many times: the smallest
+		// bytes are worth the CPU.
+		s.gzipLevel = gzip.BestCompression
+	}
+	s.tileFormat = hash(fmt.Sprintf("%+v gzip %d", opts.Tiles, s.gzipLevel))
 	s.metrics = s.newMetrics()
 	s.routes()
-	s.handler = compress(s.observe(s.frontDoor(s.router)))
+	s.handler = compress(s.observe(s.frontDoor(http.HandlerFunc(s.dispatch))))
 	return s
 }
 
@@ -146,6 +159,18 @@ func (s *Server) routes() {
 		w.Header().Set("Allow", "GET, HEAD")
 		return &apiError{http.StatusMethodNotAllowed, "MethodNotAllowed", clip(r.Method) + " is not allowed here; use GET"}
 	})
+}
+
+// dispatch serves tiles itself (serveTileFast) and leaves the rest to the
+// router, whose matching copies the request twice.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if p, ok := parseTilePath(r.URL.Path); ok {
+			s.serveTileFast(w, r, p)
+			return
+		}
+	}
+	s.router.ServeHTTP(w, r)
 }
 
 // ServeHTTP serves a request.
