@@ -552,6 +552,7 @@ type staleStore struct{ geo.Store }
 func (staleStore) Ping(context.Context) error {
 	return fmt.Errorf("schema 4 of 5: %w", geo.ErrOutOfDate)
 }
+
 // Version reads data_version, which is older than the schema's later tables.
 func (staleStore) Version(context.Context) (string, error) { return "pg-1", nil }
 func (staleStore) Layers(context.Context) ([]geo.Layer, error) {

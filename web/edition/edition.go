@@ -56,7 +56,7 @@ func Write(ctx context.Context, store geo.Store, dir string, o Options) (Summary
 		o.PublicURL = "http://localhost"
 	}
 	h := web.New(store, web.Options{PublicURL: o.PublicURL, Sources: o.Sources, PlanText: o.PlanText,
-		Timeout: time.Minute, MaxHeavy: max(2, o.Workers)})
+		Timeout: time.Minute, MaxHeavy: max(2, o.Workers), TileGzipLevel: 9}) // the archive's tiles are built once
 	e := &exporter{ctx: ctx, h: h, dir: dir}
 
 	// The web map, with its page told that it is static.
