@@ -34,21 +34,19 @@ const SourcesPath = "/data/SOURCES.md"
 
 // Options tune the server.
 type Options struct {
-	Title          string
-	Timeout        time.Duration // per-request deadline passed to the store
-	Log            *slog.Logger
-	Sources        []byte        // the dataset's sources and licences (SOURCES.md), served at SourcesPath; nil for none
-	PlanText       []byte        // the plan's full text, served as HTML at PlanPath; nil for none
-	Tiles          tiles.Options // MVT encoding: buffer, caps
-	TileCacheBytes int64         // in-memory tile cache size; 0 disables it
-	// TileGzipLevel compresses built tiles (gzip levels 1-9); 0: CachedGzipLevel
-	// with a cache, which sends each many times, and tiles.GzipLevel without one.
-	TileGzipLevel    int
-	TileCacheControl string   // Cache-Control of tiles
-	CORSOrigin       string   // Access-Control-Allow-Origin; "" turns CORS off
-	AccessLog        bool     // log every request
-	Basemap          *Basemap // drawn beneath the plan by the web map; nil for the offline base map only
-	MaxHeavy         int      // heavy requests served at once (web/overload.go); 0: max(2, CPUs)
+	Title            string
+	Timeout          time.Duration // per-request deadline passed to the store
+	Log              *slog.Logger
+	Sources          []byte        // the dataset's sources and licences (SOURCES.md), served at SourcesPath; nil for none
+	PlanText         []byte        // the plan's full text, served as HTML at PlanPath; nil for none
+	Tiles            tiles.Options // MVT encoding: buffer, caps
+	TileCacheBytes   int64         // in-memory tile cache size; 0 disables it
+	TileGzipLevel    int           // of built tiles, 1-9; 0: CachedGzipLevel with a cache, tiles.GzipLevel without
+	TileCacheControl string        // Cache-Control of tiles
+	CORSOrigin       string        // Access-Control-Allow-Origin; "" turns CORS off
+	AccessLog        bool          // log every request
+	Basemap          *Basemap      // drawn beneath the plan by the web map; nil for the offline base map only
+	MaxHeavy         int           // heavy requests served at once (web/overload.go); 0: max(2, CPUs)
 
 	// The front door (web/frontdoor.go): which hosts links may name.
 	PublicURL      string         // base URL of every link (ParsePublicURL); "" = from the request
@@ -62,17 +60,15 @@ type Server struct {
 	opts       Options
 	router     *mux.Router
 	cache      *tiles.Cache
-	tileFormat string // a hash of the encoder settings, part of every tile's ETag
-	gzipLevel  int    // of the tiles built
-	// tileCC is the tiles' configured Cache-Control, as a header value.
-	tileCC []string
-	// lastTileVersion is the tileVersion of the latest data version asked.
-	lastTileVersion atomic.Pointer[[2]string]
-	metrics         *metrics
-	handler         http.Handler
-	door            frontDoor
-	heavy           *gate
-	ready           readiness
+	tileFormat string                    // a hash of the encoder settings, part of every tile's ETag
+	gzipLevel  int                       // of the tiles built
+	tileCC     []string                  // the tiles' configured Cache-Control, as a header value
+	lastTV     atomic.Pointer[[2]string] // tileVersion of the latest data version asked
+	metrics    *metrics
+	handler    http.Handler
+	door       frontDoor
+	heavy      *gate
+	ready      readiness
 	// authFailures counts failed authentications by client (web/edit.go).
 	authFailures authFailureLog
 }

@@ -309,11 +309,11 @@ var hdrVersioned = []string{versionedTiles}
 // tileVersion names a data version and the tiles' encoding in a URL,
 // worked out once per data version (every tile request asks).
 func (s *Server) tileVersion(version string) string {
-	if tv := s.lastTileVersion.Load(); tv != nil && tv[0] == version {
+	if tv := s.lastTV.Load(); tv != nil && tv[0] == version {
 		return tv[1]
 	}
 	tv := &[2]string{version, hash(s.tileFormat + version)[:12]}
-	s.lastTileVersion.Store(tv)
+	s.lastTV.Store(tv)
 	return tv[1]
 }
 
