@@ -76,9 +76,9 @@ type Server struct {
 // CachedGzipLevel compresses the tiles a cache keeps: built once and sent
 // many times, they are worth more CPU than the default level, though not
 // BestCompression's. On the synthetic points (bench/gzlevels) level 8 is
-// 2-6 % smaller than the default for 1-9 ms more a build at z10-z12; level
-// 9 is 6-9 % smaller but takes 19 ms more a z12 tile and 84 ms more a z10
-// one, two to four times what building it takes the embedded store.
+// 4-7 % smaller than the default for 2-9 ms more a build at z10-z12; level
+// 9 is 8-9 % smaller but takes 15-19 ms more a z12 tile and 60-84 ms more a
+// z10 one, two to four times what building it takes the embedded store.
 const CachedGzipLevel = 8
 
 // New builds the HTTP handler for a store.
