@@ -39,7 +39,7 @@ type Query struct {
 	BBox   *orb.Bound        // intersects, WGS84
 	Time   *TimeRange        // features the plan has in place within it (InPlan)
 	Props  map[string]string // equality on Filterable properties
-	TileID uint64            // the feature with this MVT id (TileFeatureID); 0: any
+	TileID uint64            // the feature with this MVT id (Store.TileIDs); 0: any
 	Filter *Expr             // a CQL2 filter CheckFilter accepted; nil: none
 	Sort   []SortKey         // order of the answer, then by id; nil: by id
 	Limit  int
@@ -108,6 +108,11 @@ type Store interface {
 	SearchPlaces(ctx context.Context, q SearchQuery) ([]Place, error)
 	// Tile builds one vector tile (MVT bytes, not compressed); nil when empty.
 	Tile(ctx context.Context, req TileRequest) ([]byte, error)
+	// TileIDs maps the MVT id of each of a layer's features to its id. The
+	// store assigns MVT ids: small integers, close together for features
+	// close together (a tile's ids then compress), each kept by its feature
+	// for as long as it exists. ErrNotFound for an unknown layer.
+	TileIDs(ctx context.Context, layer string) (map[uint64]string, error)
 	// Version names the data's current state; it changes whenever any feature
 	// does, so caches keyed by it never serve stale tiles.
 	Version(ctx context.Context) (string, error)

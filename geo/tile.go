@@ -23,10 +23,12 @@ type TileRequest struct {
 	Options tiles.Options
 }
 
-// TileFeatureID is a feature's numeric MVT id: the first 52 bits of the MD5
-// of its string id, so that JavaScript numbers hold it exactly and PostGIS
-// computes the same (features.tile_id). 0 means "no id" in MVT, so it becomes 1.
-func TileFeatureID(id string) uint64 {
+// TileRank is a feature's rank in overview tiles (tiles.Feature.Rank): the
+// first 52 bits of the MD5 of its string id, which PostGIS computes the same
+// (tile_rank, tile_features.rank), so both stores thin points alike. Never 0.
+// (A feature's MVT id is another number, which its store assigns: see
+// Store.TileIDs.)
+func TileRank(id string) uint64 {
 	sum := md5.Sum([]byte(id))
 	v := binary.BigEndian.Uint64(sum[:8]) >> 12
 	return max(v, 1)

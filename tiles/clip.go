@@ -4,6 +4,7 @@ package tiles
 // buffered tile.
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -30,7 +31,7 @@ func (e *encoder) prepare(dst []prepFeature, f *Feature) []prepFeature {
 	if f.Geometry == nil {
 		return dst
 	}
-	pf := prepFeature{id: f.ID, props: f.Properties}
+	pf := prepFeature{id: f.ID, rank: cmp.Or(f.Rank, f.ID), props: f.Properties}
 	switch g := f.Geometry.(type) {
 	case orb.Point:
 		if !e.geoBox.Contains(g) {

@@ -16,7 +16,12 @@ type Feature struct {
 	// ID becomes the MVT feature id, which MapLibre uses for feature state
 	// and hover. 0 means "no id": the MVT id field is optional and proto2
 	// cannot tell an explicit 0 from an absent one anyway.
-	ID         uint64
+	ID uint64
+	// Rank orders points for the overview grid: each cell keeps its point
+	// of lowest Rank (0: the ID stands in). A store gives every feature a
+	// rank that does not follow its place, so the winners are spread over
+	// the cells as a random sample would be, and the same in every store.
+	Rank       uint64
 	Geometry   orb.Geometry
 	Properties Props
 }
@@ -71,6 +76,7 @@ const (
 // call; the simplify/thin/marshal stage may run several times against it.
 type prepFeature struct {
 	id    uint64
+	rank  uint64 // Feature.Rank, or the id without one
 	props Props
 	kind  uint8
 	pt    orb.Point
@@ -184,38 +190,49 @@ func Encode(t TileID, layers []Layer, o Options) ([]byte, error) {
 	return nil, ErrTileTooLarge
 }
 
-// Gzip compresses a tile for storage or for clients that accept gzip. A nil
-// tile (empty) stays nil, so "no content" survives compression.
-func Gzip(b []byte) []byte {
+// Gzip compresses a tile for storage or for clients that accept gzip, at
+// GzipLevel. A nil tile (empty) stays nil, so "no content" survives
+// compression.
+func Gzip(b []byte) []byte { return GzipAt(b, GzipLevel) }
+
+// GzipAt compresses a tile at a gzip level (gzip.BestSpeed to
+// gzip.BestCompression, or gzip.DefaultCompression; another is taken as
+// GzipLevel).
+func GzipAt(b []byte, level int) []byte {
 	if b == nil {
 		return nil
 	}
+	if level < gzip.DefaultCompression || level > gzip.BestCompression || level == gzip.NoCompression {
+		level = GzipLevel
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(b)/2 + 64)
-	zw := gzipPool.Get().(*gzip.Writer)
+	pool := &gzipPools[level+1]
+	zw, _ := pool.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(nil, level) // a level checked above
+	}
 	zw.Reset(&buf)
 	_, _ = zw.Write(b) // writes to a bytes.Buffer cannot fail
 	_ = zw.Close()
-	gzipPool.Put(zw)
+	pool.Put(zw)
 	return buf.Bytes()
 }
 
-// GzipLevel is the level tiles are compressed at, once, before they are
-// cached and sent many times: the default level rather than the fastest,
-// 6-9 % fewer bytes than BestSpeed for 0.15-2.4 ms more CPU a build
-// (bench/gzlevels); BestCompression saves 1-4 % more for 10-40 times the
-// CPU. It is part of a tile's ETag: the same tile at another level is other
-// bytes.
+// GzipLevel is the default level of tiles compressed for each request: the
+// default level rather than the fastest, 6-9 % fewer bytes than BestSpeed
+// for 0.15-2.4 ms more CPU a build (bench/gzlevels). A tile compressed once
+// and then sent many times (a cache, an archive) is worth BestCompression.
+// The level is part of a tile's ETag: the same tile at another level is
+// other bytes.
 const GzipLevel = gzip.DefaultCompression
 
-// gzipPool holds klauspost/compress writers: for tiles of a few KB the
-// standard library spends most of its time building Huffman tables (45 % of
-// an uncached z14 tile's server time, profiled), and this implementation is
-// about twice as fast for the same format.
-var gzipPool = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, GzipLevel)
-	return zw
-}}
+// gzipPools hold klauspost/compress writers by level (+1, from
+// DefaultCompression): for tiles of a few KB the standard library spends
+// most of its time building Huffman tables (45 % of an uncached z14 tile's
+// server time, profiled), and this implementation is about twice as fast
+// for the same format.
+var gzipPools [gzip.BestCompression + 2]sync.Pool
 
 var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
 

@@ -31,7 +31,7 @@ type Options struct {
 	Tolerance float64
 	// PointGrid is the cell size, in extent units, of the grid that thins
 	// point features below DetailZoom: each cell keeps only its point with the
-	// lowest ID, so the choice does not depend on the order a store returns
+	// lowest Feature.Rank, so the choice does not depend on the order a store returns
 	// features in and neighbouring tiles agree (default 16). Negative disables
 	// thinning unless needed to meet MaxBytes.
 	PointGrid int

@@ -9,7 +9,7 @@ import (
 )
 
 // thinPoints marks which single-point features survive a grid of cell size
-// grid: in each cell the lowest non-zero ID wins (ties: first in input).
+// grid: in each cell the lowest non-zero rank wins (ties: first in input).
 // nil means keep all.
 func (e *encoder) thinPoints(feats []prepFeature, grid int) []bool {
 	if grid <= 1 {
@@ -53,7 +53,7 @@ func (e *encoder) thinPoints(feats []prepFeature, grid int) []bool {
 		}
 		havePoints = true
 		c := cellOf(f.pt)
-		if j, ok := lookup(c); ok && !lowerID(f.id, feats[j].id) {
+		if j, ok := lookup(c); ok && !lowerRank(f.rank, feats[j].rank) {
 			continue
 		}
 		store(c, int32(i))
@@ -74,5 +74,5 @@ func (e *encoder) thinPoints(feats []prepFeature, grid int) []bool {
 	return keep
 }
 
-// lowerID orders ids with 0 ("no id") last.
-func lowerID(a, b uint64) bool { return a-1 < b-1 }
+// lowerRank orders ranks with 0 (no rank and no id) last.
+func lowerRank(a, b uint64) bool { return a-1 < b-1 }

@@ -40,6 +40,10 @@ func compress(next http.Handler) http.Handler {
 	}
 	gz := wrap(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := parseTilePath(r.URL.Path); ok {
+			next.ServeHTTP(w, r) // gzipped once, when built (and errors are short)
+			return
+		}
 		if inm := r.Header.Get("If-None-Match"); strings.Contains(inm, gzipSuffix+`"`) {
 			r.Header.Set("If-None-Match", strings.ReplaceAll(inm, gzipSuffix+`"`, `"`))
 			w = &suffix304{ResponseWriter: w}

@@ -71,7 +71,7 @@ func (s *Server) frontDoor(next http.Handler) http.Handler {
 		if !trusted {
 			// Only what the connection itself says: its Host (or the host of an
 			// absolute-form request line, which net/http puts in r.Host) and TLS.
-			src = &http.Request{Host: r.Host, TLS: r.TLS, Header: http.Header{}}
+			src = &http.Request{Host: r.Host, TLS: r.TLS} // no header: nothing forwarded
 		}
 		base := tiles.BaseURL(src)
 		if host := hostOfBase(base); fd.hosts != nil && !fd.hosts[hostname(host)] && !probes[r.URL.Path] {
@@ -86,7 +86,12 @@ func (s *Server) frontDoor(next http.Handler) http.Handler {
 		case trusted:
 			lb.vary = "Host, " + forwardingHeaders
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), linkBaseKey{}, lb)))
+		if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+			info.link = lb // no copy of the request for it
+		} else {
+			r = r.WithContext(context.WithValue(r.Context(), linkBaseKey{}, lb))
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -112,6 +117,9 @@ func (fd frontDoor) trusted(remote string) bool {
 // front door above). A response that uses it varies on what it came from.
 func baseURL(r *http.Request) string {
 	lb, ok := r.Context().Value(linkBaseKey{}).(*linkBase)
+	if info, isInfo := r.Context().Value(reqInfoKey{}).(*reqInfo); isInfo && info.link != nil {
+		lb, ok = info.link, true
+	}
 	if !ok { // not through the front door: believe the connection only
 		return tiles.BaseURL(&http.Request{Host: r.Host, TLS: r.TLS, Header: http.Header{}})
 	}

@@ -76,7 +76,7 @@ func (s *Server) ogcMapTile(w http.ResponseWriter, r *http.Request) error {
 // own build takes one, so that a request never holds two.
 func (s *Server) buildMapTile(r *http.Request, name, version string, t tiles.TileID, layers []geo.Layer) ([]byte, error) {
 	mvt, _, err := s.cache.GetOrBuild(r.Context(), tiles.Key(name, version, t), func() ([]byte, error) {
-		return s.buildTile(r, t, layers)
+		return s.buildTile(r.Context(), name, t) // the tileset's own layers, as the vector tile has them
 	})
 	if err != nil {
 		return nil, err

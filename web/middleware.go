@@ -2,8 +2,9 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,21 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// The tile route's instruments by status, looked up once: tiles are
+	// most requests, and a label lookup hashes the labels each time.
+	tileCounts  map[int]prometheus.Counter
+	tileLatency prometheus.Observer
+}
+
+// count records one request.
+func (m *metrics) count(route string, status int, d time.Duration) {
+	if c := m.tileCounts[status]; c != nil && route == tileRoute {
+		c.Inc()
+		m.tileLatency.Observe(d.Seconds())
+		return
+	}
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
 
 // pooled is implemented by stores that hold a connection pool.
@@ -39,6 +55,11 @@ func (s *Server) newMetrics() *metrics {
 	cache := func(name, help string, kind prometheus.ValueType, v func() float64) prometheus.Collector {
 		return newFunc(prometheus.NewDesc(name, help, nil, nil), kind, v)
 	}
+	m.tileCounts = map[int]prometheus.Counter{}
+	for _, code := range []int{http.StatusOK, http.StatusNoContent, http.StatusNotModified} {
+		m.tileCounts[code] = m.requests.WithLabelValues(tileRoute, strconv.Itoa(code))
+	}
+	m.tileLatency = m.latency.WithLabelValues(tileRoute)
 	m.registry.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		cache("planmap_tile_cache_hits_total", "Tiles served from the cache.", prometheus.CounterValue,
@@ -130,8 +151,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		w.Header()["X-Request-Id"] = []string{id}
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, &reqInfo{id: id}))
 		s.cors(w, r)
 		rec := &recorder{ResponseWriter: w}
 		if r.Method == http.MethodOptions {
@@ -147,8 +168,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			route = "other"
 		}
 		d := time.Since(start)
-		s.metrics.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
-		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+		s.metrics.count(route, rec.status, d)
 		if s.opts.AccessLog {
 			s.opts.Log.Info("request", "id", id, "method", r.Method, "route", route, "path", r.URL.Path,
 				"status", rec.status, "bytes", rec.bytes, "ms", float64(d.Microseconds())/1000)
@@ -190,12 +210,21 @@ func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Expose-Headers", "ETag, Content-Crs, X-Request-Id")
 }
 
-type requestIDKey struct{}
+// reqInfo is what observe and the front door know of a request, in one
+// context value: each value added makes a copy of the request.
+type reqInfo struct {
+	id   string    // for log lines
+	link *linkBase // set by the front door
+}
+
+type reqInfoKey struct{}
 
 // requestID is the id observe gave the request, for log lines.
 func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey{}).(string)
-	return id
+	if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return info.id
+	}
+	return ""
 }
 
 func validRequestID(id string) bool {
@@ -211,7 +240,7 @@ func validRequestID(id string) bool {
 }
 
 func newRequestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	// Unique, not secret: the runtime's generator, with no system call.
+	var b [16]byte
+	return string(hex.AppendEncode(b[:0], binary.BigEndian.AppendUint64(nil, rand.Uint64())))
 }

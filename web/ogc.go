@@ -277,7 +277,8 @@ func (s *Server) served(ctx context.Context, fs []geo.Feature) ([]*geojson.Featu
 	return out, nil
 }
 
-// MaxTileID is the largest MVT feature id planmap gives (geo.TileFeatureID: 52 bits).
+// MaxTileID is the largest MVT feature id a store gives (2^52 - 1, which
+// JavaScript numbers hold exactly; features.tile_id in PostGIS).
 const MaxTileID = 1<<52 - 1
 
 // itemParams are the query parameters /items accepts.

@@ -98,7 +98,7 @@ func (s *Server) tileMatrixSetDef(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) ogcTileset(r *http.Request) (href, name, title string, layers []geo.Layer, err error) {
 	id, ok := mux.Vars(r)["collection"]
 	if !ok {
-		layers, err = s.tileset(r, PlanTileset)
+		layers, err = s.tileset(r.Context(), PlanTileset)
 		return baseURL(r) + "/ogc", PlanTileset, "规划全图 The whole plan", layers, err
 	}
 	l, err := s.layer(r)

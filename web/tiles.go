@@ -3,11 +3,17 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"html"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -26,8 +32,8 @@ const MaxZoom = 16
 const typeMVT = "application/vnd.mapbox-vector-tile"
 
 // tileset resolves a tileset name to the layers it draws.
-func (s *Server) tileset(r *http.Request, name string) ([]geo.Layer, error) {
-	layers, err := s.store.Layers(r.Context())
+func (s *Server) tileset(ctx context.Context, name string) ([]geo.Layer, error) {
+	layers, err := s.store.Layers(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +75,7 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := mux.Vars(r)["tileset"]
-	layers, err := s.tileset(r, name)
+	layers, err := s.tileset(r.Context(), name)
 	if err != nil {
 		return err
 	}
@@ -148,24 +154,45 @@ func vectorLayers(layers []geo.Layer) []tiles.VectorLayer {
 // tileRoute names the tile route, which matchTile matches.
 const tileRoute = "/tiles/{tileset}/{z}/{x}/{y}.mvt"
 
-// matchTile matches /tiles/{tileset}/{z}/{x}/{y}.mvt (a tileset of a-z, 0-9
+// tilePath is what a tile URL names.
+type tilePath struct{ tileset, z, x, y string }
+
+// parseTilePath reads /tiles/{tileset}/{z}/{x}/{y}.mvt (tileset of a-z, 0-9
 // and -; z, x and y anything but empty or a slash, for the handler to check)
-// and sets those route variables. It does what a path template would, with
-// no regexp to run for every tile.
-func matchTile(r *http.Request, m *mux.RouteMatch) bool {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/tiles/")
+// with no regexp and no allocation: tiles are most of what a map asks for.
+func parseTilePath(path string) (tilePath, bool) {
+	rest, ok := strings.CutPrefix(path, "/tiles/")
 	if !ok {
-		return false
+		return tilePath{}, false
 	}
 	if rest, ok = strings.CutSuffix(rest, ".mvt"); !ok {
-		return false
+		return tilePath{}, false
 	}
-	p := strings.Split(rest, "/")
-	if len(p) != 4 || !tilesetName(p[0]) || p[1] == "" || p[2] == "" || p[3] == "" {
-		return false
+	var p [4]string
+	for i := range p {
+		if i < 3 {
+			p[i], rest, ok = strings.Cut(rest, "/")
+		} else {
+			p[i], ok = rest, !strings.Contains(rest, "/")
+		}
+		if !ok || p[i] == "" || p[i] == "." || p[i] == ".." { // the router cleans those
+			return tilePath{}, false
+		}
 	}
-	m.Vars = map[string]string{"tileset": p[0], "z": p[1], "x": p[2], "y": p[3]}
-	return true
+	if !tilesetName(p[0]) {
+		return tilePath{}, false
+	}
+	return tilePath{p[0], p[1], p[2], p[3]}, true
+}
+
+// matchTile is the router's matcher of tile URLs (parseTilePath), for the
+// requests the front door's fast path leaves to the router.
+func matchTile(r *http.Request, m *mux.RouteMatch) bool {
+	p, ok := parseTilePath(r.URL.Path)
+	if ok {
+		m.Vars = map[string]string{"tileset": p.tileset, "z": p.z, "x": p.x, "y": p.y}
+	}
+	return ok
 }
 
 func tilesetName(s string) bool {
@@ -177,47 +204,79 @@ func tilesetName(s string) bool {
 	return s != ""
 }
 
+// tile serves a tile the router matched.
 func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
-	q, err := readParams(r.URL.Query(), "v")
+	v := mux.Vars(r)
+	return s.serveTile(w, r, tilePath{v["tileset"], v["z"], v["x"], v["y"]})
+}
+
+// serveTileFast serves a GET or HEAD of a tile URL straight from the front
+// door, without the router's copies of the request and without a deadline
+// unless the tile must be built: a cached tile is a map lookup and a write.
+// (handle does the same for every other route.)
+func (s *Server) serveTileFast(w http.ResponseWriter, r *http.Request, p tilePath) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.opts.Log.Error("panic", "id", requestID(r), "path", r.URL.Path, "panic", v)
+			s.writeError(w, r, errors.New("panic"))
+		}
+	}()
+	if rec, ok := w.(*recorder); ok {
+		rec.route = tileRoute
+	}
+	err := checkRequest(w, r)
+	if err == nil {
+		err = s.serveTile(w, r, p)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+	}
+}
+
+// Header values every tile shares, set without building a slice each time
+// (net/http only reads them).
+var (
+	hdrMVT    = []string{typeMVT}
+	hdrGzip   = []string{"gzip"}
+	hdrVaryAE = []string{"Accept-Encoding"}
+)
+
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, p tilePath) error {
+	v, err := tileQuery(r.URL)
 	if err != nil {
 		return err
 	}
-	v := mux.Vars(r)
-	t, err := tiles.ParseTileID(v["z"], v["x"], v["y"], MaxZoom)
+	t, err := tiles.ParseTileID(p.z, p.x, p.y, MaxZoom)
 	if err != nil {
 		return errBadParam(err.Error())
-	}
-	layers, err := s.tileset(r, v["tileset"])
-	if err != nil {
-		return err
 	}
 	version, err := s.store.Version(r.Context())
 	if err != nil {
 		return err
 	}
-	key := tiles.Key(v["tileset"], version, t)
+	key := tiles.Key(p.tileset, version, t)
 	// The key names the content exactly (data version, tileset, tile, encoder
-	// settings), so a revalidation needs no tile at all.
+	// settings), so a revalidation needs no tile at all, nor even the layers:
+	// a tileset that does not exist has no tile that was given a tag.
 	// A strong tag names one representation (RFC 9110 8.8.3): the identity
 	// body is other bytes than the gzip one, so it gets its own tag.
 	gz := acceptsGzip(r)
-	coding := "gzip"
-	if !gz {
-		coding = "identity"
-	}
-	etag := `"` + hash(s.tileFormat+key+"\x00"+coding) + `"`
 	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", s.tileCacheControl(q.get("v"), version))
-	h.Set("Vary", "Accept-Encoding")
-	if tiles.NoneMatch(r.Header.Get("If-None-Match"), etag) {
+	h["Etag"] = []string{s.tileETag(key, gz)}
+	h["Cache-Control"] = s.tileCacheHeader(v, version)
+	h["Vary"] = hdrVaryAE
+	if tiles.NoneMatch(r.Header.Get("If-None-Match"), h["Etag"][0]) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	data, _, err := s.cache.GetOrBuild(r.Context(), key, func() ([]byte, error) {
-		return s.buildTile(r, t, layers)
+		ctx, cancel := context.WithTimeout(r.Context(), s.opts.Timeout)
+		defer cancel()
+		return s.buildTile(ctx, p.tileset, t)
 	})
 	if err != nil {
+		delete(h, "Cache-Control") // an error is not kept (writeError)
+		delete(h, "Vary")
 		return err
 	}
 	if len(data) == 0 {
@@ -234,21 +293,82 @@ func (s *Server) tile(w http.ResponseWriter, r *http.Request) error {
 const versionedTiles = "public, max-age=31536000, immutable"
 
 func (s *Server) tileCacheControl(v, version string) string {
+	return s.tileCacheHeader(v, version)[0]
+}
+
+// tileCacheHeader is tileCacheControl as a header value, one of two made once.
+func (s *Server) tileCacheHeader(v, version string) []string {
 	if v != "" && v == s.tileVersion(version) {
-		return versionedTiles
+		return hdrVersioned
 	}
-	return s.opts.TileCacheControl
+	return s.tileCC
 }
 
-// tileVersion names a data version and the tiles' encoding in a URL.
+var hdrVersioned = []string{versionedTiles}
+
+// tileVersion names a data version and the tiles' encoding in a URL,
+// worked out once per data version (every tile request asks).
 func (s *Server) tileVersion(version string) string {
-	return hash(s.tileFormat + version)[:12]
+	if tv := s.lastTV.Load(); tv != nil && tv[0] == version {
+		return tv[1]
+	}
+	tv := &[2]string{version, hash(s.tileFormat + version)[:12]}
+	s.lastTV.Store(tv)
+	return tv[1]
 }
 
-// buildTile asks the store for a tile and keeps it gzipped, as most clients take it.
-func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) ([]byte, error) {
+// tileQuery reads a tile URL's query: only v, the data version the TileJSON
+// named. Its usual form, v= and a short alphanumeric value alone, is read
+// without parsing the query into a map; anything else by readParams.
+func tileQuery(u *url.URL) (string, error) {
+	if v, ok := strings.CutPrefix(u.RawQuery, "v="); ok && len(v) <= 64 && alnum(v) {
+		return v, nil
+	}
+	if u.RawQuery == "" {
+		return "", nil
+	}
+	q, err := readParams(u.Query(), "v")
+	if err != nil {
+		return "", err
+	}
+	return q.get("v"), nil
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// tileETag is the strong tag of a tile's gzip or identity body: a hash of
+// the encoder settings, the key and the coding, as 32 hex digits.
+func (s *Server) tileETag(key string, gz bool) string {
+	var buf [160]byte
+	b := append(append(buf[:0], s.tileFormat...), key...)
+	if gz {
+		b = append(b, "\x00gzip"...)
+	} else {
+		b = append(b, "\x00identity"...)
+	}
+	sum := sha256.Sum256(b)
+	var out [34]byte
+	out[0], out[33] = '"', '"'
+	hex.Encode(out[1:33], sum[:16])
+	return string(out[:])
+}
+
+// buildTile asks the store for a tile and keeps it gzipped, as most clients
+// take it.
+func (s *Server) buildTile(ctx context.Context, tileset string, t tiles.TileID) ([]byte, error) {
+	layers, err := s.tileset(ctx, tileset)
+	if err != nil {
+		return nil, err
+	}
 	if t.Z < heavyTileZoom { // draws much of every layer: one of the heavy slots (web/overload.go)
-		release, err := s.heavy.enter(r.Context())
+		release, err := s.heavy.enter(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -262,21 +382,21 @@ func (s *Server) buildTile(r *http.Request, t tiles.TileID, layers []geo.Layer) 
 		req.Layers = append(req.Layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom,
 			Dense: tiles.Dense(l.Count, l.Bounds, t.Z, req.Options)})
 	}
-	raw, err := s.store.Tile(r.Context(), req)
+	raw, err := s.store.Tile(ctx, req)
 	if err != nil || len(raw) == 0 {
 		return nil, err
 	}
-	return tiles.Gzip(raw), nil
+	return tiles.GzipAt(raw, s.gzipLevel), nil
 }
 
 // writeTile sends gzipped tile bytes, unpacking them for the rare client that
 // does not accept gzip.
 func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bool) error {
 	h := w.Header()
-	h.Set("Content-Type", typeMVT)
+	h["Content-Type"] = hdrMVT
 	if acceptsGzip {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", fmt.Sprint(len(gz)))
+		h["Content-Encoding"] = hdrGzip
+		h["Content-Length"] = []string{strconv.Itoa(len(gz))}
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			_, _ = w.Write(gz)
@@ -291,7 +411,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bo
 	if err != nil {
 		return err
 	}
-	h.Set("Content-Length", fmt.Sprint(len(raw)))
+	h["Content-Length"] = []string{strconv.Itoa(len(raw))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(raw)
@@ -300,7 +420,9 @@ func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bo
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for rest := r.Header.Get("Accept-Encoding"); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(q, " ", "") != "q=0" {
 			return true

@@ -28,6 +28,7 @@ type Store struct {
 	layers   []geo.Layer
 	byLayer  map[string][]*geo.Feature // sorted by id
 	byID     map[string]*geo.Feature
+	byTile   []*geo.Feature                   // by MVT id - 1
 	index    map[string]*rtree.RTreeG[*entry] // one tree per layer
 	targets  []geo.PlanTarget
 	layerIdx map[string]int
@@ -49,6 +50,7 @@ func New(ds *data.Dataset) *Store {
 	s := &Store{
 		byLayer:  map[string][]*geo.Feature{},
 		byID:     map[string]*geo.Feature{},
+		byTile:   make([]*geo.Feature, 0, len(ds.Features)),
 		index:    map[string]*rtree.RTreeG[*entry]{},
 		layerIdx: map[string]int{},
 		targets:  slices.Clone(ds.Targets),
@@ -59,12 +61,13 @@ func New(ds *data.Dataset) *Store {
 		s.layers[i].Bounds, s.layers[i].Count = orb.Bound{}, 0
 	}
 	shared := map[string]any{}
-	for _, i := range spatialOrder(ds.Features) {
+	// MVT ids are ordinals in that order, so a tile's are close together.
+	for n, i := range spatialOrder(ds.Features) {
 		f := ds.Features[i]
 		if p, ok := f.Geometry.(orb.Point); ok {
 			f.Geometry = p // a fresh box, allocated in spatial order too
 		}
-		s.add(&f, shared)
+		s.add(&f, uint64(n)+1, shared)
 	}
 	for id, fs := range s.byLayer {
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
@@ -152,10 +155,12 @@ func version(layers []geo.Layer, fs []geo.Feature) string {
 	return fmt.Sprintf("mem-%x", h.Sum64())
 }
 
-// add indexes one feature. shared holds one boxed copy of each kind, status
-// and other repeating tile property value seen so far, for tileProps.
-func (s *Store) add(f *geo.Feature, shared map[string]any) {
+// add indexes one feature with its MVT id. shared holds one boxed copy of
+// each kind, status and other repeating tile property value seen so far, for
+// tileProps.
+func (s *Store) add(f *geo.Feature, tileID uint64, shared map[string]any) {
 	s.byID[f.ID] = f
+	s.byTile = append(s.byTile, f) // tileID is len(s.byTile)
 	s.byLayer[f.Layer] = append(s.byLayer[f.Layer], f)
 	i, ok := s.layerIdx[f.Layer]
 	if !ok {
@@ -180,7 +185,8 @@ func (s *Store) add(f *geo.Feature, shared map[string]any) {
 		tree = &rtree.RTreeG[*entry]{}
 		s.index[f.Layer] = tree
 	}
-	e := &entry{Feature: f, tile: tiles.Feature{ID: geo.TileFeatureID(f.ID), Geometry: f.Geometry, Properties: tileProps(f, shared)}}
+	e := &entry{Feature: f, tile: tiles.Feature{ID: tileID, Rank: geo.TileRank(f.ID), Geometry: f.Geometry,
+		Properties: tileProps(f, shared)}}
 	tree.Insert(b.Min, b.Max, e)
 }
 
@@ -222,7 +228,11 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 		return geo.Page{}, geo.ErrNotFound
 	}
 	var candidates []*geo.Feature
-	if q.BBox != nil && !containsBound(*q.BBox, s.layers[s.layerIdx[layer]].Bounds) {
+	if q.TileID != 0 {
+		if q.TileID <= uint64(len(s.byTile)) && s.byTile[q.TileID-1].Layer == layer {
+			candidates = []*geo.Feature{s.byTile[q.TileID-1]}
+		}
+	} else if q.BBox != nil && !containsBound(*q.BBox, s.layers[s.layerIdx[layer]].Bounds) {
 		s.search(layer, *q.BBox, func(e *entry) { candidates = append(candidates, e.Feature) })
 		sort.Slice(candidates, func(i, j int) bool { return candidates[i].ID < candidates[j].ID })
 	} else {
@@ -286,15 +296,28 @@ func matches(f *geo.Feature, q geo.Query) bool {
 	if q.Time != nil && !geo.InPlan(*f, *q.Time) {
 		return false
 	}
-	if q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID {
-		return false
-	}
 	for k, v := range q.Props {
 		if geo.PropString(*f, k) != v {
 			return false
 		}
 	}
 	return true
+}
+
+// TileIDs maps the MVT ids of a layer's features to their ids.
+func (s *Store) TileIDs(ctx context.Context, layer string) (map[uint64]string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.layerIdx[layer]; !ok {
+		return nil, geo.ErrNotFound
+	}
+	out := make(map[uint64]string, len(s.byLayer[layer]))
+	for i, f := range s.byTile {
+		if f.Layer == layer {
+			out[uint64(i)+1] = f.ID
+		}
+	}
+	return out, nil
 }
 
 // Feature returns one feature of a layer.
@@ -367,6 +390,11 @@ func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 		}
 		start := len(all)
 		s.search(l.ID, b, func(e *entry) { all = append(all, e.tile) })
+		// In MVT id order, as PostGIS writes them: ids that follow each
+		// other, and neighbours' geometry next to each other, compress
+		// better (a z12 tile of the synthetic points 5 % smaller); it is also
+		// their order in memory.
+		slices.SortFunc(all[start:], func(a, b tiles.Feature) int { return cmp.Compare(a.ID, b.ID) })
 		if len(all) > start {
 			layers = append(layers, tiles.Layer{Name: l.ID, Dense: l.Dense, Features: all[start:len(all):len(all)]})
 		}

@@ -329,12 +329,12 @@ func TestLoadDropsLayer(t *testing.T) {
 // should: one row per feature with a geometry, the same values.
 func inStep(t *testing.T, s *postgis.Store) {
 	t.Helper()
-	tableInStep(t, s, "TABLE tile_features", `SELECT f.id, f.layer, tile_id(f.id) AS tile_id, f.name_zh, f.name_en,
+	tableInStep(t, s, "TABLE tile_features", `SELECT f.id, f.layer, tile_rank(f.id) AS rank, f.name_zh, f.name_en,
 		f.kind, f.status, f.accuracy, f.extra->>'color' AS color, GeometryType(f.geom) = 'POINT' AS point,
 		ST_Transform(f.geom, 3857) AS geom, nullif(f.district, '') AS district,
 		CASE WHEN f.extra->>'plan_year' ~ '^[1-9][0-9]{0,3}$' THEN (f.extra->>'plan_year')::int END AS plan_year,
 		CASE WHEN jsonb_typeof(f.extra->'uncertainty_m') = 'number' AND (f.extra->>'uncertainty_m')::float8 > 0
-			THEN (f.extra->>'uncertainty_m')::float8 END AS uncertainty_m
+			THEN (f.extra->>'uncertainty_m')::float8 END AS uncertainty_m, f.tile_id
 		FROM features f WHERE f.geom IS NOT NULL`)
 	// The keys a load writes itself (see searchKeyRows) are those the trigger would write.
 	tableInStep(t, s, "SELECT key, form, id, layer, kind, namelen FROM search_keys",

@@ -201,7 +201,7 @@ func featureWhere(layer string, q geo.Query, qs map[string]geo.Queryable) (strin
 			THEN (f.extra->>'plan_year')::int <= coalesce($%d::int, 9999) ELSE false END`, nullable(geo.LatestPlanYear(*t)))
 	}
 	if q.TileID != 0 {
-		w.add("f.id IN (SELECT t.id FROM tile_features t WHERE t.tile_id = $%d)", int64(q.TileID))
+		w.add("f.tile_id = $%d", int64(q.TileID))
 	}
 	for _, k := range sortedKeys(q.Props) {
 		col, ok := filterColumns[k]
@@ -262,6 +262,33 @@ func (s *Store) Feature(ctx context.Context, layer, id string) (geo.Feature, err
 		return geo.Feature{}, geo.ErrNotFound
 	}
 	return f, wrap(ctx, err)
+}
+
+// TileIDs maps the MVT ids of a layer's features (features.tile_id, which
+// the database assigns) to their ids.
+func (s *Store) TileIDs(ctx context.Context, layer string) (map[uint64]string, error) {
+	// The row of 0 says the layer exists, even without features.
+	rows, err := s.pool.Query(ctx, `SELECT f.tile_id, f.id FROM features f WHERE f.layer = $1
+		UNION ALL SELECT 0, '' FROM layers WHERE id = $1`, layer)
+	if err != nil {
+		return nil, wrap(ctx, err)
+	}
+	out := map[uint64]string{}
+	var tid int64
+	var id string
+	known := false
+	_, err = pgx.ForEachRow(rows, []any{&tid, &id}, func() error {
+		if tid == 0 {
+			known = true
+		} else {
+			out[uint64(tid)] = id
+		}
+		return nil
+	})
+	if err == nil && !known {
+		return nil, geo.ErrNotFound
+	}
+	return out, wrap(ctx, err)
 }
 
 // Schema lists the properties of a layer's features, from the counts that

@@ -15,7 +15,7 @@ import (
 // tileQuery is the one statement that builds every requested layer of a
 // tile, as the Go encoder does: features in the buffered tile (tile_features
 // and its Web Mercator index), single points thinned to the one with the
-// lowest id per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
+// lowest rank per grid cell when grid is set, ST_AsMVTGeom, lines shorter and
 // polygons smaller than the simplification tolerance dropped after
 // clipping, part by part, dense layers without the DenseDrop properties, and one ST_AsMVT
 // per layer, over its features in MVT id order: a tile's ETag names its
@@ -94,7 +94,7 @@ func (q *tileQuery) sql() string {
 			ring = fmt.Sprintf(`
 			UNION ALL
 			SELECT (f).* FROM (SELECT DISTINCT ON (f.layer, cx, cy) f
-				FROM (SELECT f, f.layer, f.tile_id,
+				FROM (SELECT f, f.layer, f.rank,
 					floor((ST_X(f.geom) - g.x0) / g.cell) AS cx, floor((g.y0 - ST_Y(f.geom)) / g.cell) AS cy
 					FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / %[1]s * %[2]s AS cell,
 						ST_XMin(e) - m AS bx0, ST_YMin(e) - m AS by0, ST_XMax(e) + m AS bx1, ST_YMax(e) + m AS by1, e
@@ -104,13 +104,13 @@ func (q *tileQuery) sql() string {
 						OR f.geom && ST_MakeEnvelope(g.bx0, g.by0, g.bx1, ST_YMin(g.e), 3857)
 						OR f.geom && ST_MakeEnvelope(g.bx0, ST_YMax(g.e), g.bx1, g.by1, 3857))) f
 				WHERE f.cx < 0 OR f.cy < 0 OR f.cx >= %[8]s OR f.cy >= %[8]s
-				ORDER BY f.layer, f.cx, f.cy, f.tile_id) f`,
+				ORDER BY f.layer, f.cx, f.cy, f.rank) f`,
 				q.arg(int(q.o.Extent)), q.arg(q.grid), q.arg(int(q.t.Z)), q.arg(int(q.t.X)), q.arg(int(q.t.Y)),
 				q.arg(float64(q.o.Buffer)/float64(q.o.Extent)), found, q.arg(n))
 		}
 		x0, y0 := int(q.t.X)*n-b, int(q.t.Y)*n-b
 		from = fmt.Sprintf(`(SELECT f.* FROM tile_cells c
-				JOIN tile_features f ON f.tile_id = c.tile_id AND f.layer = c.layer AND f.point
+				JOIN tile_features f ON f.rank = c.rank AND f.layer = c.layer AND f.point
 				WHERE c.layer = ANY(%s) AND c.level = %s AND c.cx BETWEEN %s AND %s AND c.cy BETWEEN %s AND %s
 			UNION ALL
 			SELECT f.* FROM tile_features f WHERE NOT f.point AND %s%s) f`,
@@ -120,11 +120,11 @@ func (q *tileQuery) sql() string {
 			FROM (SELECT f.*,
 				CASE WHEN f.point THEN
 					floor((ST_X(f.geom) - g.x0) / g.cell)::bigint * 1000000 + floor((g.y0 - ST_Y(f.geom)) / g.cell)::bigint
-				ELSE -f.tile_id END AS cell
+				ELSE -f.rank END AS cell
 				FROM tile_features f, (SELECT ST_XMin(e) AS x0, ST_YMax(e) AS y0, (ST_XMax(e) - ST_XMin(e)) / %s * %s AS cell
 					FROM ST_TileEnvelope(%s, %s, %s) e OFFSET 0) g
 				WHERE %s) f
-			ORDER BY f.layer, cell, f.tile_id) f`, extent, q.arg(q.grid), z, x, y, found)
+			ORDER BY f.layer, cell, f.rank) f`, extent, q.arg(q.grid), z, x, y, found)
 	}
 	layer, group := `t.layer`, `GROUP BY t.layer`
 	if len(q.names) == 1 {

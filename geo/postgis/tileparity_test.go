@@ -35,6 +35,9 @@ func TestTileParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem, pg := memstore.New(ds), loaded(t, ds)
+	// Each store numbers its features its own way: features are compared
+	// by the ids their MVT ids stand for in their own store.
+	memIDs, pgIDs := storetest.TileIDs(context.Background(), t, mem), storetest.TileIDs(context.Background(), t, pg)
 	var layers []geo.TileLayer
 	for _, l := range ds.Layers {
 		layers = append(layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
@@ -64,8 +67,8 @@ func TestTileParity(t *testing.T) {
 	}
 	compared, polygons := 0, 0
 	for _, tid := range ids {
-		a, aProps := tileFeatures(t, mem, tid, layers)
-		b, bProps := tileFeatures(t, pg, tid, layers)
+		a, aProps := tileFeatures(t, mem, memIDs, tid, layers)
+		b, bProps := tileFeatures(t, pg, pgIDs, tid, layers)
 		if diff := onlyOne(a, b, atThreshold); len(diff) > 0 {
 			t.Errorf("tile %s: features in one store only: %v", tid, diff)
 		}
@@ -84,8 +87,9 @@ func TestTileParity(t *testing.T) {
 }
 
 // tileFeatures maps "layer/id" to each feature's geometry and properties in
-// a tile.
-func tileFeatures(t *testing.T, s geo.Store, tid tiles.TileID, layers []geo.TileLayer) (map[string]orb.Geometry, map[string]map[string]any) {
+// a tile, the id being the one byTile (the store's TileIDs) gives the MVT id;
+// an MVT id the store does not know stays a number, "layer/#N".
+func tileFeatures(t *testing.T, s geo.Store, byTile map[uint64]string, tid tiles.TileID, layers []geo.TileLayer) (map[string]orb.Geometry, map[string]map[string]any) {
 	t.Helper()
 	b, err := s.Tile(context.Background(), geo.TileRequest{Tile: tid, Layers: layers})
 	if err != nil {
@@ -94,7 +98,10 @@ func tileFeatures(t *testing.T, s geo.Store, tid tiles.TileID, layers []geo.Tile
 	geoms, props := map[string]orb.Geometry{}, map[string]map[string]any{}
 	for name, l := range storetest.DecodeTile(t, b) {
 		for _, f := range l.Features {
-			k := fmt.Sprintf("%s/%v", name, f.ID)
+			k := fmt.Sprintf("%s/#%v", name, f.ID)
+			if id, _ := f.ID.(float64); byTile[uint64(id)] != "" {
+				k = name + "/" + byTile[uint64(id)]
+			}
 			geoms[k], props[k] = f.Geometry, f.Properties
 		}
 	}
@@ -238,13 +245,16 @@ func must(b []byte, err error) []byte {
 func TestOverviewParity(t *testing.T) {
 	ds := synth(30000, 3)
 	mem, pg := memstore.New(ds), loaded(t, ds)
+	// Each store numbers its features its own way: features are compared
+	// by the ids their MVT ids stand for in their own store.
+	memIDs, pgIDs := storetest.TileIDs(context.Background(), t, mem), storetest.TileIDs(context.Background(), t, pg)
 	var layers []geo.TileLayer
 	for _, l := range ds.Layers {
 		layers = append(layers, geo.TileLayer{ID: l.ID})
 	}
 	for _, tid := range []tiles.TileID{{Z: 8, X: 209, Y: 104}, {Z: 9, X: 418, Y: 209}} {
-		a, _ := tileFeatures(t, mem, tid, layers)
-		b, _ := tileFeatures(t, pg, tid, layers)
+		a, _ := tileFeatures(t, mem, memIDs, tid, layers)
+		b, _ := tileFeatures(t, pg, pgIDs, tid, layers)
 		if len(a) == 0 || len(a) > 15000 {
 			t.Errorf("tile %s keeps %d of the points: not thinned as an overview", tid, len(a))
 		}

@@ -36,15 +36,17 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Search", func(t *testing.T) { testSearch(ctx, t, s, ds) })
 	t.Run("Targets", func(t *testing.T) { testTargets(ctx, t, s, ds) })
 	t.Run("Tiles", func(t *testing.T) { testTiles(ctx, t, s) })
+	t.Run("TileIDs", func(t *testing.T) { testTileIDs(ctx, t, s, ds) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(ctx, t, s) })
 }
 
-// expected answers a query by brute force over the dataset.
-func expected(ds *data.Dataset, layer string, q geo.Query) []string {
+// expected answers a query by brute force over the dataset; byTile maps the
+// store's MVT ids to feature ids, for q.TileID.
+func expected(ds *data.Dataset, layer string, q geo.Query, byTile map[uint64]string) []string {
 	var ids []string
 	for _, f := range ds.Features {
 		if f.Layer != layer || (q.BBox != nil && !geo.Intersects(f.Geometry, *q.BBox)) ||
-			(q.Time != nil && !inPlace(f, *q.Time)) || (q.TileID != 0 && geo.TileFeatureID(f.ID) != q.TileID) {
+			(q.Time != nil && !inPlace(f, *q.Time)) || (q.TileID != 0 && byTile[q.TileID] != f.ID) {
 			continue
 		}
 		ok := true
@@ -121,7 +123,7 @@ func near(a, b orb.Point, eps float64) bool {
 }
 
 func testPaging(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
-	all := expected(ds, LayerPoints, geo.Query{})
+	all := expected(ds, LayerPoints, geo.Query{}, nil)
 	var got []string
 	for offset := 0; ; offset += 100 {
 		page, err := s.Features(ctx, LayerPoints, geo.Query{Limit: 100, Offset: offset})
@@ -148,6 +150,8 @@ func head(s []string) []string { return s[:min(5, len(s))] }
 
 func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
 	box := func(a, b, c, d float64) *orb.Bound { return &orb.Bound{Min: orb.Point{a, b}, Max: orb.Point{c, d}} }
+	byTile := TileIDs(ctx, t, s)
+	guanggu := tileIDOf(t, byTile, "guanggu-area")
 	cases := []struct {
 		name  string
 		layer string
@@ -171,9 +175,9 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		{"time before the base year", LayerPoints, geo.Query{Time: &geo.TimeRange{End: year(2019)}}},
 		{"time open end", LayerPoints, geo.Query{Time: &geo.TimeRange{Start: year(2030)}}},
 		// A map resolves a clicked tile feature by its MVT id.
-		{"tile id", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}},
-		{"tile id and bbox", LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area"), BBox: box(114.39, 30.49, 114.40, 30.50)}},
-		{"tile id of another layer's feature", LayerPoints, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}},
+		{"tile id", LayerAreas, geo.Query{TileID: guanggu}},
+		{"tile id and bbox", LayerAreas, geo.Query{TileID: guanggu, BBox: box(114.39, 30.49, 114.40, 30.50)}},
+		{"tile id of another layer's feature", LayerPoints, geo.Query{TileID: guanggu}},
 		{"all together", LayerPoints, geo.Query{BBox: box(114, 30, 115, 31), Props: map[string]string{"status": geo.StatusPlanned},
 			Time: &geo.TimeRange{Start: Base.AddDate(0, 0, 100)}}},
 	}
@@ -183,19 +187,19 @@ func testFilters(ctx context.Context, t *testing.T, s geo.Store, ds *data.Datase
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		want := expected(ds, c.layer, c.q)
+		want := expected(ds, c.layer, c.q, byTile)
 		if got := featureIDs(page.Features); !equalIDs(got, want) || page.Matched != len(want) {
 			t.Errorf("%s: got %v (matched %d), want %v", c.name, got, page.Matched, want)
 		}
 	}
 	// The brute force itself must see what a person sees.
-	if got := expected(ds, LayerAreas, geo.Query{TileID: geo.TileFeatureID("guanggu-area")}); !equalIDs(got, []string{"guanggu-area"}) {
+	if got := expected(ds, LayerAreas, geo.Query{TileID: guanggu}, byTile); !equalIDs(got, []string{"guanggu-area"}) {
 		t.Errorf("guanggu-area's tile id matched %v", got)
 	}
-	if got := expected(ds, LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}); len(got) != 0 {
+	if got := expected(ds, LayerAreas, geo.Query{BBox: box(114.145, 30.745, 114.155, 30.755)}, nil); len(got) != 0 {
 		t.Errorf("a box inside the donut's hole matched %v", got)
 	}
-	if got := expected(ds, LayerLines, geo.Query{BBox: box(114.29, 30.55, 114.31, 30.56)}); !equalIDs(got, []string{"line-a"}) {
+	if got := expected(ds, LayerLines, geo.Query{BBox: box(114.29, 30.55, 114.31, 30.56)}, nil); !equalIDs(got, []string{"line-a"}) {
 		t.Errorf("a box across line-a matched %v", got)
 	}
 }

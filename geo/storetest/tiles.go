@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 
+	"planmap/data"
 	"planmap/geo"
 	"planmap/tiles"
 )
@@ -37,6 +39,56 @@ func DecodeTile(t *testing.T, b []byte) map[string]*mvt.Layer {
 	return out
 }
 
+// TileIDs maps every MVT id of a store to its feature's id, over all its
+// layers, failing the test unless each feature has an id of its own: not 0,
+// within the integers JavaScript holds exactly, never another feature's.
+func TileIDs(ctx context.Context, t testing.TB, s geo.Store) map[uint64]string {
+	t.Helper()
+	layers, err := s.Layers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, seen := map[uint64]string{}, map[string]bool{}
+	for _, l := range layers {
+		ids, err := s.TileIDs(ctx, l.ID)
+		if err != nil {
+			t.Fatalf("TileIDs(%s): %v", l.ID, err)
+		}
+		for tid, id := range ids {
+			if tid == 0 || tid >= 1<<52 {
+				t.Errorf("%s: MVT id %d", id, tid)
+			}
+			if other, ok := out[tid]; ok || seen[id] {
+				t.Errorf("MVT id %d of %s (and of %q), or %s with two", tid, id, other, id)
+			}
+			out[tid], seen[id] = id, true
+		}
+	}
+	return out
+}
+
+// tileIDOf is the MVT id of a feature, failing the test if it has none.
+func tileIDOf(t testing.TB, byTile map[uint64]string, id string) uint64 {
+	t.Helper()
+	for tid, fid := range byTile {
+		if fid == id {
+			return tid
+		}
+	}
+	t.Fatalf("%s has no MVT id", id)
+	return 0
+}
+
+// testTileIDs wants one MVT id for every feature, and no layer made up.
+func testTileIDs(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	if got := len(TileIDs(ctx, t, s)); got != len(ds.Features) {
+		t.Errorf("%d MVT ids for %d features", got, len(ds.Features))
+	}
+	if _, err := s.TileIDs(ctx, "no-such-layer"); !errors.Is(err, geo.ErrNotFound) {
+		t.Errorf("TileIDs of an unknown layer: %v, want ErrNotFound", err)
+	}
+}
+
 func allLayers(minzoom map[string]int) []geo.TileLayer {
 	var out []geo.TileLayer
 	for _, id := range []string{LayerAreas, LayerLines, LayerPoints} {
@@ -64,8 +116,17 @@ func testTiles(ctx context.Context, t *testing.T, s geo.Store) {
 	if areas.Version != 2 || areas.Extent != 4096 {
 		t.Errorf("layer version %d extent %d, want 2 and 4096", areas.Version, areas.Extent)
 	}
-	if id, _ := f.ID.(float64); uint64(id) != geo.TileFeatureID("guanggu-area") {
-		t.Errorf("feature id %v, want %d", f.ID, geo.TileFeatureID("guanggu-area"))
+	byTile := TileIDs(ctx, t, s)
+	if id, _ := f.ID.(float64); uint64(id) != tileIDOf(t, byTile, "guanggu-area") {
+		t.Errorf("feature id %v, want %d", f.ID, tileIDOf(t, byTile, "guanggu-area"))
+	}
+	// Every feature's MVT id is the one its store gives it.
+	for name, l := range DecodeTile(t, tile(tileAt(12, Guanggu[0], Guanggu[1]), allLayers(nil))) {
+		for _, f := range l.Features {
+			if id, _ := f.ID.(float64); byTile[uint64(id)] != f.Properties["id"] {
+				t.Errorf("%s: MVT id %v is %q's, not %v's", name, f.ID, byTile[uint64(id)], f.Properties["id"])
+			}
+		}
 	}
 	for k, want := range map[string]any{"id": "guanggu-area", "name_zh": "光谷副城", "status": geo.StatusPlanned, "accuracy": geo.AccuracyApproximate} {
 		if f.Properties[k] != want {

@@ -56,7 +56,7 @@ func Write(ctx context.Context, store geo.Store, dir string, o Options) (Summary
 		o.PublicURL = "http://localhost"
 	}
 	h := web.New(store, web.Options{PublicURL: o.PublicURL, Sources: o.Sources, PlanText: o.PlanText,
-		Timeout: time.Minute, MaxHeavy: max(2, o.Workers)})
+		Timeout: time.Minute, MaxHeavy: max(2, o.Workers), TileGzipLevel: 9}) // the archive's tiles are built once
 	e := &exporter{ctx: ctx, h: h, dir: dir}
 
 	// The web map, with its page told that it is static.
@@ -100,9 +100,13 @@ func Write(ctx context.Context, store geo.Store, dir string, o Options) (Summary
 		if err := json.Unmarshal(b, &fc); err != nil {
 			return sum, err
 		}
-		ids := map[string]string{}
-		for _, f := range fc.Features {
-			ids[strconv.FormatUint(geo.TileFeatureID(f.ID), 10)] = f.ID
+		byTile, err := store.TileIDs(ctx, c.ID) // the store's own MVT ids
+		if err != nil {
+			return sum, err
+		}
+		ids := make(map[string]string, len(byTile))
+		for tid, id := range byTile {
+			ids[strconv.FormatUint(tid, 10)] = id
 		}
 		tileIDs[c.ID] = ids
 		sum.Features += len(fc.Features)
