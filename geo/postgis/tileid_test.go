@@ -99,12 +99,12 @@ func TestTileIDsLifecycle(t *testing.T) {
 	}
 }
 
-// TestTileIDsMigration: a database from before 0023 has its features
+// TestTileIDsMigration: a database from before 0025 (tile ids) has its features
 // numbered once, in spatial order, without a new version or trail entry,
 // and tiles and tile_cells in step with them.
 func TestTileIDsMigration(t *testing.T) {
 	ctx := context.Background()
-	s := upgraded(t, 22, portsSQL(`('c', '丙', 'planned', 'approximate', '{}', 'SRID=4326;POINT(114.5 30.7)'::geometry),
+	s := upgraded(t, 24, portsSQL(`('c', '丙', 'planned', 'approximate', '{}', 'SRID=4326;POINT(114.5 30.7)'::geometry),
 		('a', '甲', 'planned', 'approximate', '{}', 'SRID=4326;POINT(114.3 30.5)'::geometry),
 		('a-none', '无', 'planned', 'unknown', '{}', NULL::geometry),
 		('b', '乙', 'planned', 'approximate', '{}', 'SRID=4326;POINT(114.31 30.51)'::geometry)`)+
