@@ -118,6 +118,9 @@ wait_up "$fs/collections/public.bench_points/items.json?limit=1"
 wait_up "$ts/public.bench_points/0/0/0.pbf"
 wait_up "$tg/maps/bench/0/0/0.pbf"
 wait_up http://127.0.0.1:18289/
+# The first request after a start works out the layers' extents (a scan of
+# every feature): not part of any figure.
+curl -sf -o /dev/null "$pm/ogc/collections" && curl -sf -o /dev/null "$pmc/ogc/collections"
 
 # rate LOADGEN-ARGS...: requests a second of one run (its line goes to the log).
 rate() {
@@ -132,8 +135,10 @@ rows=()
 # compare NAME PEER "A-ARGS" "B-ARGS": rounds of A then B; a row of the table.
 compare() {
   local name=$1 peer=$2 a=$3 b=$4 ra rb as=() bs=() rs=()
-  for _ in $(seq "$rounds"); do
-    ra=$(rate $a) rb=$(rate $b)
+  for round in $(seq "$rounds"); do
+    # Each round asks a new sequence (so no answer is cached from an earlier
+    # round), the same for both servers.
+    ra=$(rate -seed "$round" $a) rb=$(rate -seed "$round" $b)
     as+=("$ra") bs+=("$rb") rs+=("$(echo "scale=4; $ra / $rb" | bc)")
   done
   rows+=("$(printf "| %s | %s | %s | %s | %.2f |" "$name" "$peer" \
