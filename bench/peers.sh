@@ -131,14 +131,15 @@ rate() {
   echo "$out" | sed -n 's/.* = \([0-9]*\) req\/s.*/\1/p'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-rows=()
+rows=() seed=0
 # compare NAME PEER "A-ARGS" "B-ARGS": rounds of A then B; a row of the table.
 compare() {
   local name=$1 peer=$2 a=$3 b=$4 ra rb as=() bs=() rs=()
-  for round in $(seq "$rounds"); do
-    # Each round asks a new sequence (so no answer is cached from an earlier
-    # round), the same for both servers.
-    ra=$(rate -seed "$round" $a) rb=$(rate -seed "$round" $b)
+  for _ in $(seq "$rounds"); do
+    # Each round asks a sequence no earlier round asked (so that no count
+    # or tile is kept from it), the same for both servers.
+    seed=$((seed + 1))
+    ra=$(rate -seed "$seed" $a) rb=$(rate -seed "$seed" $b)
     as+=("$ra") bs+=("$rb") rs+=("$(echo "scale=4; $ra / $rb" | bc)")
   done
   rows+=("$(printf "| %s | %s | %s | %s | %.2f |" "$name" "$peer" \

@@ -21,7 +21,7 @@ import (
 
 // marshalCollection is json.Marshal(fc), in one buffer.
 func marshalCollection(fc featureCollection) ([]byte, error) {
-	b := make([]byte, 0, 512+len(fc.Features)*512)
+	b := make([]byte, 0, 512+len(fc.Features)*640) // a synthetic point takes about 560
 	b = append(b, `{"type":`...)
 	b = appendString(b, fc.Type)
 	b = append(b, `,"features":`...)
@@ -30,11 +30,12 @@ func marshalCollection(fc featureCollection) ([]byte, error) {
 	} else {
 		b = append(b, '[')
 		var err error
+		var keys []string
 		for i, f := range fc.Features {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendFeature(b, f); err != nil {
+			if b, keys, err = appendFeature(b, f, keys); err != nil {
 				return nil, err
 			}
 		}
@@ -52,20 +53,22 @@ func marshalCollection(fc featureCollection) ([]byte, error) {
 }
 
 // appendFeature writes a feature as orb's MarshalJSON does: id (left out
-// when nil), type, geometry, properties (null when there are none).
-func appendFeature(b []byte, f *geojson.Feature) ([]byte, error) {
+// when nil), type, geometry, properties (null when there are none). keys
+// is room for the property names, handed on from feature to feature.
+func appendFeature(b []byte, f *geojson.Feature, keys []string) ([]byte, []string, error) {
 	if f == nil {
-		return append(b, "null"...), nil
+		return append(b, "null"...), keys, nil
 	}
 	if len(f.BBox) > 0 || len(f.ExtraMembers) > 0 {
-		return appendMarshal(b, f) // members items never sets
+		b, err := appendMarshal(b, f) // members items never sets
+		return b, keys, err
 	}
 	b = append(b, '{')
 	var err error
 	if f.ID != nil {
 		b = append(b, `"id":`...)
 		if b, err = appendValue(b, f.ID); err != nil {
-			return nil, err
+			return nil, keys, err
 		}
 		b = append(b, ',')
 	}
@@ -73,24 +76,28 @@ func appendFeature(b []byte, f *geojson.Feature) ([]byte, error) {
 	b = appendString(b, f.Type)
 	b = append(b, `,"geometry":`...)
 	if b, err = appendGeometry(b, f.Geometry); err != nil {
-		return nil, err
+		return nil, keys, err
 	}
 	b = append(b, `,"properties":`...)
 	if len(f.Properties) == 0 {
 		b = append(b, "null"...)
-	} else if b, err = appendObject(b, f.Properties); err != nil {
-		return nil, err
+	} else if b, keys, err = appendObject(b, f.Properties, keys); err != nil {
+		return nil, keys, err
 	}
-	return append(b, '}'), nil
+	return append(b, '}'), keys, nil
 }
 
 // appendObject writes a map with its keys sorted, as encoding/json does.
-func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// keys holds the sorted keys of the feature before, which are most often
+// this one's too: then they need no sort.
+func appendObject(b []byte, m map[string]any, keys []string) ([]byte, []string, error) {
+	if !sameKeys(keys, m) {
+		keys = keys[:0]
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
 	}
-	slices.Sort(keys)
 	b = append(b, '{')
 	var err error
 	for i, k := range keys {
@@ -100,10 +107,10 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 		b = appendString(b, k)
 		b = append(b, ':')
 		if b, err = appendValue(b, m[k]); err != nil {
-			return nil, err
+			return nil, keys, err
 		}
 	}
-	return append(b, '}'), nil
+	return append(b, '}'), keys, nil
 }
 
 // appendValue writes the scalars properties hold; anything else goes
@@ -124,6 +131,19 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(b, x, 10), nil
 	}
 	return appendMarshal(b, v)
+}
+
+// sameKeys reports whether m's keys are those of keys (which are distinct).
+func sameKeys(keys []string, m map[string]any) bool {
+	if len(keys) != len(m) {
+		return false
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func appendMarshal(b []byte, v any) ([]byte, error) {

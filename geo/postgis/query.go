@@ -109,11 +109,15 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	}
 	where, args := featureWhere(layer, q, qs)
 	b := &pgx.Batch{}
-	var exists bool
 	var page geo.Page
-	b.Queue("SELECT EXISTS (SELECT 1 FROM layers WHERE id = $1)", layer).QueryRow(func(r pgx.Row) error {
-		return r.Scan(&exists)
-	})
+	// A layer among those kept for this data version exists; any other is
+	// asked of the database.
+	exists := s.knownLayer(ctx, layer)
+	if !exists {
+		b.Queue("SELECT EXISTS (SELECT 1 FROM layers WHERE id = $1)", layer).QueryRow(func(r pgx.Row) error {
+			return r.Scan(&exists)
+		})
+	}
 	// The count of a query is kept per data version, so paging through a
 	// large answer counts it once, not once a page.
 	version, _ := s.Version(ctx)
@@ -155,6 +159,17 @@ func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Pa
 	}
 	page.Matched = matched
 	return page, nil
+}
+
+// knownLayer reports whether the layers kept for the current data version
+// hold layer; it never asks the database.
+func (s *Store) knownLayer(ctx context.Context, layer string) bool {
+	version, err := s.Version(ctx)
+	if err != nil {
+		return false
+	}
+	layers, ok := s.versions.cachedLayers(version)
+	return ok && slices.ContainsFunc(layers, func(l geo.Layer) bool { return l.ID == layer })
 }
 
 // fewMatchesMax is the most matches fewMatches expects of a box for which
