@@ -211,7 +211,11 @@ func mix(base, tileset, layer string) func(*rand.Rand) string {
 var acceptGzip = true
 
 func get(c *http.Client, u string) (int, int64, error) {
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	return getCtx(context.Background(), c, u)
+}
+
+func getCtx(ctx context.Context, c *http.Client, u string) (int, int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if acceptGzip {
 		req.Header.Set("Accept-Encoding", "gzip") // as browsers do; the body is not unpacked
 	}
@@ -237,6 +241,10 @@ type result struct {
 func run(c *http.Client, next func(*rand.Rand) string, conns int, d time.Duration, seed0 uint64) *result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
+	// A request still running at twice the duration is cut, not counted:
+	// a slow server (a tile of every point) must not hold a run for minutes.
+	hard, cancelHard := context.WithTimeout(context.Background(), 2*d)
+	defer cancelHard()
 	var mu sync.Mutex
 	res := &result{status: map[int]int64{}}
 	var bytes, maxBytes, errs atomic.Int64
@@ -251,9 +259,11 @@ func run(c *http.Client, next func(*rand.Rand) string, conns int, d time.Duratio
 			status := map[int]int64{}
 			for ctx.Err() == nil {
 				t := time.Now()
-				code, n, err := get(c, next(rng))
+				code, n, err := getCtx(hard, c, next(rng))
 				if err != nil {
-					errs.Add(1)
+					if hard.Err() == nil {
+						errs.Add(1)
+					}
 					continue
 				}
 				lat = append(lat, time.Since(t))
