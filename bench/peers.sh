@@ -6,8 +6,8 @@
 # the median absolute figures beside it: the machine is shared and noisy.
 #
 #   bash bench/peers.sh [seconds-per-run] [--points N] [--lines N] [--rounds N]
-#     full run: bash bench/peers.sh             (10 s a run, 500,000 points, 50,000 lines: about 15 minutes)
-#     quick:    bash bench/peers.sh 3 --points 50000 --lines 5000 --rounds 1   (about 2 minutes)
+#     full run: bash bench/peers.sh             (10 s a run, 500,000 points, 50,000 lines: 15-20 minutes, a third of it the loads)
+#     quick:    bash bench/peers.sh 3 --points 50000 --lines 5000 --rounds 1   (about 3 minutes)
 #
 # Needs PostgreSQL 15 with PostGIS, ogr2ogr (gdal-bin) and the peers' binaries
 # in $PLANMAP_PEERS (default ../shared/peers beside the repository).
@@ -130,6 +130,8 @@ rate() {
   echo "   $out" >&2
   echo "$out" | sed -n 's/.* = \([0-9]*\) req\/s.*/\1/p'
 }
+# ratio A B: A / B, inf when B is 0 (a peer that finished no request in a run).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 rows=() seed=0
 # compare NAME PEER "A-ARGS" "B-ARGS": rounds of A then B; a row of the table.
@@ -140,7 +142,7 @@ compare() {
     # or tile is kept from it), the same for both servers.
     seed=$((seed + 1))
     ra=$(rate -seed "$seed" $a) rb=$(rate -seed "$seed" $b)
-    as+=("$ra") bs+=("$rb") rs+=("$(echo "scale=4; $ra / $rb" | bc)")
+    as+=("$ra") bs+=("$rb") rs+=("$(ratio "$ra" "$rb")")
   done
   rows+=("$(printf "| %s | %s | %s | %s | %.2f |" "$name" "$peer" \
     "$(printf '%s\n' "${as[@]}" | median)" "$(printf '%s\n' "${bs[@]}" | median)" "$(printf '%s\n' "${rs[@]}" | median)")")
@@ -185,9 +187,9 @@ list() { "$work/loadgen" -mode url -list -set 20 -z 12 -template "$1"; }
 read -r pm_raw pm_gz < <(tile_bytes $(list "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"))
 read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy"))
 rows+=("$(printf "| z12 tile, gzipped (bytes; raw in brackets) | pg_tileserv | %s (%s) | %s (%s) | %.2f |" \
-  "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(echo "scale=4; $pm_gz / $ts_gz" | bc)")")
+  "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(ratio "$pm_gz" "$ts_gz")")")
 rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
-  "$(echo "scale=4; $load_planmap / $load_ogr" | bc)")")
+  "$(ratio "$load_planmap" "$load_ogr")")")
 
 echo
 echo "$points points, $lines lines; $conns connections, ${secs} s a run, $rounds rounds (medians); $(date -u +%F)"
