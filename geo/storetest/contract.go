@@ -480,7 +480,7 @@ func testAfter(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset)
 // past the end too, must still count every match.
 func testBoxPages(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
 	box := orb.Bound{Min: orb.Point{114, 30}, Max: orb.Point{115, 31}}
-	all := expected(ds, LayerPoints, geo.Query{BBox: &box})
+	all := expected(ds, LayerPoints, geo.Query{BBox: &box}, nil)
 	if len(all) < 4 {
 		t.Fatalf("the fixture has %d points in %v", len(all), box)
 	}
