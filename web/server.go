@@ -273,7 +273,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) error {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if fc, ok := v.(featureCollection); ok {
+		b, err = marshalCollection(fc) // the same bytes, without reflection (geojsonenc.go)
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@
 //	go run ./bench/loadgen -url http://127.0.0.1:8080 -mode tiles -tileset plan -z 12 -c 16 -d 20s
 //	go run ./bench/loadgen -mode trivial -c 16 -d 10s   # a fixed 20 KB body, the ceiling of this machine
 //	go run ./bench/loadgen -mode mix -c 64 -d 60s       # tiles, items, nearby and search
+//	go run ./bench/loadgen -mode url -template 'http://127.0.0.1:7800/t/{z}/{x}/{y}.pbf' -z 12   # any server's tiles
+//	go run ./bench/loadgen -mode url -template 'http://127.0.0.1:9000/items?bbox={bbox}&limit=100' -identity
 package main
 
 import (
@@ -19,6 +21,8 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,7 +33,11 @@ const minLon, maxLon, minLat, maxLat = 113.68, 115.08, 29.97, 31.37
 
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8080", "planmap base URL (loopback only)")
-	mode := flag.String("mode", "tiles", "tiles, mix or trivial")
+	mode := flag.String("mode", "tiles", "tiles, url, mix or trivial")
+	template := flag.String("template", "", "url mode: a URL in which {z}/{x}/{y} become a random tile of zoom -z and {bbox} a random box of -bbox degrees")
+	bboxDeg := flag.Float64("bbox", 0.05, "url mode: the side of {bbox}, in degrees")
+	identity := flag.Bool("identity", false, "ask for uncompressed bodies (no Accept-Encoding)")
+	seed := flag.Uint64("seed", 0, "seed of the random requests: runs with the same seed ask the same sequence")
 	tileset := flag.String("tileset", "plan", "tileset for tiles mode")
 	z := flag.Int("z", 12, "zoom for tiles mode")
 	set := flag.Int("set", 0, "draw tiles from a fixed set of this many (0: any tile; a warm-up pass requests each once first)")
@@ -37,15 +45,25 @@ func main() {
 	dur := flag.Duration("d", 20*time.Second, "duration (at most 5 minutes)")
 	layer := flag.String("layer", "metro-stations", "collection for items requests in mix mode")
 	serve := flag.String("serve-trivial", "", "only serve the trivial fixed body on this loopback address, until killed")
+	list := flag.Bool("list", false, "url mode: print the URLs of the fixed set of -set tiles and exit, so that servers can be compared tile by tile")
 	flag.Parse()
 	if *serve != "" {
 		serveTrivial(*serve)
+		return
+	}
+	if *list {
+		for _, t := range fixedSet(*z, *set) {
+			fmt.Println(strings.NewReplacer("{z}", strconv.Itoa(*z), "{x}", strconv.Itoa(t[0]), "{y}", strconv.Itoa(t[1])).Replace(*template))
+		}
 		return
 	}
 	urlSet := false
 	flag.Visit(func(f *flag.Flag) { urlSet = urlSet || f.Name == "url" })
 	if *dur > 5*time.Minute || *conns < 1 || *conns > 512 {
 		fail("duration at most 5m, connections 1..512")
+	}
+	if *mode == "url" {
+		*base = *template
 	}
 	if *mode == "trivial" && !urlSet {
 		*base = trivialServer() // in this process; -serve-trivial runs one on its own
@@ -59,6 +77,8 @@ func main() {
 	switch *mode {
 	case "tiles":
 		next = tiles(*base, *tileset, *z, *set, rng)
+	case "url":
+		next = fromTemplate(*template, *z, *set, *bboxDeg)
 	case "mix":
 		next = mix(*base, *tileset, *layer)
 	case "trivial":
@@ -67,13 +87,17 @@ func main() {
 		fail("unknown mode %q", *mode)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, DisableCompression: true}}
-	if *set > 0 {
+	acceptGzip = !*identity
+	if *set > 0 && *mode == "tiles" {
 		warm(client, *base, *tileset, *z, *set)
 	}
-	r := run(client, next, *conns, *dur)
+	r := run(client, next, *conns, *dur, *seed)
 	label := fmt.Sprintf("%s %s z%d set=%d c=%d d=%s", *mode, *tileset, *z, *set, *conns, *dur)
 	if *mode == "trivial" {
 		label = fmt.Sprintf("trivial %s c=%d d=%s", *base, *conns, *dur)
+	}
+	if *mode == "url" {
+		label = fmt.Sprintf("%s z%d c=%d d=%s identity=%t", *template, *z, *conns, *dur, *identity)
 	}
 	r.print(label)
 }
@@ -136,6 +160,27 @@ func tiles(base, tileset string, z, set int, _ *rand.Rand) func(*rand.Rand) stri
 	}
 }
 
+// fromTemplate fills a URL template with a random tile of zoom z ({z},
+// {x}, {y}) and a random box of side deg ({bbox}), both over the Wuhan
+// extent, so that any server's tiles or items can be asked alike.
+func fromTemplate(template string, z, set int, deg float64) func(*rand.Rand) string {
+	var fixed [][2]int
+	if set > 0 {
+		fixed = fixedSet(z, set)
+	}
+	return func(rng *rand.Rand) string {
+		x, y := randomTile(rng, z)
+		if fixed != nil {
+			t := fixed[rng.IntN(len(fixed))]
+			x, y = t[0], t[1]
+		}
+		lon := minLon + rng.Float64()*(maxLon-minLon-deg)
+		lat := minLat + rng.Float64()*(maxLat-minLat-deg)
+		return strings.NewReplacer("{z}", strconv.Itoa(z), "{x}", strconv.Itoa(x), "{y}", strconv.Itoa(y),
+			"{bbox}", fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", lon, lat, lon+deg, lat+deg)).Replace(template)
+	}
+}
+
 func warm(c *http.Client, base, tileset string, z, set int) {
 	for _, t := range fixedSet(z, set) {
 		get(c, fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", base, tileset, z, t[0], t[1]))
@@ -162,9 +207,18 @@ func mix(base, tileset, layer string) func(*rand.Rand) string {
 	}
 }
 
+// acceptGzip: requests say Accept-Encoding: gzip (-identity turns it off).
+var acceptGzip = true
+
 func get(c *http.Client, u string) (int, int64, error) {
-	req, _ := http.NewRequest(http.MethodGet, u, nil)
-	req.Header.Set("Accept-Encoding", "gzip") // as browsers do; the body is not unpacked
+	return getCtx(context.Background(), c, u)
+}
+
+func getCtx(ctx context.Context, c *http.Client, u string) (int, int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if acceptGzip {
+		req.Header.Set("Accept-Encoding", "gzip") // as browsers do; the body is not unpacked
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, 0, err
@@ -184,9 +238,13 @@ type result struct {
 	completed int64
 }
 
-func run(c *http.Client, next func(*rand.Rand) string, conns int, d time.Duration) *result {
+func run(c *http.Client, next func(*rand.Rand) string, conns int, d time.Duration, seed0 uint64) *result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
+	// A request still running at twice the duration is cut, not counted:
+	// a slow server (a tile of every point) must not hold a run for minutes.
+	hard, cancelHard := context.WithTimeout(context.Background(), 2*d)
+	defer cancelHard()
 	var mu sync.Mutex
 	res := &result{status: map[int]int64{}}
 	var bytes, maxBytes, errs atomic.Int64
@@ -196,14 +254,16 @@ func run(c *http.Client, next func(*rand.Rand) string, conns int, d time.Duratio
 		wg.Add(1)
 		go func(seed uint64) {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, 99))
+			rng := rand.New(rand.NewPCG(seed, 99+seed0))
 			var lat []time.Duration
 			status := map[int]int64{}
 			for ctx.Err() == nil {
 				t := time.Now()
-				code, n, err := get(c, next(rng))
+				code, n, err := getCtx(hard, c, next(rng))
 				if err != nil {
-					errs.Add(1)
+					if hard.Err() == nil {
+						errs.Add(1)
+					}
 					continue
 				}
 				lat = append(lat, time.Since(t))

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Layers", func(t *testing.T) { testLayers(ctx, t, s, ds) })
 	t.Run("Paging", func(t *testing.T) { testPaging(ctx, t, s, ds) })
 	t.Run("After", func(t *testing.T) { testAfter(ctx, t, s, ds) })
+	t.Run("BoxPages", func(t *testing.T) { testBoxPages(ctx, t, s, ds) })
 	t.Run("Filters", func(t *testing.T) { testFilters(ctx, t, s, ds) })
 	t.Run("Feature", func(t *testing.T) { testFeature(ctx, t, s, ds) })
 	t.Run("Schema", func(t *testing.T) { testSchema(ctx, t, s) })
@@ -470,6 +471,39 @@ func testAfter(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset)
 	page, err := s.Features(ctx, LayerPoints, geo.Query{Limit: 2, Offset: 1, After: "p-100"})
 	if err != nil || len(page.Features) != 2 || page.Features[0].ID != "p-102" || page.Features[1].ID != "p-103" {
 		t.Errorf("after p-100, offset 1: %v %v", ids(page.Features), err)
+	}
+}
+
+// testBoxPages asks pages of a box by key and by offset, each the first
+// time its query is asked (the box grows by a nanodegree a case, matching
+// the same features), so no count is kept yet: every page, an empty one
+// past the end too, must still count every match.
+func testBoxPages(ctx context.Context, t *testing.T, s geo.Store, ds *data.Dataset) {
+	box := orb.Bound{Min: orb.Point{114, 30}, Max: orb.Point{115, 31}}
+	all := expected(ds, LayerPoints, geo.Query{BBox: &box}, nil)
+	if len(all) < 4 {
+		t.Fatalf("the fixture has %d points in %v", len(all), box)
+	}
+	cases := []struct {
+		after  string
+		offset int
+	}{{"", 0}, {"", 1}, {all[0], 0}, {all[1], 1}, {all[len(all)-2], 0}, {all[len(all)-1], 0}, {"", len(all) + 3}}
+	for i, c := range cases {
+		d := float64(i+1) * 1e-9
+		b := orb.Bound{Min: orb.Point{box.Min[0] - d, box.Min[1] - d}, Max: orb.Point{box.Max[0] + d, box.Max[1] + d}}
+		page, err := s.Features(ctx, LayerPoints, geo.Query{BBox: &b, Limit: 2, Offset: c.offset, After: c.after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest := all
+		if c.after != "" {
+			rest = all[sort.SearchStrings(all, c.after)+1:]
+		}
+		want := rest[min(c.offset, len(rest)):min(c.offset+2, len(rest))]
+		if fmt.Sprint(ids(page.Features)) != fmt.Sprint(want) || page.Matched != len(all) {
+			t.Errorf("after %q, offset %d: %v matched %d, want %v matched %d", c.after, c.offset,
+				ids(page.Features), page.Matched, want, len(all))
+		}
 	}
 }
 

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# planmap side by side with the peer servers (pg_featureserv, pg_tileserv,
+# tegola) on one throwaway PostGIS cluster and the same synthetic data,
+# loopback only and bounded in time. Servers alternate in rounds (A B A B A B)
+# and the table gives the median of each round's ratio planmap / peer, with
+# the median absolute figures beside it: the machine is shared and noisy.
+#
+#   bash bench/peers.sh [seconds-per-run] [--points N] [--lines N] [--rounds N]
+#     full run: bash bench/peers.sh             (10 s a run, 500,000 points, 50,000 lines: 15-20 minutes, a third of it the loads)
+#     quick:    bash bench/peers.sh 3 --points 50000 --lines 5000 --rounds 1   (about 3 minutes)
+#
+# Needs PostgreSQL 15 with PostGIS, ogr2ogr (gdal-bin) and the peers' binaries
+# in $PLANMAP_PEERS (default ../shared/peers beside the repository).
+set -euo pipefail -f   # -f: URLs hold ? and {}, never globs
+cd "$(dirname "$0")/.."
+secs=10 points=500000 lines=50000 rounds=3
+while [ $# -gt 0 ]; do
+  case $1 in
+    --points) points=$2; shift 2 ;;
+    --lines) lines=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    [0-9]*) secs=$1; shift ;;
+    *) echo "bench/peers.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+peers=$(realpath -m "${PLANMAP_PEERS:-../shared/peers}")
+for b in pg_featureserv pg_tileserv tegola; do
+  if [ ! -x "$peers/$b" ]; then
+    echo "bench/peers.sh: no $b in $peers: set PLANMAP_PEERS to a directory holding pg_featureserv, pg_tileserv and tegola" >&2
+    exit 1
+  fi
+done
+command -v ogr2ogr >/dev/null || { echo "bench/peers.sh: ogr2ogr not found (Debian: gdal-bin)" >&2; exit 1; }
+conns=${CONNS:-16}
+work=$(mktemp -d /tmp/planmap-peers.XXXXXX)
+chmod 755 "$work"
+. bench/lib.sh
+build
+"$work/planmap" gen --points "$points" --lines "$lines" "$work/synth" >/dev/null
+start_postgres
+psql() { runuser -u postgres -- /usr/bin/psql -h "$work/sock" -p "$port" -qAt -v ON_ERROR_STOP=1 "$@"; }
+log=$work/peers.log
+
+# wall CMD...: run CMD, print its wall time in seconds.
+wall() { local t0; t0=$(date +%s.%N); "$@" >>"$log" 2>&1; echo "$(date +%s.%N) - $t0" | bc; }
+
+echo "== loading $points points and $lines lines: planmap load, and ogr2ogr as plain tables for the peers"
+load_planmap=$(wall "$work/planmap" load --database-url "$db" "$work/synth")
+psql -c "CREATE DATABASE peers" && psql -d peers -c "CREATE EXTENSION postgis"
+peerdb="postgres://postgres@127.0.0.1:$port/peers?sslmode=disable"
+ogr() { # file table
+  ogr2ogr -f PostgreSQL PG:"host=127.0.0.1 port=$port user=postgres dbname=peers" "$1" -nln "$2" \
+    -lco GEOMETRY_NAME=geom -lco FID=fid
+}
+ogr_both() { ogr "$work/synth/layers/synthetic-points.geojson" bench_points && ogr "$work/synth/layers/synthetic-lines.geojson" bench_lines; }
+load_ogr=$(wall ogr_both)
+psql -d peers -c "ANALYZE bench_points; ANALYZE bench_lines;
+  CREATE TABLE bench_points_3857 AS SELECT fid, kind, status, accuracy, ST_Transform(geom, 3857) AS geom FROM bench_points;
+  ALTER TABLE bench_points_3857 ADD PRIMARY KEY (fid); CREATE INDEX ON bench_points_3857 USING gist (geom);
+  ANALYZE bench_points_3857"
+printf "   planmap load %.1f s, ogr2ogr %.1f s\n" "$load_planmap" "$load_ogr"
+
+# The peers get planmap's session settings (no JIT, no parallel workers) and
+# otherwise their defaults; pg_tileserv the same MVT buffer as planmap.
+opts="jit=off&max_parallel_workers_per_gather=0"
+cat >"$work/featureserv.toml" <<EOF
+[Server]
+HttpHost = "127.0.0.1"
+HttpPort = 18291
+[Database]
+DbConnection = "$peerdb&$opts"
+TableIncludes = ["public.bench_points"]
+[Paging]
+LimitDefault = 100
+EOF
+cat >"$work/tileserv.toml" <<EOF
+DbConnection = "$peerdb&$opts"
+HttpHost = "127.0.0.1"
+HttpPort = 18292
+CacheTTL = 0
+DefaultBuffer = 64
+EOF
+cat >"$work/tegola.toml" <<EOF
+[webserver]
+port = "127.0.0.1:18293"
+[[providers]]
+name = "bench"
+type = "postgis"
+uri = "$peerdb"
+srid = 3857
+  [[providers.layers]]
+  name = "points"
+  tablename = "bench_points_3857"
+  geometry_fieldname = "geom"
+  id_fieldname = "fid"
+  geometry_type = "Point"
+  fields = ["kind", "status", "accuracy"]
+[[maps]]
+name = "bench"
+  [[maps.layers]]
+  provider_layer = "bench.points"
+  min_zoom = 0
+  max_zoom = 20
+EOF
+(cd "$work" && exec "$peers/pg_featureserv" --config featureserv.toml) >>"$log" 2>&1 &
+pids+=($!)
+(cd "$work" && exec "$peers/pg_tileserv" --config tileserv.toml) >>"$log" 2>&1 &
+pids+=($!)
+(cd "$work" && exec "$peers/tegola" serve --config tegola.toml) >>"$log" 2>&1 &
+pids+=($!)
+"$work/loadgen" -serve-trivial 127.0.0.1:18289 &
+pids+=($!)
+serve 18290 0 --database-url "$db"
+serve 18288 256 --database-url "$db"
+pm=http://127.0.0.1:18290 pmc=http://127.0.0.1:18288
+fs=http://127.0.0.1:18291 ts=http://127.0.0.1:18292 tg=http://127.0.0.1:18293
+wait_up "$fs/collections/public.bench_points/items.json?limit=1"
+wait_up "$ts/index.json"
+wait_up "$tg/capabilities" # not a tile: tegola builds 0/0/0 from every point, for minutes
+wait_up http://127.0.0.1:18289/
+# The first request after a start works out the layers' extents (a scan of
+# every feature): not part of any figure.
+curl -sf -o /dev/null "$pm/ogc/collections" && curl -sf -o /dev/null "$pmc/ogc/collections"
+
+# rate LOADGEN-ARGS...: requests a second of one run (its line goes to the log).
+rate() {
+  local out
+  out=$("$work/loadgen" -c "$conns" -d "${secs}s" "$@")
+  echo "$out" >>"$log"
+  echo "   $out" >&2
+  echo "$out" | sed -n 's/.* = \([0-9]*\) req\/s.*/\1/p'
+}
+# ratio A B: A / B, inf when B is 0 (a peer that finished no request in a run).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+rows=() seed=0
+# compare NAME PEER "A-ARGS" "B-ARGS": rounds of A then B; a row of the table.
+compare() {
+  local name=$1 peer=$2 a=$3 b=$4 ra rb as=() bs=() rs=()
+  for _ in $(seq "$rounds"); do
+    # Each round asks a sequence no earlier round asked (so that no count
+    # or tile is kept from it), the same for both servers.
+    seed=$((seed + 1))
+    ra=$(rate -seed "$seed" $a) rb=$(rate -seed "$seed" $b)
+    as+=("$ra") bs+=("$rb") rs+=("$(ratio "$ra" "$rb")")
+  done
+  rows+=("$(printf "| %s | %s | %s | %s | %.2f |" "$name" "$peer" \
+    "$(printf '%s\n' "${as[@]}" | median)" "$(printf '%s\n' "${bs[@]}" | median)" "$(printf '%s\n' "${rs[@]}" | median)")")
+}
+
+echo "== feature pages: a random 0.05° box, limit=100"
+items_pm="$pm/ogc/collections/synthetic-points/items?bbox={bbox}&limit=100"
+items_fs="$fs/collections/public.bench_points/items.json?bbox={bbox}&limit=100"
+compare "items, gzip (pages/s)" pg_featureserv "-mode url -template $items_pm" "-mode url -template $items_fs"
+compare "items, identity (pages/s)" pg_featureserv "-mode url -identity -template $items_pm" "-mode url -identity -template $items_fs"
+
+echo "== uncached tiles of the points layer, properties kind, status, accuracy"
+for z in 10 12 14; do
+  tile_pm="-mode url -z $z -template $pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"
+  compare "tiles z$z, uncached (tiles/s)" pg_tileserv "$tile_pm" \
+    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy"
+  compare "tiles z$z, uncached (tiles/s)" tegola "$tile_pm" "-mode url -z $z -template $tg/maps/bench/{z}/{x}/{y}.pbf"
+done
+
+echo "== cached tiles (1,000 tiles warmed first) against the trivial server (a fixed 20 KB body)"
+for z in 10 12 14; do
+  compare "tiles z$z, cached (tiles/s)" "trivial server" "-url $pmc -tileset synthetic-points -z $z -set 1000" \
+    "-mode trivial -url http://127.0.0.1:18289"
+done
+
+echo "== bytes of the same 20 z12 tiles, gzipped (level 6 where a server does not gzip)"
+# tile_bytes URL...: mean raw and gzipped bytes of the tiles.
+tile_bytes() {
+  local raw=0 gz=0 n=0 u
+  for u in "$@"; do
+    curl -sf -H 'Accept-Encoding: gzip' -D "$work/h" -o "$work/t" "$u" || true
+    if grep -qi '^content-encoding: gzip' "$work/h"; then
+      gz=$((gz + $(stat -c %s "$work/t"))) raw=$((raw + $(gzip -dc "$work/t" | wc -c)))
+    else
+      raw=$((raw + $(stat -c %s "$work/t"))) gz=$((gz + $(gzip -6 -c "$work/t" | wc -c)))
+    fi
+    n=$((n + 1))
+  done
+  echo "$((raw / n)) $((gz / n))"
+}
+list() { "$work/loadgen" -mode url -list -set 20 -z 12 -template "$1"; }
+read -r pm_raw pm_gz < <(tile_bytes $(list "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"))
+read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy"))
+rows+=("$(printf "| z12 tile, gzipped (bytes; raw in brackets) | pg_tileserv | %s (%s) | %s (%s) | %.2f |" \
+  "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(ratio "$pm_gz" "$ts_gz")")")
+rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
+  "$(ratio "$load_planmap" "$load_ogr")")")
+
+echo
+echo "$points points, $lines lines; $conns connections, ${secs} s a run, $rounds rounds (medians); $(date -u +%F)"
+echo
+echo "| measure | peer | planmap | peer | planmap / peer |"
+echo "| --- | --- | ---: | ---: | ---: |"
+printf '%s\n' "${rows[@]}"
