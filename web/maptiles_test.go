@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -273,12 +272,7 @@ func nearest(points []orb.Point, p orb.Point) float64 {
 func TestHeavyMapTiles(t *testing.T) {
 	store := &slowTiles{Store: memstore.New(storetest.Fixture())}
 	h := web.New(store, web.Options{MaxHeavy: 1, TileCacheBytes: 1 << 20})
-	ask := func(path string) (*httptest.ResponseRecorder, time.Duration) {
-		t0 := time.Now()
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
-		return w, time.Since(t0)
-	}
+	ask := timedAsk(h)
 	if w, _ := ask("/tiles/plan/6/52/26.mvt"); w.Code != 200 { // cached from now on
 		t.Fatalf("vector tile: %d", w.Code)
 	}

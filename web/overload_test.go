@@ -229,12 +229,7 @@ func (s *slowTiles) Tile(ctx context.Context, req geo.TileRequest) ([]byte, erro
 func TestHeavyTiles(t *testing.T) {
 	store := &slowTiles{Store: memstore.New(storetest.Fixture())}
 	h := web.New(store, web.Options{MaxHeavy: 1, TileCacheBytes: 1 << 20})
-	ask := func(path string) (*httptest.ResponseRecorder, time.Duration) {
-		t0 := time.Now()
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
-		return w, time.Since(t0)
-	}
+	ask := timedAsk(h)
 	done := make(chan int)
 	go func() { w, _ := ask("/tiles/plan/5/26/13.mvt"); done <- w.Code }()
 	for store.building.Load() == 0 {
@@ -250,5 +245,15 @@ func TestHeavyTiles(t *testing.T) {
 	}
 	if code := <-done; code != 200 && code != 204 {
 		t.Errorf("the first low-zoom tile: %d", code)
+	}
+}
+
+// timedAsk asks h for a path and says how long the answer took.
+func timedAsk(h http.Handler) func(path string) (*httptest.ResponseRecorder, time.Duration) {
+	return func(path string) (*httptest.ResponseRecorder, time.Duration) {
+		t0 := time.Now()
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		return w, time.Since(t0)
 	}
 }
