@@ -12,6 +12,10 @@ import (
 // briefly: a pool busy with slow queries must not make readiness slow too.
 const readyWait = 300 * time.Millisecond
 
+// readyFirstWait bounds the wait for the first answer, within the 2–5 s
+// that load balancers commonly give a health check.
+const readyFirstWait = 2 * time.Second
+
 // readiness is the store's state as the last probe found it. One probe runs
 // at a time, in the background, under the request deadline.
 type readiness struct {
@@ -26,9 +30,16 @@ var errStarting = &apiError{http.StatusServiceUnavailable, "ServiceUnavailable",
 
 // storeReady probes the store (or joins the probe in flight) and answers
 // with its result if it comes within readyWait, else with the last state.
+// Before any probe has answered there is no last state to give, so the
+// first waits up to readyFirstWait: a busy moment at start (a reload
+// parsing on every core) is not reported as a store that cannot answer.
 func (s *Server) storeReady(ctx context.Context) error {
 	rd := &s.ready
 	rd.mu.Lock()
+	wait := readyWait
+	if rd.at.IsZero() {
+		wait = readyFirstWait
+	}
 	done := rd.running
 	if done == nil {
 		done = make(chan struct{})
@@ -44,7 +55,7 @@ func (s *Server) storeReady(ctx context.Context) error {
 		}()
 	}
 	rd.mu.Unlock()
-	t := time.NewTimer(readyWait)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-done:
