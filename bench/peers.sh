@@ -55,7 +55,7 @@ ogr() { # file table
 ogr_both() { ogr "$work/synth/layers/synthetic-points.geojson" bench_points && ogr "$work/synth/layers/synthetic-lines.geojson" bench_lines; }
 load_ogr=$(wall ogr_both)
 psql -d peers -c "ANALYZE bench_points; ANALYZE bench_lines;
-  CREATE TABLE bench_points_3857 AS SELECT fid, kind, status, accuracy, ST_Transform(geom, 3857) AS geom FROM bench_points;
+  CREATE TABLE bench_points_3857 AS SELECT fid, kind, status, accuracy, district, ST_Transform(geom, 3857) AS geom FROM bench_points;
   ALTER TABLE bench_points_3857 ADD PRIMARY KEY (fid); CREATE INDEX ON bench_points_3857 USING gist (geom);
   ANALYZE bench_points_3857"
 printf "   planmap load %.1f s, ogr2ogr %.1f s\n" "$load_planmap" "$load_ogr"
@@ -94,7 +94,7 @@ srid = 3857
   geometry_fieldname = "geom"
   id_fieldname = "fid"
   geometry_type = "Point"
-  fields = ["kind", "status", "accuracy"]
+  fields = ["kind", "status", "accuracy", "district"]
 [[maps]]
 name = "bench"
   [[maps.layers]]
@@ -158,7 +158,7 @@ echo "== uncached tiles of the points layer, properties kind, status, accuracy"
 for z in 10 12 14; do
   tile_pm="-mode url -z $z -template $pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"
   compare "tiles z$z, uncached (tiles/s)" pg_tileserv "$tile_pm" \
-    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy"
+    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy,district"
   compare "tiles z$z, uncached (tiles/s)" tegola "$tile_pm" "-mode url -z $z -template $tg/maps/bench/{z}/{x}/{y}.pbf"
 done
 
@@ -185,7 +185,7 @@ tile_bytes() {
 }
 list() { "$work/loadgen" -mode url -list -set 20 -z 12 -template "$1"; }
 read -r pm_raw pm_gz < <(tile_bytes $(list "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"))
-read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy"))
+read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy,district"))
 rows+=("$(printf "| z12 tile, gzipped (bytes; raw in brackets) | pg_tileserv | %s (%s) | %s (%s) | %.2f |" \
   "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(ratio "$pm_gz" "$ts_gz")")")
 rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
