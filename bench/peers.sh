@@ -154,11 +154,15 @@ items_fs="$fs/collections/public.bench_points/items.json?bbox={bbox}&limit=100"
 compare "items, gzip (pages/s)" pg_featureserv "-mode url -template $items_pm" "-mode url -template $items_fs"
 compare "items, identity (pages/s)" pg_featureserv "-mode url -identity -template $items_pm" "-mode url -identity -template $items_fs"
 
-echo "== uncached tiles of the points layer, properties kind, status, accuracy"
+echo "== uncached tiles of the points layer, pg_tileserv's with the properties planmap's carry at that zoom"
 for z in 10 12 14; do
   tile_pm="-mode url -z $z -template $pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"
+  # Dense tiles (z10, z12) carry kind, status, accuracy and district; z14
+  # tiles the id and names too. tegola's table has the four of dense tiles.
+  props=$("$work/loadgen" -mode url -keys -set 20 -z "$z" -template "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt")
+  echo "   z$z: $props" >&2
   compare "tiles z$z, uncached (tiles/s)" pg_tileserv "$tile_pm" \
-    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy,district"
+    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=$props"
   compare "tiles z$z, uncached (tiles/s)" tegola "$tile_pm" "-mode url -z $z -template $tg/maps/bench/{z}/{x}/{y}.pbf"
 done
 
@@ -185,9 +189,19 @@ tile_bytes() {
 }
 list() { "$work/loadgen" -mode url -list -set 20 -z 12 -template "$1"; }
 read -r pm_raw pm_gz < <(tile_bytes $(list "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt"))
-read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=kind,status,accuracy,district"))
+props=$("$work/loadgen" -mode url -keys -set 20 -z 12 -template "$pm/tiles/synthetic-points/{z}/{x}/{y}.mvt")
+read -r ts_raw ts_gz < <(tile_bytes $(list "$ts/public.bench_points/{z}/{x}/{y}.pbf?properties=$props"))
 rows+=("$(printf "| z12 tile, gzipped (bytes; raw in brackets) | pg_tileserv | %s (%s) | %s (%s) | %.2f |" \
   "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(ratio "$pm_gz" "$ts_gz")")")
+echo "== overview tiles z4-z8 of every layer, PostGIS, uncached"
+go build -o "$work/overview" ./bench/overview
+"$work/overview" -a "$pm" -minzoom 4 -maxzoom 8 >"$work/overview.txt"
+cat "$work/overview.txt" >>"$log"
+# a URL: N tiles, slowest D, largest K KB unpacked, F tiles neither 200 nor 204
+read -r n slow big bad < <(tail -1 "$work/overview.txt" |
+  sed -n 's/.*: \([0-9]*\) tiles, slowest \([^,]*\), largest \([0-9.]*\) KB unpacked, \([0-9]*\) tiles.*/\1 \2 \3 \4/p')
+rows+=("$(printf "| z4–z8 tiles, every layer (not 200/204 of all; largest unpacked; slowest) | — | %s of %s; %s KB; %s | — | — |" \
+  "$bad" "$n" "$big" "$slow")")
 rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
   "$(ratio "$load_planmap" "$load_ogr")")")
 

@@ -15,34 +15,59 @@ var common = map[string]bool{
 
 // Properties returns the feature's properties as a GeoJSON properties object.
 func (f Feature) Properties() map[string]any {
-	p := make(map[string]any, len(f.Extra)+12)
+	p := make(map[string]any, len(f.Extra)+len(commonSchema))
 	for k, v := range f.Extra {
 		p[k] = v
 	}
-	p["layer"] = f.Layer
-	p["name_zh"] = nullable(f.NameZH) // a place OSM names in one language only has no name in the other
-	p["name_en"] = nullable(f.NameEN)
-	p["kind"] = f.Kind
-	p["status"] = f.Status
-	p["accuracy"] = f.Accuracy
-	p["source"] = f.Source
-	p["district"] = nullable(f.District)
-	p["plan_section"] = nullable(f.PlanSection)
-	p["plan_quote"] = nullable(f.PlanQuote)
-	if f.PlanLine > 0 {
-		p["plan_line"] = f.PlanLine
-	} else {
-		p["plan_line"] = nil
-	}
-	if f.Targets != nil {
-		p["targets"] = f.Targets
-	} else {
-		p["targets"] = []Target{}
-	}
-	if !f.Updated.IsZero() {
-		p["updated"] = f.Updated.UTC().Format(time.RFC3339)
+	for _, c := range commonSchema {
+		if v, ok := f.commonValue(c.Name); ok {
+			p[c.Name] = v
+		}
 	}
 	return p
+}
+
+// commonValue is the value of a property of commonSchema as Properties
+// holds it; false when the feature leaves it out (updated, when unknown).
+func (f Feature) commonValue(name string) (any, bool) {
+	switch name {
+	case "layer":
+		return f.Layer, true
+	case "name_zh": // a place OSM names in one language only has no name in the other
+		return nullable(f.NameZH), true
+	case "name_en":
+		return nullable(f.NameEN), true
+	case "kind":
+		return f.Kind, true
+	case "status":
+		return f.Status, true
+	case "accuracy":
+		return f.Accuracy, true
+	case "source":
+		return f.Source, true
+	case "district":
+		return nullable(f.District), true
+	case "plan_section":
+		return nullable(f.PlanSection), true
+	case "plan_quote":
+		return nullable(f.PlanQuote), true
+	case "plan_line":
+		if f.PlanLine > 0 {
+			return f.PlanLine, true
+		}
+		return nil, true
+	case "targets":
+		if f.Targets != nil {
+			return f.Targets, true
+		}
+		return []Target{}, true
+	case "updated":
+		if f.Updated.IsZero() {
+			return nil, false
+		}
+		return f.Updated.UTC().Format(time.RFC3339), true
+	}
+	return nil, false
 }
 
 func nullable(s string) any {

@@ -104,26 +104,69 @@ func NewSchema(extra PropertyTypes) []Property {
 // field from an empty list), and values of a property whose types mix, as
 // text.
 func (f Feature) ServedProperties(schema []Property) map[string]any {
-	p := f.Properties()
-	for k, v := range p {
-		switch v.(type) {
-		case nil, string, bool, float64, int: // served as they are: no need to store them again
-		default:
+	p := make(map[string]any, len(schema)+len(f.Extra))
+	for k, v := range f.Extra { // a key the schema lacks is served as it is
+		if !common[k] {
 			p[k] = served(v)
 		}
 	}
-	for _, prop := range schema {
-		v, ok := p[prop.Name]
-		switch {
-		case !ok:
-			p[prop.Name] = nil
-		case prop.Type == TypeString && v != nil:
-			if _, isString := v.(string); !isString {
-				p[prop.Name] = jsonText(v)
-			}
+	for _, c := range commonSchema {
+		if v, ok := f.commonValue(c.Name); ok {
+			p[c.Name] = served(v)
 		}
 	}
+	for _, prop := range schema {
+		p[prop.Name] = f.ServedValue(prop)
+	}
 	return p
+}
+
+// ServedValue is the value of one property of the schema as
+// ServedProperties serves it, for writers that need no map.
+func (f Feature) ServedValue(prop Property) any {
+	v, ok := f.commonValue(prop.Name)
+	if !ok && !common[prop.Name] {
+		v = f.Extra[prop.Name]
+	}
+	if v = served(v); prop.Type == TypeString && v != nil {
+		if _, isString := v.(string); !isString {
+			return jsonText(v)
+		}
+	}
+	return v
+}
+
+// ServesOnly reports whether every property ServedProperties gives the
+// feature is in the schema, so that a writer may take them from
+// ServedValue in the schema's order: the schema must be sorted by name (as
+// NewSchema sorts it) and hold the common properties (CoversCommon, asked
+// once for all features), and the feature's further properties.
+func (f Feature) ServesOnly(schema []Property) bool {
+	for k := range f.Extra {
+		if !common[k] && !inSchema(schema, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// CoversCommon reports whether a schema sorted by name holds every property
+// a feature has in its own fields.
+func CoversCommon(schema []Property) bool {
+	if !slices.IsSortedFunc(schema, func(a, b Property) int { return strings.Compare(a.Name, b.Name) }) {
+		return false
+	}
+	for _, c := range commonSchema {
+		if !inSchema(schema, c.Name) {
+			return false
+		}
+	}
+	return true
+}
+
+func inSchema(schema []Property, name string) bool {
+	_, ok := slices.BinarySearchFunc(schema, name, func(p Property, n string) int { return strings.Compare(p.Name, n) })
+	return ok
 }
 
 // served is one value as a table cell holds it.
@@ -135,6 +178,7 @@ func served(v any) any {
 		if len(x) == 0 {
 			return nil
 		}
+		return targetsJSON(x)
 	default:
 		if t := ValueType(v); t != TypeArray && t != TypeObject {
 			return v

@@ -2,14 +2,13 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"planmap/geo"
 )
 
 // A page of items is most of what the OGC API serves, and encoding/json
@@ -21,11 +20,20 @@ import (
 
 // marshalCollection is json.Marshal(fc), in one buffer.
 func marshalCollection(fc featureCollection) ([]byte, error) {
-	b := make([]byte, 0, 512+len(fc.Features)*640) // a synthetic point takes about 560
+	n := len(fc.Features)
+	if fc.page != nil {
+		n = len(fc.page.features)
+	}
+	b := make([]byte, 0, 512+n*640) // a synthetic point takes about 560
 	b = append(b, `{"type":`...)
 	b = appendString(b, fc.Type)
 	b = append(b, `,"features":`...)
-	if fc.Features == nil {
+	if fc.page != nil {
+		var err error
+		if b, err = fc.page.append(b); err != nil {
+			return nil, err
+		}
+	} else if fc.Features == nil {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '[')
@@ -50,6 +58,89 @@ func marshalCollection(fc featureCollection) ([]byte, error) {
 	b = append(b, `,"timeStamp":`...)
 	b = appendString(b, fc.TimeStamp)
 	return append(b, '}'), nil
+}
+
+// servedPage is a page of features to write as served() and
+// keepProperties would make them, without building a geojson.Feature and a
+// properties map for each: a page of items spent most of its encoding time
+// there. Features whose properties the schema does not all name go the
+// long way.
+type servedPage struct {
+	features []geo.Feature
+	schema   []geo.Property // the collection's, sorted by name
+	keep     []string       // the properties asked for; nil for all
+	out      *crsDef
+}
+
+func (p *servedPage) append(b []byte) ([]byte, error) {
+	covers := geo.CoversCommon(p.schema)
+	keep := p.keepSchema()
+	b = append(b, '[')
+	var err error
+	var keys []string
+	for i, f := range p.features {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !covers || keep == nil || !f.ServesOnly(p.schema) {
+			gf := &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: p.out.geometry(f.Geometry), Properties: f.ServedProperties(p.schema)}
+			keepProperties([]*geojson.Feature{gf}, p.keep)
+			b, keys, err = appendFeature(b, gf, keys)
+		} else {
+			b, err = p.appendFeature(b, f, keep)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// keepSchema is the schema's properties that are written, in name order:
+// all, or those asked for (nil when one is not in the schema, or twice).
+func (p *servedPage) keepSchema() []geo.Property {
+	if p.keep == nil {
+		return p.schema
+	}
+	names := slices.Sorted(slices.Values(p.keep))
+	out := make([]geo.Property, 0, len(names))
+	for i, n := range names {
+		j := slices.IndexFunc(p.schema, func(s geo.Property) bool { return s.Name == n })
+		if j < 0 || i > 0 && names[i-1] == n {
+			return nil
+		}
+		out = append(out, p.schema[j])
+	}
+	return out
+}
+
+// appendFeature writes one feature as appendFeature below writes the
+// geojson.Feature that served() makes of it.
+func (p *servedPage) appendFeature(b []byte, f geo.Feature, keep []geo.Property) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = appendString(b, f.ID)
+	b = append(b, `,"type":"Feature","geometry":`...)
+	b, err := appendGeometry(b, p.out.geometry(f.Geometry))
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"properties":`...)
+	if len(keep) == 0 {
+		return append(b, "null}"...), nil
+	}
+	for i, prop := range keep {
+		if i == 0 {
+			b = append(b, '{')
+		} else {
+			b = append(b, ',')
+		}
+		b = appendString(b, prop.Name)
+		b = append(b, ':')
+		if b, err = appendValue(b, f.ServedValue(prop)); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, "}}"...), nil
 }
 
 // appendFeature writes a feature as orb's MarshalJSON does: id (left out
@@ -256,75 +347,8 @@ func appendLinks(b []byte, links []Link) []byte {
 	return append(b, ']')
 }
 
-// appendFloat formats a float64 as encoding/json does: like ES6, with an
-// exponent only for the very small and the very large.
-func appendFloat(b []byte, f float64) ([]byte, error) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
-	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' { // e-09 to e-9
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b, nil
-}
+// appendFloat formats a float64 as encoding/json does.
+func appendFloat(b []byte, f float64) ([]byte, error) { return geo.AppendJSONFloat(b, f) }
 
-// appendString quotes s as encoding/json does with HTML escaping: <, >
-// and & as \u003c, \u003e, \u0026, U+2028 and U+2029 escaped, invalid
-// UTF-8 as U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// appendString quotes s as encoding/json does, HTML escaping included.
+func appendString(b []byte, s string) []byte { return geo.AppendJSONString(b, s, true) }

@@ -3,12 +3,17 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"planmap/geo"
 )
 
 // The lean encoder must write exactly what encoding/json wrote before it:
@@ -132,4 +137,120 @@ func randomCollection(rng *rand.Rand) featureCollection {
 		fc.Links = []Link{{Href: awkward[rng.IntN(len(awkward))], Rel: "self", Type: typeGeoJSON}, {Href: "x", Rel: "next", Title: awkward[rng.IntN(len(awkward))]}}
 	}
 	return fc
+}
+
+// A page written from the features themselves (servedPage) must be the
+// bytes of the long way: served(), keepProperties, the geojson.Feature
+// encoder; for awkward properties, schemas that lack a key or are out of
+// order, every kind of properties list and the output CRSs.
+func TestServedPageMatchesServed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	crss := []string{"", "http://www.opengis.net/def/crs/EPSG/0/4326", "GCJ02"}
+	for i := range 1500 {
+		fs := make([]geo.Feature, rng.IntN(6))
+		types := geo.PropertyTypes{}
+		for j := range fs {
+			fs[j] = randomGeoFeature(rng, j)
+			for k, v := range fs[j].Extra {
+				types.Add(k, geo.ValueType(v))
+			}
+		}
+		schema := geo.NewSchema(types)
+		switch rng.IntN(6) {
+		case 0: // a schema that lacks a key some feature has
+			if len(schema) > 0 {
+				k := rng.IntN(len(schema))
+				schema = slices.Delete(slices.Clone(schema), k, k+1)
+			}
+		case 1: // out of order
+			schema = slices.Clone(schema)
+			rng.Shuffle(len(schema), func(a, b int) { schema[a], schema[b] = schema[b], schema[a] })
+		}
+		var keep []string
+		switch rng.IntN(4) {
+		case 0:
+			keep = []string{}
+		case 1:
+			for _, p := range schema {
+				if rng.IntN(3) == 0 {
+					keep = append(keep, p.Name)
+				}
+			}
+			if len(keep) > 0 && rng.IntN(3) == 0 {
+				keep = append(keep, keep[0]) // twice
+			}
+		}
+		out, err := parseCRS("crs", crss[rng.IntN(len(crss))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := make([]*geojson.Feature, len(fs))
+		for j, f := range fs {
+			long[j] = &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: out.geometry(f.Geometry), Properties: f.ServedProperties(schema)}
+		}
+		keepProperties(long, keep)
+		want, werr := marshalCollection(featureCollection{Type: "FeatureCollection", Features: long})
+		got, gerr := marshalCollection(featureCollection{Type: "FeatureCollection",
+			page: &servedPage{features: fs, schema: schema, keep: keep, out: out}})
+		if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
+			t.Fatalf("case %d (keep %q): errors %v / %v\n got %s\nwant %s", i, keep, gerr, werr, got, want)
+		}
+	}
+}
+
+func randomGeoFeature(rng *rand.Rand, j int) geo.Feature {
+	pick := func() string { return awkward[rng.IntN(len(awkward))] }
+	f := geo.Feature{ID: fmt.Sprintf("f-%d%s", j, pick()), Layer: "l", NameZH: pick(), NameEN: pick(), Kind: pick(),
+		Status: pick(), PlanSection: pick(), PlanQuote: pick(), District: pick(), Accuracy: pick(), Source: pick(),
+		Geometry: randomGeometry(rng)}
+	if rng.IntN(2) == 0 {
+		f.PlanLine = rng.IntN(3000)
+	}
+	if rng.IntN(2) == 0 {
+		f.Updated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("CST", 8*3600))
+	}
+	switch rng.IntN(3) {
+	case 0:
+		f.Targets = []geo.Target{}
+	case 1:
+		v := randomFloat(rng)
+		f.Targets = []geo.Target{{Metric: pick(), Value: &v, Unit: pick(), Year: 2035, Quote: pick()}}
+	}
+	if rng.IntN(3) > 0 {
+		f.Extra = map[string]any{}
+		keys := []string{"kind", "plan_year", "uncertainty_m", "color", "tags", "note", "z<&>"}
+		for range rng.IntN(5) {
+			var v any = randomValue(rng)
+			if x, ok := v.(float64); ok && math.IsNaN(x) {
+				v = 1.5
+			}
+			if rng.IntN(6) == 0 {
+				v = map[string]any{"a": pick()}
+			}
+			f.Extra[keys[rng.IntN(len(keys))]] = v
+		}
+	}
+	return f
+}
+
+// go test ./web -run XXX -bench ServedPage: a page of 100 synthetic points.
+func BenchmarkServedPage(b *testing.B) {
+	v := 83.0
+	fs := make([]geo.Feature, 100)
+	for i := range fs {
+		fs[i] = geo.Feature{ID: fmt.Sprintf("synthetic-points-%d", i), Layer: "synthetic-points", NameZH: "合成要素0", NameEN: "Synthetic 0",
+			Kind: "synthetic", Status: "expansion", PlanSection: "第二十八节", PlanLine: 1554, PlanQuote: "合成数据，仅供测试",
+			District: "江汉区", Accuracy: "approximate", Source: "planmap gen (synthetic)",
+			Updated: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Geometry: orb.Point{114.013613, 31.331006},
+			Targets: []geo.Target{{Metric: "容量", Value: &v, Unit: "m³/s", Year: 2025}}}
+	}
+	schema := geo.NewSchema(nil)
+	out, _ := parseCRS("crs", "")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := marshalCollection(featureCollection{Type: "FeatureCollection",
+			page: &servedPage{features: fs, schema: schema, out: out}}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

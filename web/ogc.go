@@ -288,6 +288,7 @@ var itemParams = append([]string{"f", "limit", "offset", "bbox", "bbox-crs", "cr
 type featureCollection struct {
 	Type           string             `json:"type"`
 	Features       []*geojson.Feature `json:"features"`
+	page           *servedPage        // written in place of Features when set
 	Links          []Link             `json:"links"`
 	NumberMatched  int                `json:"numberMatched"`
 	NumberReturned int                `json:"numberReturned"`
@@ -339,16 +340,8 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	features, err := s.served(r.Context(), page.Features)
-	if err != nil {
-		return err
-	}
-	for _, f := range features {
-		f.Geometry = out.geometry(f.Geometry)
-	}
-	keepProperties(features, props)
 	setContentCrs(w, out)
-	fc := featureCollection{Type: "FeatureCollection", Features: features,
+	fc := featureCollection{Type: "FeatureCollection",
 		NumberMatched: page.Matched, NumberReturned: len(page.Features),
 		TimeStamp: time.Now().UTC().Format(time.RFC3339)}
 	last := ""
@@ -358,6 +351,11 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 	q.Offset = nominal
 	fc.Links = pageLinks(baseURL(r)+r.URL.Path, r.URL.Query(), q, page.Matched, last)
 	if wantsHTML(r) {
+		features, err := s.served(r.Context(), page.Features)
+		if err != nil {
+			return err
+		}
+		keepProperties(features, props)
 		p := htmlPage{Title: l.TitleZH + " " + l.TitleEN, Head: []string{"id", "name_zh", "name_en", "kind", "status"},
 			Description: fmt.Sprintf("%d–%d of %d features", min(q.Offset+1, page.Matched), q.Offset+len(features), page.Matched)}
 		for _, lk := range fc.Links {
@@ -373,6 +371,10 @@ func (s *Server) items(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeHTML(w, r, p)
 	}
+	if err := s.heavyFeatures(r.Context(), page.Features); err != nil { // as served() does
+		return err
+	}
+	fc.page = &servedPage{features: page.Features, schema: schema, keep: props, out: out}
 	u := *r.URL
 	fc.Links = append(fc.Links, Link{withF(&u, baseURL(r), "html"), "alternate", typeHTML, "This page as HTML"})
 	return writeJSON(w, r, http.StatusOK, typeGeoJSON, fc)

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -26,6 +27,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/paulmach/orb/encoding/mvt"
 )
 
 // Wuhan extent, as planmap gen writes it.
@@ -46,14 +49,21 @@ func main() {
 	layer := flag.String("layer", "metro-stations", "collection for items requests in mix mode")
 	serve := flag.String("serve-trivial", "", "only serve the trivial fixed body on this loopback address, until killed")
 	list := flag.Bool("list", false, "url mode: print the URLs of the fixed set of -set tiles and exit, so that servers can be compared tile by tile")
+	keys := flag.Bool("keys", false, "url mode: print the property names the features of the fixed set of -set tiles carry, comma-separated, and exit")
 	flag.Parse()
 	if *serve != "" {
 		serveTrivial(*serve)
 		return
 	}
-	if *list {
+	if *list || *keys {
+		var urls []string
 		for _, t := range fixedSet(*z, *set) {
-			fmt.Println(strings.NewReplacer("{z}", strconv.Itoa(*z), "{x}", strconv.Itoa(t[0]), "{y}", strconv.Itoa(t[1])).Replace(*template))
+			urls = append(urls, strings.NewReplacer("{z}", strconv.Itoa(*z), "{x}", strconv.Itoa(t[0]), "{y}", strconv.Itoa(t[1])).Replace(*template))
+		}
+		if *keys {
+			fmt.Println(strings.Join(propertyKeys(urls), ","))
+		} else {
+			fmt.Println(strings.Join(urls, "\n"))
 		}
 		return
 	}
@@ -329,4 +339,33 @@ func serveTrivial(addr string) {
 		fail("refusing %q: the trivial server listens on loopback only", addr)
 	}
 	fail("%v", http.ListenAndServe(addr, trivial()))
+}
+
+// propertyKeys are the property names the features of the tiles at urls
+// carry, sorted: what another server's tiles must carry to hold the same.
+func propertyKeys(urls []string) []string {
+	seen := map[string]bool{}
+	for _, u := range urls {
+		resp, err := http.Get(u)
+		if err != nil {
+			fail("%s: %v", u, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+			fail("%s: %d %v", u, resp.StatusCode, err)
+		}
+		layers, err := mvt.Unmarshal(b) // net/http unpacks a gzipped tile
+		if err != nil {
+			fail("%s: %v", u, err)
+		}
+		for _, l := range layers {
+			for _, f := range l.Features {
+				for k := range f.Properties {
+					seen[k] = true
+				}
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }

@@ -57,6 +57,7 @@ func main() {
 	client := &http.Client{Timeout: 60 * time.Second}
 	worst := make([]time.Duration, len(servers))
 	fails := make([]int, len(servers))
+	largest, asked := make([]int, len(servers)), make([]int, len(servers))
 	fmt.Printf("%-12s", "tile")
 	for i := range servers {
 		fmt.Printf(" | %-3s %8s %8s %8s  %s", "st", "ms", "wire KB", "raw KB", fmt.Sprintf("features (%c)", 'a'+i))
@@ -68,6 +69,8 @@ func main() {
 			for i, s := range servers {
 				r := get(client, fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", s, *tileset, t.Z, t.X, t.Y))
 				worst[i] = max(worst[i], r.dur)
+				largest[i] = max(largest[i], r.raw)
+				asked[i]++
 				if r.status != http.StatusOK && r.status != http.StatusNoContent {
 					fails[i]++
 				}
@@ -78,7 +81,8 @@ func main() {
 		}
 	}
 	for i, s := range servers {
-		fmt.Printf("%c %s: slowest %v, %d tiles neither 200 nor 204\n", 'a'+i, s, worst[i].Round(time.Millisecond), fails[i])
+		fmt.Printf("%c %s: %d tiles, slowest %v, largest %.1f KB unpacked, %d tiles neither 200 nor 204\n",
+			'a'+i, s, asked[i], worst[i].Round(time.Millisecond), float64(largest[i])/1024, fails[i])
 	}
 }
 
