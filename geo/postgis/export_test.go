@@ -12,3 +12,6 @@ func SetBulkRows(n int) int {
 
 // SearchKeyRows is the loader's own search_key_rows.
 var SearchKeyRows = searchKeyRows
+
+// LayerScans is how many times the store has worked out its layers.
+func (s *Store) LayerScans() int64 { return s.scans.Load() }

@@ -11,10 +11,12 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/singleflight"
 
 	"planmap/geo"
 )
@@ -42,6 +44,11 @@ type Store struct {
 	pool     *router // reads to a fit replica, the rest to the primary (replicas.go)
 	versions versionWatch
 	counts   countCache
+	// layerScans works out the layers of a data version once however many
+	// requests ask at once: the extents are a scan of every feature (2 s for
+	// 550,000), and the first requests after a start or a load all ask.
+	layerScans singleflight.Group
+	scans      atomic.Int64 // layer scans run, for tests
 }
 
 var _ geo.Store = (*Store)(nil)

@@ -41,12 +41,29 @@ func (s *Store) Layers(ctx context.Context) ([]geo.Layer, error) {
 	if layers, ok := s.versions.cachedLayers(version); ok {
 		return layers, nil
 	}
-	layers, err := s.queryLayers(ctx)
-	if err == nil {
-		s.versions.keepLayers(version, layers)
+	v, err, _ := s.layerScans.Do(version, func() (any, error) {
+		if layers, ok := s.versions.cachedLayers(version); ok { // a scan just ended
+			return layers, nil
+		}
+		// Not cut short when the request that began it goes: others wait on it.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), layerScanTimeout)
+		defer cancel()
+		s.scans.Add(1)
+		layers, err := s.queryLayers(ctx)
+		if err == nil {
+			s.versions.keepLayers(version, layers)
+		}
+		return layers, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return layers, err
+	return v.([]geo.Layer), nil
 }
+
+// layerScanTimeout bounds a scan of the layers that no request waits for
+// any more (the statement timeout bounds it too).
+const layerScanTimeout = time.Minute
 
 func (s *Store) queryLayers(ctx context.Context) ([]geo.Layer, error) {
 	rows, err := s.pool.Query(ctx, `

@@ -2,9 +2,12 @@ package postgis_test
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"planmap/geo"
 	"planmap/geo/storetest"
@@ -135,5 +138,52 @@ func TestTileIDsMigration(t *testing.T) {
 	}
 	if id := tileIDs(t, s, "ports")["d"]; id != 5 {
 		t.Errorf("the next feature after the migration has id %d, want 5", id)
+	}
+}
+
+// The first requests after a change all want the layers, whose extents
+// are a scan of every feature: one scan serves them all.
+func TestLayersScannedOncePerVersion(t *testing.T) {
+	ctx := context.Background()
+	s := loaded(t, storetest.Fixture())
+	v0, err := s.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, "UPDATE features SET name_en = 'Renamed' WHERE id = 'guanggu-area'"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if v, err := s.Version(ctx); err == nil && v != v0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the store did not see the new data version")
+		}
+	}
+	before := s.LayerScans()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			<-start
+			layers, err := s.Layers(ctx)
+			if err == nil && len(layers) == 0 {
+				err = errors.New("no layers")
+			}
+			errs <- err
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.LayerScans() - before; n != 1 {
+		t.Errorf("16 requests at once scanned the layers %d times, want 1", n)
 	}
 }
