@@ -3,7 +3,9 @@ package geo
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
+	"time"
 )
 
 // targetsJSON must write what encoding/json writes (jsonText) for any
@@ -26,6 +28,60 @@ func TestTargetsJSONMatchesEncodingJSON(t *testing.T) {
 		}
 		if got, want := targetsJSON(ts), jsonText(ts); got != want {
 			t.Fatalf("case %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// ServedProperties, now built value by value (ServedValue), must serve what
+// it served when it post-processed Properties: the rule below, kept as it was.
+func TestServedPropertiesRule(t *testing.T) {
+	rule := func(f Feature, schema []Property) map[string]any {
+		p := f.Properties()
+		for k, v := range p {
+			switch v.(type) {
+			case nil, string, bool, float64, int:
+			default:
+				p[k] = served(v)
+			}
+		}
+		for _, prop := range schema {
+			v, ok := p[prop.Name]
+			switch {
+			case !ok:
+				p[prop.Name] = nil
+			case prop.Type == TypeString && v != nil:
+				if _, isString := v.(string); !isString {
+					p[prop.Name] = jsonText(v)
+				}
+			}
+		}
+		return p
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	values := []any{nil, "", "text", true, 1.5, 3.0, []any{"a", 1.0}, map[string]any{"k": "v"}, []any{}, map[string]any{}}
+	keys := []string{"id", "kind", "updated", "layer", "targets", "plan_line", "color", "tags"}
+	for i := range 2000 {
+		v := 2.5
+		f := Feature{ID: "f", Layer: "l", NameZH: []string{"", "名"}[rng.IntN(2)], Kind: "k", PlanLine: rng.IntN(2) * 7}
+		if rng.IntN(2) == 0 {
+			f.Targets = []Target{{Metric: "m", Value: &v}}
+		}
+		if rng.IntN(2) == 0 {
+			f.Updated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		}
+		f.Extra = map[string]any{}
+		types := PropertyTypes{}
+		for range rng.IntN(4) {
+			k, x := keys[rng.IntN(len(keys))], values[rng.IntN(len(values))]
+			f.Extra[k] = x
+			types.Add(k, ValueType(x))
+		}
+		schema := NewSchema(types)
+		if rng.IntN(3) == 0 {
+			schema = append(schema, Property{Name: keys[rng.IntN(len(keys))], Type: []string{TypeString, TypeNumber}[rng.IntN(2)]})
+		}
+		if got, want := f.ServedProperties(schema), rule(f, schema); !reflect.DeepEqual(got, want) {
+			t.Fatalf("case %d: %+v\n got %#v\nwant %#v", i, f, got, want)
 		}
 	}
 }

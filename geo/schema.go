@@ -106,9 +106,7 @@ func NewSchema(extra PropertyTypes) []Property {
 func (f Feature) ServedProperties(schema []Property) map[string]any {
 	p := make(map[string]any, len(schema)+len(f.Extra))
 	for k, v := range f.Extra { // a key the schema lacks is served as it is
-		if !common[k] {
-			p[k] = served(v)
-		}
+		p[k] = served(v)
 	}
 	for _, c := range commonSchema {
 		if v, ok := f.commonValue(c.Name); ok {
@@ -125,7 +123,7 @@ func (f Feature) ServedProperties(schema []Property) map[string]any {
 // ServedProperties serves it, for writers that need no map.
 func (f Feature) ServedValue(prop Property) any {
 	v, ok := f.commonValue(prop.Name)
-	if !ok && !common[prop.Name] {
+	if !ok {
 		v = f.Extra[prop.Name]
 	}
 	if v = served(v); prop.Type == TypeString && v != nil {
@@ -143,7 +141,7 @@ func (f Feature) ServedValue(prop Property) any {
 // once for all features), and the feature's further properties.
 func (f Feature) ServesOnly(schema []Property) bool {
 	for k := range f.Extra {
-		if !common[k] && !inSchema(schema, k) {
+		if !inSchema(schema, k) {
 			return false
 		}
 	}

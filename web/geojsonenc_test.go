@@ -218,7 +218,7 @@ func randomGeoFeature(rng *rand.Rand, j int) geo.Feature {
 	}
 	if rng.IntN(3) > 0 {
 		f.Extra = map[string]any{}
-		keys := []string{"kind", "plan_year", "uncertainty_m", "color", "tags", "note", "z<&>"}
+		keys := []string{"kind", "id", "updated", "plan_year", "uncertainty_m", "color", "tags", "note", "z<&>"}
 		for range rng.IntN(5) {
 			var v any = randomValue(rng)
 			if x, ok := v.(float64); ok && math.IsNaN(x) {
