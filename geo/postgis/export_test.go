@@ -15,3 +15,6 @@ var SearchKeyRows = searchKeyRows
 
 // LayerScans is how many times the store has worked out its layers.
 func (s *Store) LayerScans() int64 { return s.scans.Load() }
+
+// LockLoad is the advisory lock key of loads.
+const LockLoad = lockLoad

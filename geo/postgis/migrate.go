@@ -17,6 +17,7 @@ var migrationFiles embed.FS
 
 // lockMigrate and lockLoad are advisory lock keys: one migrator and one
 // loader at a time, however many planmap processes share the database.
+// Migration 0026 writes lockLoad's value into refresh_search.
 const (
 	lockMigrate int64 = 0x706c616e6d6170 // "planmap"
 	lockLoad    int64 = lockMigrate + 1

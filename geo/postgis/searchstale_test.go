@@ -2,6 +2,8 @@ package postgis_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +100,53 @@ func TestSearchAfterPsqlEdit(t *testing.T) {
 	}
 	if !found(t, reader, "阳逻新港", "yangluo-port") {
 		t.Error("planmap's edit is not found by its new name")
+	}
+}
+
+// A refresh of stale keys yields to a running load (which holds the loads'
+// advisory lock) instead of writing rows the load may be writing too, and
+// catches up once the load is done.
+func TestRefreshYieldsToLoad(t *testing.T) {
+	ctx := context.Background()
+	s := loaded(t, storetest.Fixture())
+	var src string
+	if err := s.Pool().QueryRow(ctx, "SELECT prosrc FROM pg_proc WHERE proname = 'refresh_search'").Scan(&src); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(src, strconv.FormatInt(postgis.LockLoad, 10)) {
+		t.Fatalf("refresh_search does not take the loads' lock %d:\n%s", postgis.LockLoad, src)
+	}
+	load, err := s.Pool().Begin(ctx) // stands for a running load
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer load.Rollback(ctx)
+	if _, err := load.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", postgis.LockLoad); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, "UPDATE features SET name_en = 'Renamed in psql' WHERE id = 'guanggu-area'"); err != nil {
+		t.Fatal(err)
+	}
+	stale := func() (n int) {
+		if err := s.Pool().QueryRow(ctx, "SELECT count(*) FROM features WHERE search_stale").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if n, err := s.RefreshSearch(short); err != nil || n != 0 || stale() != 1 {
+		t.Fatalf("during a load a refresh wrote %d rows (%v), %d stale: want 0 written, 1 stale", n, err, stale())
+	}
+	if err := load.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); stale() > 0; time.Sleep(20 * time.Millisecond) {
+		if _, err := s.RefreshSearch(ctx); err != nil || time.Now().After(deadline) {
+			t.Fatalf("after the load the row stayed stale (%v)", err)
+		}
+	}
+	if !found(t, s, "Renamed in psql", "guanggu-area") {
+		t.Error("the renamed feature is not found by its new name")
 	}
 }
