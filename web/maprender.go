@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"golang.org/x/image/vector"
 
 	"planmap/geo"
@@ -33,6 +34,9 @@ const (
 	dotRadius    = 3.5
 	dotRim       = 1.2
 	areaAlpha    = 64 // a quarter opaque
+	haloWidth    = lineWidth * 4
+	haloRadius   = 9  // the web map's 18 at its 512-pixel tiles
+	haloAlpha    = 48 // about the web map's 0.16-0.2
 )
 
 // emptyPNG is the tile with nothing on it, fully transparent.
@@ -84,24 +88,50 @@ func (c *canvas) paint(col color.Color, add func(z *vector.Rasterizer)) {
 	c.z.Draw(c.img, c.img.Bounds(), image.NewUniform(col), image.Point{})
 }
 
+// look is how a feature is drawn besides its colour, as the web map draws
+// it, so that a map tile never shows a sketch as surer than its source: a
+// shape that is only indicative, or stands for its district, faint, dashed
+// and with a halo; a line not built yet dashed, as the layer's own style
+// may dash it.
+type look struct {
+	col    color.NRGBA
+	approx bool       // accuracy indicative or district
+	dash   [2]float32 // a line's dash and gap in line widths; zero: solid
+}
+
+func lookOf(f *geojson.Feature, pl geo.Layer) look {
+	lk := look{col: parseColor(pl.Style.Color)}
+	if s, ok := f.Properties["color"].(string); ok {
+		lk.col = parseColor(s)
+	}
+	acc, _ := f.Properties["accuracy"].(string)
+	lk.approx = acc == geo.AccuracyIndicative || acc == geo.AccuracyDistrict
+	switch status, _ := f.Properties["status"].(string); {
+	case pl.Style.Dashed:
+		lk.dash = [2]float32{3, 2}
+	case status == geo.StatusPlanned:
+		lk.dash = [2]float32{2, 1.5}
+	case status == geo.StatusUnderConstruction:
+		lk.dash = [2]float32{4, 1.5}
+	}
+	return lk
+}
+
 // layer draws one MVT layer: fills first, then strokes, then dots, each
-// colour of the layer at a time, and only what it has (a paint costs a pass
+// look of the layer at a time, and only what it has (a paint costs a pass
 // over the whole tile).
 func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 	scale := float32(mapTileSize) / float32(l.Extent)
 	type shapes struct{ areas, lines, points []orb.Geometry }
-	byColor := map[color.NRGBA]*shapes{}
-	var order []color.NRGBA
+	byLook := map[look]*shapes{}
+	var order []look
 	for _, f := range l.Features {
-		col := parseColor(pl.Style.Color)
-		if s, ok := f.Properties["color"].(string); ok {
-			col = parseColor(s)
-		}
-		sh := byColor[col]
+		lk := lookOf(f, pl)
+		sh := byLook[lk]
 		if sh == nil {
 			sh = &shapes{}
-			byColor[col] = sh
-			order = append(order, col)
+			byLook[lk] = sh
+			order = append(order, lk)
 		}
 		switch f.Geometry.Dimensions() {
 		case 2:
@@ -112,26 +142,45 @@ func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 			sh.points = append(sh.points, f.Geometry)
 		}
 	}
-	for _, col := range order {
-		sh := byColor[col]
+	for _, lk := range order {
+		sh := byLook[lk]
 		// The base map's areas (districts) would veil the whole plan: outlines only.
 		if len(sh.areas) > 0 && !pl.Base {
-			faint := col
-			faint.A = areaAlpha
-			c.paint(faint, func(z *vector.Rasterizer) { eachRing(sh.areas, scale, func(r []pt) { ring(z, r) }) })
+			c.paint(alpha(lk.col, areaAlpha, lk.approx), func(z *vector.Rasterizer) { eachRing(sh.areas, scale, func(r []pt) { ring(z, r) }) })
+		}
+		if lk.approx && len(sh.lines) > 0 { // the web map's halo of an approximate line
+			c.paint(alpha(lk.col, haloAlpha, false), func(z *vector.Rasterizer) {
+				eachLine(sh.lines, scale, func(l []pt) { stroke(z, l, haloWidth/2, true) })
+			})
 		}
 		if len(sh.areas)+len(sh.lines) > 0 {
-			c.paint(col, func(z *vector.Rasterizer) {
-				eachRing(sh.areas, scale, func(r []pt) { stroke(z, append(r, r[0]), outlineWidth/2) })
-				eachLine(sh.lines, scale, func(l []pt) { stroke(z, l, lineWidth/2) })
+			outline := [2]float32{}
+			if lk.approx || pl.Style.Dashed {
+				outline = [2]float32{3, 2}
+			}
+			c.paint(alpha(lk.col, 255, lk.approx), func(z *vector.Rasterizer) {
+				eachRing(sh.areas, scale, func(r []pt) { dashed(z, append(r, r[0]), outlineWidth, outline) })
+				eachLine(sh.lines, scale, func(l []pt) { dashed(z, l, lineWidth, lk.dash) })
 			})
 		}
 		if len(sh.points) > 0 {
+			if lk.approx {
+				c.paint(alpha(lk.col, haloAlpha, false), func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, haloRadius) }) })
+			}
 			white := color.NRGBA{255, 255, 255, 255}
 			c.paint(white, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius+dotRim) }) })
-			c.paint(col, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius) }) })
+			c.paint(lk.col, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius) }) })
 		}
 	}
+}
+
+// alpha is col at opacity a, halved for a shape that is only approximate.
+func alpha(col color.NRGBA, a uint8, approx bool) color.NRGBA {
+	if approx {
+		a /= 2
+	}
+	col.A = a
+	return col
 }
 
 // parseColor reads #rrggbb; anything else is the web map's fallback grey.
@@ -210,12 +259,56 @@ func ring(z *vector.Rasterizer, r []pt) {
 	z.ClosePath()
 }
 
+// dashed adds a line of width w, in dashes of dash[0] widths with gaps of
+// dash[1] widths along it (solid when dash is zero), as MapLibre measures a
+// line-dasharray; dashes end square, as its lines do.
+func dashed(z *vector.Rasterizer, l []pt, w float32, dash [2]float32) {
+	if dash[0] <= 0 {
+		stroke(z, l, w/2, true)
+		return
+	}
+	on, off := dash[0]*w, dash[1]*w
+	var cur []pt
+	left, drawing := on, true // length left of the current dash or gap
+	for i := 1; i < len(l); i++ {
+		a, b := l[i-1], l[i]
+		seg := float32(math.Hypot(float64(b.x-a.x), float64(b.y-a.y)))
+		for at := float32(0); seg > 0 && at < seg; {
+			step := min(left, seg-at)
+			p := lerp(a, b, (at+step)/seg)
+			if drawing {
+				if len(cur) == 0 {
+					cur = append(cur, lerp(a, b, at/seg))
+				}
+				cur = append(cur, p)
+			}
+			at += step
+			if left -= step; left <= 0 {
+				if drawing && len(cur) > 1 {
+					stroke(z, cur, w/2, false)
+				}
+				cur, drawing, left = nil, !drawing, off
+				if drawing {
+					left = on
+				}
+			}
+		}
+	}
+	if len(cur) > 1 {
+		stroke(z, cur, w/2, false)
+	}
+}
+
+func lerp(a, b pt, t float32) pt { return pt{a.x + (b.x-a.x)*t, a.y + (b.y-a.y)*t} }
+
 // stroke adds a line of half-width h: a quad along each segment and a
-// disc at each vertex for round joins and caps. Quads and discs are all
+// disc at each vertex for round joins and caps (butt caps without). Quads and discs are all
 // wound the same way, so where they overlap they add up, never cancel.
-func stroke(z *vector.Rasterizer, l []pt, h float32) {
+func stroke(z *vector.Rasterizer, l []pt, h float32, caps bool) {
 	for i, a := range l {
-		disc(z, a, h)
+		if caps || i > 0 && i < len(l)-1 {
+			disc(z, a, h)
+		}
 		if i == 0 {
 			continue
 		}
