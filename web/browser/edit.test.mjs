@@ -149,6 +149,17 @@ test('an editor moves a pump station and changes its status; a second planmap sh
     await page.click('#edit-save');
     assert.match(await page.textContent('#edit-msg'), /原因/, 'a save without a reason is refused in the form');
     await page.fill('#edit-reason', '泵站开工，位置按施工图调整');
+    // Switching the language keeps the form, the moved marker and what was
+    // chosen and typed, in the form's new words; and back.
+    await page.locator('#lang').click();
+    await page.waitForFunction(() => /Status/.test(document.querySelector('label[for="edit-status"]')?.textContent));
+    assert.equal(await page.inputValue('#edit-reason'), '泵站开工，位置按施工图调整');
+    assert.equal(await page.inputValue('#edit-status'), 'under_construction');
+    assert.equal(await page.locator('#edit-status option:checked').textContent(), 'Under construction');
+    assert.equal(await page.getAttribute('#edit-position', 'data-lnglat'), `${lon},${lat}`, 'the moved position is kept');
+    assert.equal(await page.locator('.edit-marker').count(), 1, 'the marker stays');
+    await page.locator('#lang').click();
+    await page.waitForFunction(() => /状态/.test(document.querySelector('label[for="edit-status"]')?.textContent));
     await page.click('#edit-save');
     await page.waitForFunction(() => document.querySelector('.status-badge')?.textContent === '在建');
     // The editor's own map draws the saved status at once: it asks for the
@@ -382,6 +393,17 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     await page.fill('#create-name-zh', '浏览器新建泵站');
     await page.fill('#create-name-en', 'Pump drawn in the browser');
     await page.fill('#create-reason', '规划新增泵站');
+    // The new feature's form, too, keeps what was drawn and typed in the other language.
+    await page.locator('#lang').click();
+    await page.waitForFunction(() => document.querySelector('#create-title')?.textContent === 'New feature');
+    assert.equal(await page.inputValue('#create-name-zh'), '浏览器新建泵站');
+    assert.equal(await page.inputValue('#create-reason'), '规划新增泵站');
+    assert.deepEqual(await drawn(page, '#create-geometry'), point, 'the drawn point is kept');
+    assert.match(await page.textContent('#create-geometry'), /Drawn: 1 vertex/);
+    assert.equal(await page.locator('#create-status option:checked').textContent(), 'Planned');
+    assert.match(await page.textContent('#create-hint'), /Click the map/);
+    await page.locator('#lang').click();
+    await page.waitForFunction(() => document.querySelector('#create-title')?.textContent === '新建要素');
     await audit(page, 'the new feature form');
     const id = await page.inputValue('#create-id');
     await page.click('#create-save');

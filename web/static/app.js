@@ -8,7 +8,7 @@ import {KINDS, DISTRICTS} from '/static/kinds.js';
 import {initTools, setToolsLang, toolsBusy} from '/static/tools.js';
 import {loadBasemap, withBase} from '/static/basemap.js';
 import {wireSearch} from '/static/search.js';
-import {initEdit, editActions, setEditLang, editBusy} from '/static/edit.js';
+import {initEdit, editActions, relabelEdits, editBusy} from '/static/edit.js';
 
 // ---------------------------------------------------------------- strings
 
@@ -793,9 +793,9 @@ function setLang(l) {
     setHashParam('lang', l === 'en' ? 'en' : null);
     applyLang();
     setToolsLang(l);
-    setEditLang();
-    // Panels built from data are rebuilt in the new language.
-    if (state.selected) renderFeature(state.selected);
+    // Panels built from data are rebuilt in the new language; an edit in
+    // progress is kept, and its forms' words change (edit.js).
+    relabelEdits(() => { if (state.selected) renderFeature(state.selected); });
     if (state.near) { renderNear(); hereMarker(); highlight(); }
     if (state.targets) renderTargets();
 }

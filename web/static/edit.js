@@ -100,6 +100,18 @@ function el(tag, attrs = {}, ...kids) {
 
 const token = () => sessionStorage.getItem(KEY);
 const auth = () => ({Authorization: `Bearer ${token()}`});
+// Words of the edit forms, set again when the page's language changes
+// (relabelEdits): text nodes made by T, and updaters given to onLang with
+// the node they write; those no longer in the page are let go.
+const live = new Set();
+function T(key, ...args) {
+    const text = () => (typeof key === 'function' ? key() : t(key, ...args));
+    const node = document.createTextNode(text());
+    onLang(node, () => { node.data = text(); });
+    return node;
+}
+function onLang(node, update) { live.add({node, update}); }
+
 const itemURL = (f) => `/ogc/collections/${encodeURIComponent(f.properties.layer)}/items/${encodeURIComponent(f.id)}`;
 const mayEdit = (layer) => me && (me.role === 'admin' || (me.role === 'editor' && me.layers.includes(layer)));
 const reasonHeader = (text) => ({'Planmap-Reason': encodeURIComponent(text.trim())});
@@ -135,8 +147,20 @@ export async function initEdit(header, context) {
     renderBar();
 }
 
-// setEditLang relabels the sign-in control.
-export function setEditLang() { renderBar(); }
+// relabelEdits runs rerender (app.js: the feature panel again, in the new
+// language) keeping the edit box of the same feature as it is — what was
+// typed, a dragged marker, a shape being drawn — then sets the words of
+// every open form in the new language.
+export function relabelEdits(rerender) {
+    keepEdits = true;
+    try { rerender(); } finally { keepEdits = false; }
+    renderBar();
+    for (const w of live) {
+        if (w.node.isConnected) w.update(); else live.delete(w);
+    }
+}
+let keepEdits = false;
+let lastEdit = null; // the feature panel's edit section, and its feature
 
 async function whoAmI() {
     const r = await fetch('/api/me', {headers: auth(), cache: 'no-store'});
@@ -202,17 +226,22 @@ function dropMarker() {
 // editActions is the feature panel's part for editing: Edit and History for
 // a signed-in editor of the feature's layer, nothing (null) for anyone else.
 export function editActions(f) {
+    const ref = f ? `${f.properties.layer}/${f.id}` : null;
+    if (keepEdits && lastEdit?.ref === ref && lastEdit.section.isConnected) return lastEdit.section;
     dropMarker();
     endDraw();
     if (!f || !mayEdit(f.properties.layer)) return null;
     const box = el('div', {class: 'edit-box'});
     const shape = /LineString|Polygon/.test(f.geometry?.type ?? '');
     const buttons = el('p', {class: 'edit-actions'},
-        el('button', {type: 'button', id: 'edit-open', onclick: () => { endDraw(); openForm(f, box); }}, t('edit')), ' ',
-        shape ? [el('button', {type: 'button', id: 'redraw-open', onclick: () => openRedraw(f, box)}, t('redraw')), ' '] : null,
-        el('button', {type: 'button', id: 'history-open', onclick: () => { endDraw(); showHistory(f, box); }}, t('history')), ' ',
-        el('button', {type: 'button', id: 'delete-open', class: 'danger', onclick: () => { endDraw(); openDelete(f, box, buttons); }}, t('del')));
-    return el('section', {class: 'edit', 'aria-label': t('editTitle')}, buttons, box);
+        el('button', {type: 'button', id: 'edit-open', onclick: () => { endDraw(); openForm(f, box); }}, T('edit')), ' ',
+        shape ? [el('button', {type: 'button', id: 'redraw-open', onclick: () => openRedraw(f, box)}, T('redraw')), ' '] : null,
+        el('button', {type: 'button', id: 'history-open', onclick: () => { endDraw(); showHistory(f, box); }}, T('history')), ' ',
+        el('button', {type: 'button', id: 'delete-open', class: 'danger', onclick: () => { endDraw(); openDelete(f, box, buttons); }}, T('del')));
+    const section = el('section', {class: 'edit', 'aria-label': t('editTitle')}, buttons, box);
+    onLang(section, () => section.setAttribute('aria-label', t('editTitle')));
+    lastEdit = {ref, section};
+    return section;
 }
 
 // read fetches a feature's current version and its ETag.
@@ -227,7 +256,7 @@ async function openForm(f, box) {
     try { cur = await read(f); } catch (err) { box.replaceChildren(el('p', {class: 'edit-msg'}, t('failed', err.message))); return; }
     let etag = cur.etag;
     const p = cur.feature.properties, g = cur.feature.geometry;
-    const status = el('select', {id: 'edit-status'}, STATUSES.map((s) => el('option', {value: s}, STATUS[L()][s])));
+    const status = el('select', {id: 'edit-status'}, STATUSES.map((s) => el('option', {value: s}, T(() => STATUS[L()][s]))));
     status.value = p.status;
     const nameZh = el('input', {id: 'edit-name-zh', value: p.name_zh ?? '', lang: 'zh-CN'});
     const nameEn = el('input', {id: 'edit-name-en', value: p.name_en ?? '', lang: 'en'});
@@ -236,6 +265,7 @@ async function openForm(f, box) {
     let moved = null;
     const pos = el('output', {id: 'edit-position'});
     const showPos = (c) => { pos.textContent = t('position', c[0].toFixed(5), c[1].toFixed(5)); pos.dataset.lnglat = c.join(','); };
+    onLang(pos, () => pos.dataset.lnglat && showPos(pos.dataset.lnglat.split(',').map(Number)));
     dropMarker();
     if (g?.type === 'Point') {
         marker = new maplibregl.Marker({draggable: true, color: '#d32f2f'}).setLngLat(g.coordinates).addTo(ctx.map);
@@ -271,17 +301,17 @@ async function openForm(f, box) {
             const q = now?.feature.properties ?? {};
             const c = now?.feature.geometry?.type === 'Point' ? now.feature.geometry.coordinates : null;
             msg.replaceChildren(el('div', {class: 'edit-conflict', role: 'alert'},
-                el('p', {}, t('conflict')),
-                el('h4', {}, t('current')),
+                el('p', {}, T('conflict')),
+                el('h4', {}, T('current')),
                 el('dl', {},
-                    el('dt', {}, t('status')), el('dd', {}, STATUS[L()][q.status] ?? q.status ?? ''),
-                    el('dt', {}, t('nameZh')), el('dd', {lang: 'zh-CN'}, q.name_zh ?? ''),
-                    el('dt', {}, t('nameEn')), el('dd', {lang: 'en'}, q.name_en ?? ''),
+                    el('dt', {}, T('status')), el('dd', {}, STATUS[L()][q.status] ?? q.status ?? ''),
+                    el('dt', {}, T('nameZh')), el('dd', {lang: 'zh-CN'}, q.name_zh ?? ''),
+                    el('dt', {}, T('nameEn')), el('dd', {lang: 'en'}, q.name_en ?? ''),
                     c ? [el('dt', {}, '⌖'), el('dd', {}, t('position', c[0].toFixed(5), c[1].toFixed(5)))] : null),
                 now ? el('button', {type: 'button', id: 'edit-use-current', onclick: () => {
                     etag = now.etag;
                     msg.replaceChildren();
-                }}, t('useCurrent')) : null));
+                }}, T('useCurrent')) : null));
             return;
         }
         let detail = `HTTP ${r.status}`;
@@ -290,14 +320,14 @@ async function openForm(f, box) {
     };
     const field = (id, label, input) => el('p', {}, el('label', {for: id}, label), el('br'), input);
     box.replaceChildren(el('form', {class: 'edit-form', novalidate: true, onsubmit: save},
-        el('h3', {}, t('editTitle')),
-        field('edit-status', t('status'), status),
-        field('edit-name-zh', t('nameZh'), nameZh),
-        field('edit-name-en', t('nameEn'), nameEn),
-        g?.type === 'Point' ? el('p', {class: 'hint'}, t('moveHint'), el('br'), pos) : null,
-        field('edit-reason', t('reason'), reason),
-        el('button', {type: 'submit', id: 'edit-save'}, t('save')), ' ',
-        el('button', {type: 'button', onclick: () => { dropMarker(); box.replaceChildren(); }}, t('cancel')),
+        el('h3', {}, T('editTitle')),
+        field('edit-status', T('status'), status),
+        field('edit-name-zh', T('nameZh'), nameZh),
+        field('edit-name-en', T('nameEn'), nameEn),
+        g?.type === 'Point' ? el('p', {class: 'hint'}, T('moveHint'), el('br'), pos) : null,
+        field('edit-reason', T('reason'), reason),
+        el('button', {type: 'submit', id: 'edit-save'}, T('save')), ' ',
+        el('button', {type: 'button', onclick: () => { dropMarker(); box.replaceChildren(); }}, T('cancel')),
         msg));
 }
 
@@ -317,16 +347,16 @@ async function showHistory(f, box) {
     const form = el('div', {class: 'restore-box'});
     const restorable = (v) => v.op !== 'delete' && (v !== last);
     box.replaceChildren(el('section', {class: 'edit-history'},
-        el('h3', {}, t('historyTitle')),
+        el('h3', {}, T('historyTitle')),
         vs.length ? el('ol', {id: 'history-list', reversed: true}, vs.slice().reverse().map((v) => el('li', {},
-            el('strong', {}, t('version', v.version)), v === last && v.op !== 'delete' ? t('current_') : '',
+            el('strong', {}, T('version', v.version)), v === last && v.op !== 'delete' ? t('current_') : '',
             ` · ${t(`op_${v.op}`) ?? v.op} · ${when(v.at)} · ${t('by')} ${v.author ?? ''}`,
             v.reason ? [el('br'), el('span', {class: 'reason'}, v.reason)] : null,
             restorable(v) ? [el('br'), el('button', {type: 'button', class: 'restore', id: `restore-${v.version}`,
                 'data-version': v.version, onclick: () => restoreForm(f, v.version, etag, form)}, t('restoreOf', v.version))] : null))) :
-            el('p', {}, t('noHistory')),
+            el('p', {}, T('noHistory')),
         form,
-        el('button', {type: 'button', onclick: () => box.replaceChildren()}, t('close'))));
+        el('button', {type: 'button', onclick: () => box.replaceChildren()}, T('close'))));
 }
 
 // restoreForm asks why, then writes version v back (If-Match: etag, the
@@ -344,10 +374,10 @@ function restoreForm(f, v, etag, form) {
         msg.replaceChildren(r.status === 412 ? t('conflict') : t('failed', await problem(r)));
     }},
     el('h4', {id: 'restore-title'}, t('restoreOf', v)),
-    el('p', {class: 'hint'}, t('restoreHint')),
-    el('p', {}, el('label', {for: 'restore-reason'}, t('reason')), el('br'), reason),
-    el('button', {type: 'submit', id: 'restore-confirm'}, t('restoreConfirm')), ' ',
-    el('button', {type: 'button', onclick: () => form.replaceChildren()}, t('cancel')),
+    el('p', {class: 'hint'}, T('restoreHint')),
+    el('p', {}, el('label', {for: 'restore-reason'}, T('reason')), el('br'), reason),
+    el('button', {type: 'submit', id: 'restore-confirm'}, T('restoreConfirm')), ' ',
+    el('button', {type: 'button', onclick: () => form.replaceChildren()}, T('cancel')),
     msg));
     reason.focus();
 }
@@ -366,14 +396,14 @@ async function openDelete(f, box, buttons) {
         const r = await fetch(itemURL(f), {method: 'DELETE', headers: {...auth(), ...reasonHeader(reason.value), 'If-Match': cur.etag}});
         if (r.status !== 204) { msg.replaceChildren(r.status === 412 ? t('conflict') : t('failed', await problem(r))); return; }
         ctx.forget(f.properties.layer); // the map no longer draws nor highlights it, nor the URL names it
-        buttons.replaceChildren(el('button', {type: 'button', id: 'history-open', onclick: () => showHistory(f, box)}, t('history')));
+        buttons.replaceChildren(el('button', {type: 'button', id: 'history-open', onclick: () => showHistory(f, box)}, T('history')));
         box.replaceChildren(el('p', {class: 'edit-msg', role: 'status', id: 'delete-msg'}, t('deleted')));
     }},
-    el('h3', {id: 'delete-title'}, t('deleteTitle')),
-    el('p', {class: 'hint'}, t('deleteWarn')),
-    el('p', {}, el('label', {for: 'delete-reason'}, t('reason')), el('br'), reason),
-    el('button', {type: 'submit', id: 'delete-confirm', class: 'danger'}, t('deleteConfirm')), ' ',
-    el('button', {type: 'button', onclick: () => box.replaceChildren()}, t('cancel')),
+    el('h3', {id: 'delete-title'}, T('deleteTitle')),
+    el('p', {class: 'hint'}, T('deleteWarn')),
+    el('p', {}, el('label', {for: 'delete-reason'}, T('reason')), el('br'), reason),
+    el('button', {type: 'submit', id: 'delete-confirm', class: 'danger'}, T('deleteConfirm')), ' ',
+    el('button', {type: 'button', onclick: () => box.replaceChildren()}, T('cancel')),
     msg));
     reason.focus();
 }
@@ -444,11 +474,11 @@ async function openRedraw(f, box) {
     const reason = el('textarea', {id: 'redraw-reason', rows: 2, maxlength: 500, required: true});
     const msg = el('div', {class: 'edit-msg', role: 'status', id: 'redraw-msg'}, t('loadingDraw'));
     box.replaceChildren(el('form', {class: 'edit-form', novalidate: true, 'aria-labelledby': 'redraw-title', onsubmit: (e) => saveRedraw(e)},
-        el('h3', {id: 'redraw-title'}, t('redrawTitle')),
-        el('p', {class: 'hint'}, t('redrawHint'), el('br'), count),
-        el('p', {}, el('label', {for: 'redraw-reason'}, t('reason')), el('br'), reason),
-        el('button', {type: 'submit', id: 'redraw-save'}, t('save')), ' ',
-        el('button', {type: 'button', id: 'redraw-cancel', onclick: () => { endDraw(); box.replaceChildren(); }}, t('cancel')),
+        el('h3', {id: 'redraw-title'}, T('redrawTitle')),
+        el('p', {class: 'hint'}, T('redrawHint'), el('br'), count),
+        el('p', {}, el('label', {for: 'redraw-reason'}, T('reason')), el('br'), reason),
+        el('button', {type: 'submit', id: 'redraw-save'}, T('save')), ' ',
+        el('button', {type: 'button', id: 'redraw-cancel', onclick: () => { endDraw(); box.replaceChildren(); }}, T('cancel')),
         msg));
     const ps = parts(g);
     const d = await startDraw();
@@ -498,21 +528,21 @@ function openCreate() {
     endDraw();
     const layers = ctx.layers().filter((l) => mayEdit(l.id))
         .sort((a, b) => (ctx.layerTitle(a.id) ?? a.id).localeCompare(ctx.layerTitle(b.id) ?? b.id, L() === 'en' ? 'en' : 'zh-CN'));
-    const layer = el('select', {id: 'create-layer'}, layers.map((l) => el('option', {value: l.id}, ctx.layerTitle(l.id) ?? l.id)));
+    const layer = el('select', {id: 'create-layer'}, layers.map((l) => el('option', {value: l.id}, T(() => ctx.layerTitle(l.id) ?? l.id))));
     const fid = el('input', {id: 'create-id', value: newID(layer.value), autocomplete: 'off', spellcheck: 'false', pattern: '[a-z0-9]+(-[a-z0-9]+)*'});
     const nameZh = el('input', {id: 'create-name-zh', lang: 'zh-CN', required: true});
     const nameEn = el('input', {id: 'create-name-en', lang: 'en'});
     const kind = el('select', {id: 'create-kind'});
-    const status = el('select', {id: 'create-status'}, STATUSES.map((s) => el('option', {value: s}, STATUS[L()][s])));
+    const status = el('select', {id: 'create-status'}, STATUSES.map((s) => el('option', {value: s}, T(() => STATUS[L()][s]))));
     status.value = 'planned';
-    const accuracy = el('select', {id: 'create-accuracy'}, ACCURACIES.map((a) => el('option', {value: a}, t(`accuracy_${a}`))));
+    const accuracy = el('select', {id: 'create-accuracy'}, ACCURACIES.map((a) => el('option', {value: a}, T(`accuracy_${a}`))));
     accuracy.value = 'approximate';
     const source = el('input', {id: 'create-source', value: me.name, required: true});
     const reason = el('textarea', {id: 'create-reason', rows: 2, maxlength: 500, required: true});
     const hint = el('p', {class: 'hint', id: 'create-hint'});
     const shape = el('output', {id: 'create-geometry', 'aria-live': 'polite'}, t('notDrawn'));
     const msg = el('div', {class: 'edit-msg', role: 'status', id: 'create-msg'});
-    const centre = el('button', {type: 'button', id: 'create-centre', onclick: () => place(ctx.map.getCenter().toArray())}, t('centre'));
+    const centre = el('button', {type: 'button', id: 'create-centre', onclick: () => place(ctx.map.getCenter().toArray())}, T('centre'));
     const typeOf = () => layers.find((l) => l.id === layer.value)?.geometry_type ?? 'Point';
     const simple = () => typeOf().replace(/^Multi/, '');
     let geometry = null; // the drawn geometry, in terra-draw's simple type
@@ -567,9 +597,11 @@ function openCreate() {
         centre.hidden = simple() !== 'Point';
         if (!idEdited) fid.value = newID(layer.value);
         const ks = await kindsOf(layer.value);
-        kind.replaceChildren(...ks.map((k) => el('option', {value: k}, KINDS[k]?.[L() === 'en' ? 1 : 0] ?? k)));
+        kind.replaceChildren(...ks.map((k) => el('option', {value: k}, T(() => KINDS[k]?.[L() === 'en' ? 1 : 0] ?? k))));
     };
     layer.addEventListener('change', onLayer);
+    onLang(shape, show);
+    onLang(hint, () => { hint.textContent = t(`drawHint_${simple()}`); });
 
     const save = async (e) => {
         e.preventDefault();
@@ -594,20 +626,20 @@ function openCreate() {
     };
     const field = (id, label, input) => el('p', {}, el('label', {for: id}, label), el('br'), input);
     ctx.panel(el('form', {class: 'edit-form edit-create', novalidate: true, 'aria-labelledby': 'create-title', onsubmit: save},
-        el('h2', {id: 'create-title'}, t('createTitle')),
-        field('create-layer', t('layer'), layer),
+        el('h2', {id: 'create-title'}, T('createTitle')),
+        field('create-layer', T('layer'), layer),
         hint,
         el('p', {}, drawBtn, ' ', centre, el('br'), shape),
-        field('create-name-zh', t('nameZh'), nameZh),
-        field('create-name-en', t('nameEn'), nameEn),
-        field('create-kind', t('kind'), kind),
-        field('create-status', t('status'), status),
-        field('create-accuracy', t('accuracy'), accuracy),
-        field('create-source', t('source'), source),
-        field('create-id', t('fid'), fid),
-        field('create-reason', t('reason'), reason),
-        el('button', {type: 'submit', id: 'create-save'}, t('save')), ' ',
-        el('button', {type: 'button', onclick: () => { endDraw(); ctx.panel(null); }}, t('cancel')),
+        field('create-name-zh', T('nameZh'), nameZh),
+        field('create-name-en', T('nameEn'), nameEn),
+        field('create-kind', T('kind'), kind),
+        field('create-status', T('status'), status),
+        field('create-accuracy', T('accuracy'), accuracy),
+        field('create-source', T('source'), source),
+        field('create-id', T('fid'), fid),
+        field('create-reason', T('reason'), reason),
+        el('button', {type: 'submit', id: 'create-save'}, T('save')), ' ',
+        el('button', {type: 'button', onclick: () => { endDraw(); ctx.panel(null); }}, T('cancel')),
         msg));
     onLayer();
 }
