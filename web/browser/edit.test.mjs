@@ -446,6 +446,45 @@ test('an editor redraws a line, creates, deletes and restores features; a viewer
     assert.deepEqual(hist.versions.map((v) => [v.op, v.author, v.reason]),
         [['insert', '李工', '规划新增泵站'], ['delete', '李工', '重复要素'], ['insert', '李工', '误删恢复']]);
 
+    // A new line and a new area, drawn vertex by vertex: the line finished
+    // on its last vertex, the area closed on its first.
+    const centreOf = async () => {
+        const m = await page.locator('#map').boundingBox();
+        return [m.x + m.width / 2, m.y + m.height / 2];
+    };
+    for (const [layer, type, clicks, name] of [
+        ['drainage-channels', 'LineString', [[-60, 0], [0, 40], [60, 0], [60, 0]], '浏览器新建排水渠'],
+        ['functional-zones', 'Polygon', [[-50, -30], [50, -30], [50, 30], [-50, 30], [-50, -30]], '浏览器新建功能区'],
+    ]) {
+        await page.click('#create-open');
+        await page.waitForSelector('#create-layer');
+        await page.selectOption('#create-layer', layer);
+        await page.waitForFunction((k) => document.querySelector('#create-hint')?.textContent === k,
+            type === 'LineString' ? '在地图上依次点击各顶点，再次点击最后一个顶点（或按回车）完成；之后可拖动、插入或删除顶点。'
+                : '在地图上依次点击各顶点，点击第一个顶点闭合；之后可拖动、插入或删除顶点。');
+        await page.click('#create-draw');
+        await page.waitForFunction(() => window.planmapDraw);
+        const [cx, cy] = await centreOf();
+        for (const [dx, dy] of clicks) {
+            await page.mouse.move(cx + dx, cy + dy, {steps: 4});
+            await page.mouse.click(cx + dx, cy + dy);
+        }
+        await page.waitForSelector('#create-geometry[data-geometry^="{"]');
+        const g = await drawn(page, '#create-geometry');
+        assert.equal(g.type, type, JSON.stringify(g));
+        const ring = type === 'Polygon' ? g.coordinates[0] : g.coordinates;
+        assert.equal(ring.length, type === 'Polygon' ? 5 : 3, JSON.stringify(g));
+        await page.fill('#create-name-zh', name);
+        await page.fill('#create-reason', '浏览器测试：新建');
+        const fid = await page.inputValue('#create-id');
+        await page.click('#create-save');
+        await page.waitForFunction((n) => document.querySelector('#feature-name')?.textContent === n, name);
+        const saved = await getItem(b.base, layer, fid);
+        const parts = saved.geometry.type.startsWith('Multi') ? saved.geometry.coordinates : [saved.geometry.coordinates];
+        assert.equal(saved.geometry.type.replace(/^Multi/, ''), type);
+        assert.deepEqual(parts[0], g.coordinates, 'the second planmap serves the shape as drawn');
+    }
+
     // At phone width the new feature's form fits the screen, in English too.
     await page.locator('#lang').click();
     await page.setViewportSize({width: 390, height: 800});
