@@ -62,8 +62,14 @@ func (s *Store) FeatureVersion(ctx context.Context, layer, id string) (int, erro
 // lockVersion locks a feature's row and checks its version: ErrNotFound
 // when it is not there, ErrConflict when ifVersion is not its version.
 func lockVersion(ctx context.Context, tx pgx.Tx, layer, id string, ifVersion int) error {
+	return checkVersion(tx.QueryRow(ctx, "SELECT version FROM features WHERE id = $1 AND layer = $2 FOR UPDATE", id, layer), ifVersion)
+}
+
+// checkVersion reads the version a locking query found: ErrNotFound when it
+// found no row, ErrConflict when it is not ifVersion.
+func checkVersion(row pgx.Row, ifVersion int) error {
 	var v int
-	err := tx.QueryRow(ctx, "SELECT version FROM features WHERE id = $1 AND layer = $2 FOR UPDATE", id, layer).Scan(&v)
+	err := row.Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return geo.ErrNotFound
 	}
@@ -444,18 +450,7 @@ var metaVersionSQL = map[string]string{
 
 // lockMeta locks a layer's or target's row and checks its version.
 func lockMeta(ctx context.Context, tx pgx.Tx, kind, id string, ifVersion int) error {
-	var v int
-	err := tx.QueryRow(ctx, metaVersionSQL[kind]+" FOR UPDATE", id).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return geo.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	if v != ifVersion {
-		return geo.ErrConflict
-	}
-	return nil
+	return checkVersion(tx.QueryRow(ctx, metaVersionSQL[kind]+" FOR UPDATE", id), ifVersion)
 }
 
 func (s *Store) metaVersion(ctx context.Context, tx pgx.Tx, kind, id string) (int, error) {
