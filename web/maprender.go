@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"math"
 	"strconv"
@@ -97,7 +98,18 @@ type look struct {
 	col    color.NRGBA
 	approx bool       // accuracy indicative or district
 	dash   [2]float32 // a line's dash and gap in line widths; zero: solid
+	mark   mark       // an area's status, marked over its fill
 }
+
+// mark is the web map's pattern over an area that is not there yet:
+// diagonal hatching where it is planned, dots where it is being built.
+type mark uint8
+
+const (
+	noMark mark = iota
+	hatchMark
+	dotMark
+)
 
 func lookOf(f *geojson.Feature, pl geo.Layer) look {
 	lk := look{col: parseColor(pl.Style.Color)}
@@ -106,7 +118,14 @@ func lookOf(f *geojson.Feature, pl geo.Layer) look {
 	}
 	acc, _ := f.Properties["accuracy"].(string)
 	lk.approx = acc == geo.AccuracyIndicative || acc == geo.AccuracyDistrict
-	switch status, _ := f.Properties["status"].(string); {
+	status, _ := f.Properties["status"].(string)
+	switch status {
+	case geo.StatusPlanned:
+		lk.mark = hatchMark
+	case geo.StatusUnderConstruction:
+		lk.mark = dotMark
+	}
+	switch {
 	case pl.Style.Dashed:
 		lk.dash = [2]float32{3, 2}
 	case status == geo.StatusPlanned:
@@ -147,6 +166,9 @@ func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 		// The base map's areas (districts) would veil the whole plan: outlines only.
 		if len(sh.areas) > 0 && !pl.Base {
 			c.paint(alpha(lk.col, areaAlpha, lk.approx), func(z *vector.Rasterizer) { eachRing(sh.areas, scale, func(r []pt) { ring(z, r) }) })
+			if lk.mark != noMark {
+				c.pattern(sh.areas, scale, lk.mark)
+			}
 		}
 		if lk.approx && len(sh.lines) > 0 { // the web map's halo of an approximate line
 			c.paint(alpha(lk.col, haloAlpha, false), func(z *vector.Rasterizer) {
@@ -172,6 +194,43 @@ func (c *canvas) layer(l *mvt.Layer, pl geo.Layer) {
 			c.paint(lk.col, func(z *vector.Rasterizer) { eachPoint(sh.points, scale, func(p pt) { disc(z, p, dotRadius) }) })
 		}
 	}
+}
+
+// markGrey and markStep are the web map's status patterns: grey, a line or
+// a dot every 8 pixels.
+var markGrey = color.NRGBA{60, 60, 60, 140}
+
+const markStep = 8
+
+// pattern draws an area's status mark over its fill, inside the areas only.
+func (c *canvas) pattern(areas []orb.Geometry, scale float32, m mark) {
+	inside := c.mask(func(z *vector.Rasterizer) { eachRing(areas, scale, func(r []pt) { ring(z, r) }) })
+	marks := c.mask(func(z *vector.Rasterizer) {
+		for o := float32(-mapTileSize); o < mapTileSize; o += markStep {
+			if m == hatchMark {
+				stroke(z, []pt{{o, mapTileSize}, {o + mapTileSize, 0}}, 0.6, false)
+				continue
+			}
+			for y := float32(markStep / 2); y < mapTileSize; y += markStep {
+				if o >= 0 {
+					disc(z, pt{o + markStep/2, y}, 1.1)
+				}
+			}
+		}
+	})
+	for i, a := range inside.Pix {
+		marks.Pix[i] = uint8(uint16(marks.Pix[i]) * uint16(a) / 255)
+	}
+	draw.DrawMask(c.img, c.img.Bounds(), image.NewUniform(markGrey), image.Point{}, marks, image.Point{}, draw.Over)
+}
+
+// mask is the coverage of the shapes add adds.
+func (c *canvas) mask(add func(z *vector.Rasterizer)) *image.Alpha {
+	c.z.Reset(mapTileSize, mapTileSize)
+	add(&c.z)
+	m := image.NewAlpha(image.Rect(0, 0, mapTileSize, mapTileSize))
+	c.z.Draw(m, m.Bounds(), image.Opaque, image.Point{})
+	return m
 }
 
 // alpha is col at opacity a, halved for a shape that is only approximate.

@@ -81,4 +81,47 @@ func TestMapTileLooks(t *testing.T) {
 	if img.Bounds() != image.Rect(0, 0, mapTileSize, mapTileSize) {
 		t.Errorf("bounds %v", img.Bounds())
 	}
+
+	// Areas: an existing one filled plainly, a planned one hatched, one
+	// under construction dotted, as the web map marks them.
+	square := func(x0 float64) orb.Polygon {
+		x1 := x0 + 1280 // 80 pixels
+		return orb.Polygon{{{x0, 0}, {x1, 0}, {x1, 1600}, {x0, 1600}, {x0, 0}}}
+	}
+	layer.Features = []*geojson.Feature{
+		feature(square(0), geo.StatusExisting, geo.AccuracySurveyed),
+		feature(square(1408), geo.StatusPlanned, geo.AccuracySurveyed),
+		feature(square(2816), geo.StatusUnderConstruction, geo.AccuracySurveyed),
+	}
+	if gz, err = mvt.MarshalGzipped(mvt.Layers{layer}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = renderTile(gz, []geo.Layer{{ID: "things", Style: geo.Style{Color: "#1565c0"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if img, err = png.Decode(bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	// marked is the share of a square's inside darker than its plain fill.
+	marked := func(x0 int) float64 {
+		n, dark := 0, 0
+		for y := 6; y < 94; y++ {
+			for x := x0 + 6; x < x0+74; x++ {
+				n++
+				if a(x, y) > 100 {
+					dark++
+				}
+			}
+		}
+		return float64(dark) / float64(n)
+	}
+	if m := marked(0); m != 0 {
+		t.Errorf("an existing area is marked over %.0f %% of it", m*100)
+	}
+	if m := marked(88); m < 0.1 || m > 0.6 {
+		t.Errorf("a planned area is hatched over %.0f %% of it, want a tenth to three fifths", m*100)
+	}
+	if m := marked(176); m < 0.03 || m > 0.4 {
+		t.Errorf("an area under construction is dotted over %.0f %% of it", m*100)
+	}
 }
