@@ -73,8 +73,8 @@ type servedPage struct {
 }
 
 func (p *servedPage) append(b []byte) ([]byte, error) {
-	covers := geo.CoversCommon(p.schema)
 	keep := p.keepSchema()
+	direct := keep != nil && geo.CoversCommon(p.schema) // else every feature goes the long way
 	b = append(b, '[')
 	var err error
 	var keys []string
@@ -82,7 +82,7 @@ func (p *servedPage) append(b []byte) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if !covers || keep == nil || !f.ServesOnly(p.schema) {
+		if !direct || !f.ServesOnly(p.schema) {
 			gf := &geojson.Feature{Type: "Feature", ID: f.ID, Geometry: p.out.geometry(f.Geometry), Properties: f.ServedProperties(p.schema)}
 			keepProperties([]*geojson.Feature{gf}, p.keep)
 			b, keys, err = appendFeature(b, gf, keys)
@@ -97,7 +97,8 @@ func (p *servedPage) append(b []byte) ([]byte, error) {
 }
 
 // keepSchema is the schema's properties that are written, in name order:
-// all, or those asked for (nil when one is not in the schema, or twice).
+// all, or those asked for; nil when the schema is empty or a name asked for
+// is not in it or is asked twice (then the long way decides).
 func (p *servedPage) keepSchema() []geo.Property {
 	if p.keep == nil {
 		return p.schema

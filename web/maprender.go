@@ -118,20 +118,14 @@ func lookOf(f *geojson.Feature, pl geo.Layer) look {
 	}
 	acc, _ := f.Properties["accuracy"].(string)
 	lk.approx = acc == geo.AccuracyIndicative || acc == geo.AccuracyDistrict
-	status, _ := f.Properties["status"].(string)
-	switch status {
+	switch status, _ := f.Properties["status"].(string); status {
 	case geo.StatusPlanned:
-		lk.mark = hatchMark
+		lk.mark, lk.dash = hatchMark, [2]float32{2, 1.5}
 	case geo.StatusUnderConstruction:
-		lk.mark = dotMark
+		lk.mark, lk.dash = dotMark, [2]float32{4, 1.5}
 	}
-	switch {
-	case pl.Style.Dashed:
+	if pl.Style.Dashed {
 		lk.dash = [2]float32{3, 2}
-	case status == geo.StatusPlanned:
-		lk.dash = [2]float32{2, 1.5}
-	case status == geo.StatusUnderConstruction:
-		lk.dash = [2]float32{4, 1.5}
 	}
 	return lk
 }

@@ -110,7 +110,11 @@ function T(key, ...args) {
     onLang(node, () => { node.data = text(); });
     return node;
 }
-function onLang(node, update) { live.add({node, update}); }
+function onLang(node, update) {
+    // Forms come and go between switches: let go of those gone now and then.
+    if (live.size >= 512) for (const w of live) if (!w.node.isConnected) live.delete(w);
+    live.add({node, update});
+}
 
 const itemURL = (f) => `/ogc/collections/${encodeURIComponent(f.properties.layer)}/items/${encodeURIComponent(f.id)}`;
 const mayEdit = (layer) => me && (me.role === 'admin' || (me.role === 'editor' && me.layers.includes(layer)));
