@@ -21,12 +21,17 @@ import (
 
 // dbFlags are the database settings load, migrate and serve share.
 type dbFlags struct {
-	url      string
-	maxConns int
-	timeout  time.Duration
-	wait     time.Duration // how long to retry a database that does not accept connections yet
-	readURLs []string      // streaming replicas for reads
+	url        string
+	maxConns   int
+	timeout    time.Duration
+	wait       time.Duration // how long to retry a database that does not accept connections yet
+	readURLs   []string      // streaming replicas for reads
+	tileMemory int           // serve: most features whose tiles are built from a copy in memory
 }
+
+// defaultTileMemory copies up to a million features (about 400 MB) for
+// tiles: the plan itself is a few thousand.
+const defaultTileMemory = 1_000_000
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.url, "database-url", "",
@@ -52,7 +57,8 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*postgis.Store, error
 	if d.url == "" {
 		return nil, fmt.Errorf("no database: give --database-url or set DATABASE_URL")
 	}
-	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate, ReadURLs: d.readURLs}
+	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate, ReadURLs: d.readURLs,
+		TileMemoryFeatures: d.tileMemory}
 	// A database that is still starting (a container brought up beside
 	// planmap) is waited for; any other error is an answer.
 	deadline := time.Now().Add(d.wait)

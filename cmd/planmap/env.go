@@ -31,6 +31,7 @@ var envVars = map[string][]string{
 	"database-read-url":    {"PLANMAP_DATABASE_READ_URLS"},
 	"db-wait":              {"PLANMAP_DB_WAIT"},
 	"max-zoom":             {"PLANMAP_EXPORT_MAX_ZOOM"},
+	"tile-memory-features": {"PLANMAP_TILE_MEMORY_FEATURES"},
 }
 
 // origin says where a flag's value came from: "flag", the name of an

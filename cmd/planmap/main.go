@@ -241,6 +241,8 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	basemapCredit := fs.String("basemap-attribution", "", "credit of the basemap, e.g. its 审图号 (env PLANMAP_BASEMAP_ATTRIBUTION)")
 	var db dbFlags
 	db.register(fs)
+	fs.IntVar(&db.tileMemory, "tile-memory-features", defaultTileMemory,
+		"with a database: build tiles in Go from a copy in memory while it holds at most this many features (about 400 bytes each); 0: the database builds every tile (env PLANMAP_TILE_MEMORY_FEATURES)")
 	var door doorFlags
 	door.register(fs)
 	from, err := parse(fs, args)
@@ -253,6 +255,9 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	var opts web.Options
 	if err := door.apply(&opts); err != nil {
 		return err
+	}
+	if db.tileMemory < 0 {
+		return fmt.Errorf("--tile-memory-features must be 0 (off) or more, got %d", db.tileMemory)
 	}
 	if *maxHeavy < 0 {
 		return fmt.Errorf("--max-heavy must be 0 (automatic) or more, got %d", *maxHeavy)

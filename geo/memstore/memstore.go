@@ -15,10 +15,10 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 
 	"planmap/data"
 	"planmap/geo"
+	"planmap/geo/tileindex"
 	"planmap/tiles"
 )
 
@@ -28,8 +28,8 @@ type Store struct {
 	layers   []geo.Layer
 	byLayer  map[string][]*geo.Feature // sorted by id
 	byID     map[string]*geo.Feature
-	byTile   []*geo.Feature                   // by MVT id - 1
-	index    map[string]*rtree.RTreeG[*entry] // one tree per layer
+	byTile   []*geo.Feature // by MVT id - 1
+	index    *tileindex.Index[*entry]
 	targets  []geo.PlanTarget
 	layerIdx map[string]int
 	schemas  map[string][]geo.Property
@@ -51,7 +51,7 @@ func New(ds *data.Dataset) *Store {
 		byLayer:  map[string][]*geo.Feature{},
 		byID:     map[string]*geo.Feature{},
 		byTile:   make([]*geo.Feature, 0, len(ds.Features)),
-		index:    map[string]*rtree.RTreeG[*entry]{},
+		index:    tileindex.New(func(e *entry) tiles.Feature { return e.tile }),
 		layerIdx: map[string]int{},
 		targets:  slices.Clone(ds.Targets),
 	}
@@ -180,14 +180,8 @@ func (s *Store) add(f *geo.Feature, tileID uint64, shared map[string]any) {
 	} else {
 		l.Bounds = l.Bounds.Union(b)
 	}
-	tree := s.index[f.Layer]
-	if tree == nil {
-		tree = &rtree.RTreeG[*entry]{}
-		s.index[f.Layer] = tree
-	}
-	e := &entry{Feature: f, tile: tiles.Feature{ID: tileID, Rank: geo.TileRank(f.ID), Geometry: f.Geometry,
-		Properties: tileProps(f, shared)}}
-	tree.Insert(b.Min, b.Max, e)
+	s.index.Insert(f.Layer, b, &entry{Feature: f, tile: tiles.Feature{ID: tileID, Rank: geo.TileRank(f.ID),
+		Geometry: f.Geometry, Properties: tileProps(f, shared)}})
 }
 
 // tileProps are the feature's tile properties, with string values shared
@@ -346,7 +340,7 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 	defer s.mu.RUnlock()
 	box := geo.RadiusBound(q.Center, q.Radius)
 	var out []geo.Near
-	for layer := range s.index {
+	for _, layer := range s.index.Layers() {
 		if len(q.Layers) > 0 && !slices.Contains(q.Layers, layer) {
 			continue
 		}
@@ -364,71 +358,13 @@ func (s *Store) Nearby(ctx context.Context, q geo.NearbyQuery) ([]geo.Near, erro
 }
 
 // search calls fn for each feature of a layer whose bound meets b.
-func (s *Store) search(layer string, b orb.Bound, fn func(*entry)) {
-	tree := s.index[layer]
-	if tree == nil {
-		return
-	}
-	tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *entry) bool {
-		fn(e)
-		return true
-	})
-}
+func (s *Store) search(layer string, b orb.Bound, fn func(*entry)) { s.index.Search(layer, b, fn) }
 
 // Tile encodes one vector tile in Go.
 func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	b := bufferedBound(req.Tile, req.Options)
-	buf := featurePool.Get().(*[]tiles.Feature)
-	defer releaseFeatures(buf)
-	all := (*buf)[:0]
-	layers := make([]tiles.Layer, 0, len(req.Layers))
-	for _, l := range req.Layers {
-		if int(req.Tile.Z) < l.MinZoom {
-			continue
-		}
-		start := len(all)
-		s.search(l.ID, b, func(e *entry) { all = append(all, e.tile) })
-		// In MVT id order, as PostGIS writes them: ids that follow each
-		// other, and neighbours' geometry next to each other, compress
-		// better (a z12 tile of the synthetic points 5 % smaller); it is also
-		// their order in memory.
-		slices.SortFunc(all[start:], func(a, b tiles.Feature) int { return cmp.Compare(a.ID, b.ID) })
-		if len(all) > start {
-			layers = append(layers, tiles.Layer{Name: l.ID, Dense: l.Dense, Features: all[start:len(all):len(all)]})
-		}
-	}
-	*buf = all
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return tiles.Encode(req.Tile, layers, req.Options)
-}
-
-// featurePool recycles the list of a tile's candidate features, thousands
-// long for a dense tile, so that building a tile makes little garbage for a
-// collector that must scan the whole in-memory dataset each cycle.
-var featurePool = sync.Pool{New: func() any { return new([]tiles.Feature) }}
-
-// releaseFeatures returns a candidate list to the pool, unless an unusually
-// large tile (a low zoom over a big dataset) grew it: the pool would pin it.
-func releaseFeatures(buf *[]tiles.Feature) {
-	if cap(*buf) > 1<<16 {
-		return
-	}
-	clear(*buf)
-	featurePool.Put(buf)
-}
-
-// bufferedBound is the tile's lon/lat bound grown by the encoder's buffer,
-// resolved by the encoder's own rule (0 the default, negative none).
-func bufferedBound(t tiles.TileID, o tiles.Options) orb.Bound {
-	o = tiles.Resolved(o)
-	b := t.Bound()
-	dx := (b.Max[0] - b.Min[0]) * float64(o.Buffer) / float64(o.Extent)
-	dy := (b.Max[1] - b.Min[1]) * float64(o.Buffer) / float64(o.Extent)
-	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
+	return s.index.Tile(ctx, req)
 }
 
 // Version names the loaded dataset.

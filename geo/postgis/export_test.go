@@ -18,3 +18,6 @@ func (s *Store) LayerScans() int64 { return s.scans.Load() }
 
 // LockLoad is the advisory lock key of loads.
 const LockLoad = lockLoad
+
+// TileCopies is how many copies of the tiles' data the store has made.
+func (s *Store) TileCopies() int64 { return s.mirror.builds.Load() }

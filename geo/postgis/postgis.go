@@ -37,6 +37,10 @@ type Options struct {
 	// ReadURLs are streaming replicas that reads go to while they are up and
 	// caught up (replicas.go); the URL given to Open stays the primary.
 	ReadURLs []string
+	// TileMemoryFeatures: tiles are built in Go from a copy of the features
+	// kept in memory while the database holds at most this many
+	// (tilemirror.go); 0: tiles are always built by the database.
+	TileMemoryFeatures int
 }
 
 // Store is a geo.Store on PostGIS. It is safe for concurrent use.
@@ -49,6 +53,7 @@ type Store struct {
 	// 550,000), and the first requests after a start or a load all ask.
 	layerScans singleflight.Group
 	scans      atomic.Int64 // layer scans run, for tests
+	mirror     tileMirror
 }
 
 var _ geo.Store = (*Store)(nil)
@@ -84,6 +89,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("postgis: %w", err)
 	}
 	s := &Store{}
+	s.mirror.init(opts.TileMemoryFeatures)
 	s.pool = &router{primary: pool, want: s.versions.number}
 	// Replicas take the primary's settings: pool size, timeouts, JIT off.
 	err = s.pool.openReplicas(ctx, opts.ReadURLs, func(rc *pgxpool.Config) {

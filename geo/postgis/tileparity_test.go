@@ -38,6 +38,17 @@ func TestTileParity(t *testing.T) {
 	// Each store numbers its features its own way: features are compared
 	// by the ids their MVT ids stand for in their own store.
 	memIDs, pgIDs := storetest.TileIDs(context.Background(), t, mem), storetest.TileIDs(context.Background(), t, pg)
+	layers, ids := parityTiles(ds)
+	compared, polygons := compareTiles(t, mem, memIDs, pg, pgIDs, layers, ids)
+	t.Logf("%d tiles, %d features, %d polygons compared", len(ids), compared, polygons)
+	if compared < 1000 || polygons < 500 {
+		t.Fatalf("compared only %d features, %d polygons", compared, polygons)
+	}
+}
+
+// parityTiles are the tiles TestTileParity compares, with the layers of ds
+// to ask for.
+func parityTiles(ds *data.Dataset) ([]geo.TileLayer, []tiles.TileID) {
 	var layers []geo.TileLayer
 	for _, l := range ds.Layers {
 		layers = append(layers, geo.TileLayer{ID: l.ID, MinZoom: l.Style.MinZoom})
@@ -65,7 +76,15 @@ func TestTileParity(t *testing.T) {
 			}
 		}
 	}
-	compared, polygons := 0, 0
+	return layers, ids
+}
+
+// compareTiles builds each tile in a store that builds tiles in Go and in
+// pg, which builds them in SQL, compares them as TestTileParity says, and
+// returns how many features and polygons it compared.
+func compareTiles(t *testing.T, mem geo.Store, memIDs map[uint64]string, pg *postgis.Store, pgIDs map[uint64]string,
+	layers []geo.TileLayer, ids []tiles.TileID) (compared, polygons int) {
+	t.Helper()
 	for _, tid := range ids {
 		a, aProps := tileFeatures(t, mem, memIDs, tid, layers)
 		b, bProps := tileFeatures(t, pg, pgIDs, tid, layers)
@@ -74,16 +93,13 @@ func TestTileParity(t *testing.T) {
 		}
 		for k, p := range aProps {
 			if q, ok := bProps[k]; ok && !maps.Equal(p, q) {
-				t.Errorf("tile %s, %s: properties differ: embedded %v, PostGIS %v", tid, k, p, q)
+				t.Errorf("tile %s, %s: properties differ: Go %v, SQL %v", tid, k, p, q)
 			}
 		}
 		polygons += compareGeometries(t, pg, tid, a, b)
 		compared += len(a)
 	}
-	t.Logf("%d tiles, %d features, %d polygons compared", len(ids), compared, polygons)
-	if compared < 1000 || polygons < 500 {
-		t.Fatalf("compared only %d features, %d polygons", compared, polygons)
-	}
+	return compared, polygons
 }
 
 // tileFeatures maps "layer/id" to each feature's geometry and properties in
@@ -109,13 +125,13 @@ func tileFeatures(t *testing.T, s geo.Store, byTile map[uint64]string, tid tiles
 }
 
 // onlyOne lists the features only one of two tiles holds, each with the
-// store that has it (a embedded, b PostGIS), except those tolerate forgives.
+// encoder that drew it (a Go, b SQL), except those tolerate forgives.
 func onlyOne(a, b map[string]orb.Geometry, tolerate func(orb.Geometry) bool) []string {
 	var out []string
 	for i, pair := range [][2]map[string]orb.Geometry{{a, b}, {b, a}} {
 		for k, g := range pair[0] {
 			if _, ok := pair[1][k]; !ok && (tolerate == nil || !tolerate(g)) {
-				out = append(out, []string{"embedded ", "PostGIS "}[i]+k)
+				out = append(out, []string{"Go ", "SQL "}[i]+k)
 			}
 		}
 	}

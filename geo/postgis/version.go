@@ -41,13 +41,17 @@ func (s *Store) watch(cfg *pgx.ConnConfig) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.versions.stop, s.versions.done = cancel, make(chan struct{})
 	s.versions.poke = make(chan struct{}, 1)
-	refresher := make(chan struct{})
+	refresher, mirror := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(refresher)
 		s.refreshSearchLoop(ctx, s.versions.poke)
 	}()
 	go func() {
-		defer func() { <-refresher }()
+		defer close(mirror)
+		s.mirrorLoop(ctx)
+	}()
+	go func() {
+		defer func() { <-refresher; <-mirror }()
 		defer close(s.versions.done)
 		for backoff := 100 * time.Millisecond; ctx.Err() == nil; backoff = min(backoff*2, 5*time.Second) {
 			if s.listen(ctx, cfg) {
@@ -80,6 +84,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 	}
 	s.versions.set(strconv.FormatInt(v, 10))
 	s.versions.pokeSearch()
+	s.mirror.wake()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -89,6 +94,7 @@ func (s *Store) listen(ctx context.Context, cfg *pgx.ConnConfig) bool {
 			s.versions.advance(v)
 		}
 		s.versions.pokeSearch()
+		s.mirror.wake()
 	}
 }
 
@@ -108,6 +114,7 @@ func (s *Store) refresh(ctx context.Context) {
 	var v int64
 	if err := s.pool.primary.QueryRow(ctx, "SELECT version FROM data_version").Scan(&v); err == nil {
 		s.versions.advance(v)
+		s.mirror.wake()
 	}
 }
 

@@ -1,4 +1,4 @@
-package memstore
+package tileindex
 
 import (
 	"testing"
@@ -12,10 +12,10 @@ import (
 func TestBufferedBound(t *testing.T) {
 	tid := tiles.TileID{Z: 10, X: 837, Y: 418}
 	tb := tid.Bound()
-	if got := bufferedBound(tid, tiles.Options{Buffer: -1}); got != tb {
+	if got := BufferedBound(tid, tiles.Options{Buffer: -1}); got != tb {
 		t.Errorf("buffer -1: search box %v, want the tile's %v", got, tb)
 	}
-	got := bufferedBound(tid, tiles.Options{})
+	got := BufferedBound(tid, tiles.Options{})
 	if !got.Contains(tb.Min) || !got.Contains(tb.Max) || got == tb {
 		t.Errorf("default buffer: search box %v does not grow the tile's %v", got, tb)
 	}
