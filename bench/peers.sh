@@ -111,8 +111,12 @@ pids+=($!)
 "$work/loadgen" -serve-trivial 127.0.0.1:18289 &
 pids+=($!)
 serve 18290 0 --database-url "$db"
+pm_pid=${pids[-1]}
 serve 18288 256 --database-url "$db"
-pm=http://127.0.0.1:18290 pmc=http://127.0.0.1:18288
+# And one whose tiles the database builds (no copy in memory), for the record.
+serve 18287 0 --tile-memory-features 0 --database-url "$db"
+pmd_pid=${pids[-1]}
+pm=http://127.0.0.1:18290 pmc=http://127.0.0.1:18288 pmd=http://127.0.0.1:18287
 fs=http://127.0.0.1:18291 ts=http://127.0.0.1:18292 tg=http://127.0.0.1:18293
 wait_up "$fs/collections/public.bench_points/items.json?limit=1"
 wait_up "$ts/index.json"
@@ -120,7 +124,8 @@ wait_up "$tg/capabilities" # not a tile: tegola builds 0/0/0 from every point, f
 wait_up http://127.0.0.1:18289/
 # The first request after a start works out the layers' extents (a scan of
 # every feature): not part of any figure.
-curl -sf -o /dev/null "$pm/ogc/collections" && curl -sf -o /dev/null "$pmc/ogc/collections"
+curl -sf -o /dev/null "$pm/ogc/collections" && curl -sf -o /dev/null "$pmc/ogc/collections" &&
+  curl -sf -o /dev/null "$pmd/ogc/collections"
 
 # rate LOADGEN-ARGS...: requests a second of one run (its line goes to the log).
 rate() {
@@ -164,6 +169,9 @@ for z in 10 12 14; do
   compare "tiles z$z, uncached (tiles/s)" pg_tileserv "$tile_pm" \
     "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=$props"
   compare "tiles z$z, uncached (tiles/s)" tegola "$tile_pm" "-mode url -z $z -template $tg/maps/bench/{z}/{x}/{y}.pbf"
+  compare "tiles z$z, uncached, built by the database (tiles/s)" pg_tileserv \
+    "-mode url -z $z -template $pmd/tiles/synthetic-points/{z}/{x}/{y}.mvt" \
+    "-mode url -z $z -template $ts/public.bench_points/{z}/{x}/{y}.pbf?properties=$props"
 done
 
 echo "== cached tiles (1,000 tiles warmed first) against the trivial server (a fixed 20 KB body)"
@@ -195,13 +203,17 @@ rows+=("$(printf "| z12 tile, gzipped (bytes; raw in brackets) | pg_tileserv | %
   "$pm_gz" "$pm_raw" "$ts_gz" "$ts_raw" "$(ratio "$pm_gz" "$ts_gz")")")
 echo "== overview tiles z4-z8 of every layer, PostGIS, uncached"
 go build -o "$work/overview" ./bench/overview
-"$work/overview" -a "$pm" -minzoom 4 -maxzoom 8 >"$work/overview.txt"
-cat "$work/overview.txt" >>"$log"
-# a URL: N tiles, slowest D, largest K KB unpacked, F tiles neither 200 nor 204
-read -r n slow big bad < <(tail -1 "$work/overview.txt" |
-  sed -n 's/.*: \([0-9]*\) tiles, slowest \([^,]*\), largest \([0-9.]*\) KB unpacked, \([0-9]*\) tiles.*/\1 \2 \3 \4/p')
-rows+=("$(printf "| z4–z8 tiles, every layer (not 200/204 of all; largest unpacked; slowest) | — | %s of %s; %s KB; %s | — | — |" \
-  "$bad" "$n" "$big" "$slow")")
+for side in "$pm from the copy in memory" "$pmd built by the database"; do
+  "$work/overview" -a "${side%% *}" -minzoom 4 -maxzoom 8 >"$work/overview.txt"
+  cat "$work/overview.txt" >>"$log"
+  # a URL: N tiles, slowest D, largest K KB unpacked, F tiles neither 200 nor 204
+  read -r n slow big bad < <(tail -1 "$work/overview.txt" |
+    sed -n 's/.*: \([0-9]*\) tiles, slowest \([^,]*\), largest \([0-9.]*\) KB unpacked, \([0-9]*\) tiles.*/\1 \2 \3 \4/p')
+  rows+=("$(printf "| z4–z8 tiles, every layer, %s (not 200/204 of all; largest unpacked; slowest) | — | %s of %s; %s KB; %s | — | — |" \
+    "${side#* }" "$bad" "$n" "$big" "$slow")")
+done
+rows+=("$(printf "| planmap memory after the runs (RSS, MB): tiles from the copy / built by the database | — | %s / %s | — | — |" \
+  "$(rss "$pm_pid")" "$(rss "$pmd_pid")")")
 rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
   "$(ratio "$load_planmap" "$load_ogr")")")
 
