@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"sort"
@@ -27,9 +28,10 @@ type dbFlags struct {
 	wait       time.Duration // how long to retry a database that does not accept connections yet
 	readURLs   []string      // streaming replicas for reads
 	tileMemory int           // serve: most features whose tiles are built from a copy in memory
+	log        *slog.Logger  // serve: where the store reports its background work
 }
 
-// defaultTileMemory copies up to a million features (about 400 MB) for
+// defaultTileMemory copies up to a million features (about 600 MB) for
 // tiles: the plan itself is a few thousand.
 const defaultTileMemory = 1_000_000
 
@@ -58,7 +60,7 @@ func (d *dbFlags) open(ctx context.Context, migrate bool) (*postgis.Store, error
 		return nil, fmt.Errorf("no database: give --database-url or set DATABASE_URL")
 	}
 	opts := postgis.Options{MaxConns: int32(d.maxConns), StatementTimeout: d.timeout, Migrate: migrate, ReadURLs: d.readURLs,
-		TileMemoryFeatures: d.tileMemory}
+		TileMemoryFeatures: d.tileMemory, Log: d.log}
 	// A database that is still starting (a container brought up beside
 	// planmap) is waited for; any other error is an answer.
 	deadline := time.Now().Add(d.wait)

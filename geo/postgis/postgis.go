@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync/atomic"
@@ -41,6 +42,9 @@ type Options struct {
 	// kept in memory while the database holds at most this many
 	// (tilemirror.go); 0: tiles are always built by the database.
 	TileMemoryFeatures int
+	// Log receives what the store does in the background (the tiles' copy
+	// in memory); nil: nothing is logged.
+	Log *slog.Logger
 }
 
 // Store is a geo.Store on PostGIS. It is safe for concurrent use.
@@ -54,6 +58,7 @@ type Store struct {
 	layerScans singleflight.Group
 	scans      atomic.Int64 // layer scans run, for tests
 	mirror     tileMirror
+	log        *slog.Logger
 }
 
 var _ geo.Store = (*Store)(nil)
@@ -88,7 +93,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgis: %w", err)
 	}
-	s := &Store{}
+	s := &Store{log: opts.Log}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
 	s.mirror.init(opts.TileMemoryFeatures)
 	s.pool = &router{primary: pool, want: s.versions.number}
 	// Replicas take the primary's settings: pool size, timeouts, JIT off.

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -98,7 +97,7 @@ func (s *Store) mirrorLoop(ctx context.Context) {
 				break
 			}
 			if err := s.copyTiles(ctx); err != nil && ctx.Err() == nil {
-				slog.Warn("postgis: tiles built by the database until a copy in memory succeeds", "err", err)
+				s.log.Warn("postgis: tiles built by the database until a copy in memory succeeds", "err", err)
 				s.mirror.publish(&mirrored{version: v, failed: true})
 				select {
 				case <-ctx.Done():
@@ -149,7 +148,7 @@ func (s *Store) copyTiles(ctx context.Context) error {
 	}
 	s.mirror.publish(&mirrored{version: v, index: x})
 	s.mirror.builds.Add(1)
-	slog.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "took", time.Since(t0).Round(time.Millisecond))
+	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 
