@@ -21,3 +21,6 @@ const LockLoad = lockLoad
 
 // TileCopies is how many copies of the tiles' data the store has made.
 func (s *Store) TileCopies() int64 { return s.mirror.builds.Load() }
+
+// TileCopyUpdates is how many of them were made from the copy before.
+func (s *Store) TileCopyUpdates() int64 { return s.mirror.updates.Load() }

@@ -23,10 +23,11 @@ import (
 // version is not listened, when the database holds more features than the
 // limit, and for a version whose copy failed, until one succeeds.
 type tileMirror struct {
-	limit  int // most features copied; 0: no copy
-	cur    atomic.Pointer[mirrored]
-	poke   chan struct{}
-	builds atomic.Int64 // copies made, for tests
+	limit   int // most features copied; 0: no copy
+	cur     atomic.Pointer[mirrored]
+	poke    chan struct{}
+	builds  atomic.Int64 // copies made, for tests
+	updates atomic.Int64 // of them, those made from the one before and what changed
 }
 
 // mirrored is one copy. index is nil when the version held more features
@@ -34,7 +35,7 @@ type tileMirror struct {
 // failure) takes its place.
 type mirrored struct {
 	version int64
-	index   *tileindex.Index[tiles.Feature]
+	index   *tileindex.Index[*tiles.Feature]
 	failed  bool
 	next    chan struct{}
 }
@@ -52,7 +53,7 @@ func (m *tileMirror) publish(c *mirrored) {
 
 // index returns the copy to build a tile of data version v from, waiting
 // for it when it is being made; nil when the database builds the tile.
-func (m *tileMirror) index(ctx context.Context, v int64) (*tileindex.Index[tiles.Feature], error) {
+func (m *tileMirror) index(ctx context.Context, v int64) (*tileindex.Index[*tiles.Feature], error) {
 	if m.limit <= 0 || v < 0 {
 		return nil, nil
 	}
@@ -85,6 +86,7 @@ func (m *tileMirror) wake() {
 // than the copy, until ctx ends. A failed copy is tried again a second
 // later; a copy overtaken by a change while it was read is made again.
 func (s *Store) mirrorLoop(ctx context.Context) {
+	st := &copyState{}
 	for {
 		select {
 		case <-ctx.Done():
@@ -96,7 +98,7 @@ func (s *Store) mirrorLoop(ctx context.Context) {
 			if c := s.mirror.cur.Load(); v < 0 || (c.version >= v && !c.failed) {
 				break
 			}
-			if err := s.copyTiles(ctx); err != nil && ctx.Err() == nil {
+			if err := s.copyTiles(ctx, st); err != nil && ctx.Err() == nil {
 				s.log.Warn("postgis: tiles built by the database until a copy in memory succeeds", "err", err)
 				s.mirror.publish(&mirrored{version: v, failed: true})
 				select {
@@ -108,11 +110,34 @@ func (s *Store) mirrorLoop(ctx context.Context) {
 	}
 }
 
-// copyTiles reads every feature a tile may draw, in MVT id order (the
-// database numbers features along a space-filling curve, so a tile's
-// features lie near each other in memory too), with the tile properties
-// tile_features holds, and swaps the copy in.
-func (s *Store) copyTiles(ctx context.Context) error {
+// copyState is what mirrorLoop keeps of the copy in place, so that the next
+// one reads only what changed: each feature's entry and database version
+// by MVT id (features keep their MVT id through updates, and an update
+// moves the version), and one boxed copy of each value features share.
+type copyState struct {
+	have   map[int64]*copied // nil: no copy to start from
+	shared map[string]any
+	gen    uint32 // the round of copyChanges, marking what it saw
+}
+
+type copied struct {
+	layer   string
+	version int32
+	seen    uint32
+	f       *tiles.Feature
+}
+
+// copyRows are the tile rows of features with their versions, for copyTiles.
+const copyRows = `SELECT t.layer, f.version, t.tile_id, t.rank, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy,
+	t.color, t.district, t.plan_year, t.uncertainty_m, ST_AsBinary(f.geom)
+	FROM tile_features t JOIN features f ON f.id = t.id`
+
+// copyTiles brings the copy up to the database's current version in one
+// snapshot: by the features that changed when they are few, else by reading
+// every feature a tile may draw, in MVT id order (the database numbers
+// features along a space-filling curve, so a tile's features lie near each
+// other in memory too). It then swaps the new copy in.
+func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 	t0 := time.Now()
 	tx, err := s.pool.primary.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
@@ -124,40 +149,136 @@ func (s *Store) copyTiles(ctx context.Context) error {
 		return wrap(ctx, err)
 	}
 	if n > int64(s.mirror.limit) {
+		st.have = nil
 		s.mirror.publish(&mirrored{version: v})
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT t.layer, t.tile_id, t.rank, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy,
-		t.color, t.district, t.plan_year, t.uncertainty_m, ST_AsBinary(f.geom)
-		FROM tile_features t JOIN features f ON f.id = t.id ORDER BY t.tile_id`)
+	how, changed := "whole", n
+	x, err := s.copyChanges(ctx, tx, st, int(n))
+	if x != nil {
+		how, changed = "changes", int64(x.changed)
+		s.mirror.updates.Add(1)
+	} else if err == nil {
+		x, err = s.copyAll(ctx, tx, st)
+	}
 	if err != nil {
 		return wrap(ctx, err)
 	}
+	s.mirror.publish(&mirrored{version: v, index: x.index})
+	s.mirror.builds.Add(1)
+	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "copied", how,
+		"read", changed, "took", time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+// copyIndex is a copy made, and how many features it read.
+type copyIndex struct {
+	index   *tileindex.Index[*tiles.Feature]
+	changed int
+}
+
+// copyAll reads every feature into a new copy.
+func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*copyIndex, error) {
+	rows, err := tx.Query(ctx, copyRows+` ORDER BY t.tile_id`)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	x := tileindex.New(func(f tiles.Feature) tiles.Feature { return f })
-	shared := map[string]any{}
+	x := tileindex.New(func(f *tiles.Feature) tiles.Feature { return *f })
+	have, shared := map[int64]*copied{}, map[string]any{}
 	for rows.Next() {
-		layer, f, err := scanTileRow(rows, shared)
+		c, err := scanTileRow(rows, shared)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		x.Insert(layer, f.Geometry.Bound(), f)
+		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
+		have[int64(c.f.ID)] = c
 	}
 	if err := rows.Err(); err != nil {
-		return wrap(ctx, err)
+		return nil, err
 	}
-	s.mirror.publish(&mirrored{version: v, index: x})
-	s.mirror.builds.Add(1)
-	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "took", time.Since(t0).Round(time.Millisecond))
-	return nil
+	st.have, st.shared = have, shared
+	return &copyIndex{index: x, changed: len(have)}, nil
+}
+
+// copyChanges makes the new copy from the one in place and the features
+// whose MVT id or version it does not hold, when there is a copy in place
+// and at most a quarter of the features changed; else it returns nil. The
+// copy in place stays as it was for its readers (tileindex.Clone).
+func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int) (*copyIndex, error) {
+	cur := s.mirror.cur.Load()
+	if st.have == nil || cur.index == nil {
+		return nil, nil
+	}
+	st.gen++
+	rows, err := tx.Query(ctx, `SELECT tile_id, version FROM features WHERE geom IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	var changed, gone []int64
+	var id int64
+	var version int32
+	_, err = pgx.ForEachRow(rows, []any{&id, &version}, func() error {
+		if c := st.have[id]; c != nil {
+			c.seen = st.gen
+			if c.version == version {
+				return nil
+			}
+		}
+		changed = append(changed, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range st.have {
+		if c.seen != st.gen {
+			gone = append(gone, id)
+		}
+	}
+	if len(changed)+len(gone) > n/4 {
+		return nil, nil
+	}
+	rows, err = tx.Query(ctx, copyRows+` WHERE f.tile_id = ANY($1)`, changed)
+	if err != nil {
+		return nil, err
+	}
+	var fresh []*copied
+	for rows.Next() {
+		c, err := scanTileRow(rows, st.shared)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		fresh = append(fresh, c)
+	}
+	if rows.Close(); rows.Err() != nil {
+		return nil, rows.Err()
+	}
+	// Read in full: now the copy changes, and nothing can fail.
+	x := cur.index.Clone()
+	for _, id := range gone {
+		c := st.have[id]
+		x.Delete(c.layer, c.f.Geometry.Bound(), c.f)
+		delete(st.have, id)
+	}
+	for _, c := range fresh {
+		if old := st.have[int64(c.f.ID)]; old != nil {
+			x.Delete(old.layer, old.f.Geometry.Bound(), old.f)
+		}
+		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
+		st.have[int64(c.f.ID)] = c
+	}
+	return &copyIndex{index: x, changed: len(fresh) + len(gone)}, nil
 }
 
 // scanTileRow reads one row of copyTiles into a feature with the properties
 // ST_AsMVT would write of it (every value not NULL), sorted by key. The
 // values features repeat (kind, status, district...) are shared, one copy
 // each; ids and names are each feature's own, as read.
-func scanTileRow(rows pgx.Rows, shared map[string]any) (string, tiles.Feature, error) {
+func scanTileRow(rows pgx.Rows, shared map[string]any) (*copied, error) {
 	var (
+		version                                           int32
 		layer, id, nameZH, nameEN, kind, status, accuracy string
 		color, district                                   *string
 		year                                              *int32
@@ -165,13 +286,13 @@ func scanTileRow(rows pgx.Rows, shared map[string]any) (string, tiles.Feature, e
 		tileID, rank                                      int64
 		geom                                              []byte
 	)
-	if err := rows.Scan(&layer, &tileID, &rank, &id, &nameZH, &nameEN, &kind, &status, &accuracy,
+	if err := rows.Scan(&layer, &version, &tileID, &rank, &id, &nameZH, &nameEN, &kind, &status, &accuracy,
 		&color, &district, &year, &uncertainty, &geom); err != nil {
-		return "", tiles.Feature{}, err
+		return nil, err
 	}
 	g, err := wkb.Unmarshal(geom)
 	if err != nil {
-		return "", tiles.Feature{}, err
+		return nil, err
 	}
 	one := func(s string) any {
 		if v, ok := shared[s]; ok {
@@ -203,5 +324,6 @@ func scanTileRow(rows pgx.Rows, shared map[string]any) (string, tiles.Feature, e
 	if uncertainty != nil {
 		p = append(p, tiles.Prop{Key: "uncertainty_m", Value: *uncertainty})
 	}
-	return one(layer).(string), tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}, nil
+	return &copied{layer: one(layer).(string), version: version,
+		f: &tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}}, nil
 }

@@ -28,8 +28,9 @@ func openWith(t *testing.T, url string, opts postgis.Options) *postgis.Store {
 
 // TestTilesInMemory: a store that keeps a copy of the tiles' data in memory
 // builds the same tiles as the database does (TestTileParity's rule, over
-// its tiles), shows an edit made by another process in the very next tile,
-// and makes no copy of a database holding more features than its limit.
+// its tiles), shows an edit, a delete and a create made by another process
+// in the very next tile, copying only what changed, and makes no copy of a
+// database holding more features than its limit.
 func TestTilesInMemory(t *testing.T) {
 	ctx := context.Background()
 	ds, err := data.Load(data.Embedded())
@@ -46,7 +47,7 @@ func TestTilesInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem := openWith(t, url, postgis.Options{TileMemoryFeatures: drawn})
-	small := openWith(t, url, postgis.Options{TileMemoryFeatures: drawn - 1})
+	small := openWith(t, url, postgis.Options{TileMemoryFeatures: drawn / 2})
 	ids := storetest.TileIDs(ctx, t, db)
 	layers, tids := parityTiles(ds)
 	compared, polygons := compareTiles(t, mem, ids, db, ids, layers, tids)
@@ -58,7 +59,8 @@ func TestTilesInMemory(t *testing.T) {
 		t.Fatalf("%d copies made for one data version, want 1", n)
 	}
 
-	// An edit by another store: the next tile waits for the new copy.
+	// Changes by another store: the next tile waits for the copy of the new
+	// version, made from the one before and what changed.
 	var f geo.Feature
 	for _, g := range ds.Features {
 		if _, ok := g.Geometry.(orb.Point); ok && g.Status != "existing" {
@@ -74,8 +76,43 @@ func TestTilesInMemory(t *testing.T) {
 	if _, err := db.ReplaceFeature(ctx, f, v, geo.Edit{Author: "test", Reason: "opened"}); err != nil {
 		t.Fatal(err)
 	}
+	if got := shownAs(t, mem, db, f); got != "existing" {
+		t.Fatalf("after the edit, the tile shows %s as %v, want existing", f.ID, got)
+	}
+	if err := db.DeleteFeature(ctx, f.Layer, f.ID, v+1, geo.Edit{Author: "test", Reason: "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := shownAs(t, mem, db, f); got != nil {
+		t.Fatalf("after the delete, the tile still shows %s (%v)", f.ID, got)
+	}
+	f.ID, f.Status = f.ID+"-new", "planned"
+	if _, err := db.CreateFeature(ctx, f, geo.Edit{Author: "test", Reason: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := shownAs(t, mem, db, f); got != "planned" {
+		t.Fatalf("after the create, the tile shows %s as %v, want planned", f.ID, got)
+	}
+	if n, u := mem.TileCopies(), mem.TileCopyUpdates(); n != 4 || u != 3 {
+		t.Errorf("%d copies made for four data versions, %d from the one before; want 4 and 3", n, u)
+	}
+	// What three changes left matches the database's own tiles still.
+	if compared, _ := compareTiles(t, mem, storetest.TileIDs(ctx, t, db), db, storetest.TileIDs(ctx, t, db), layers, tids); compared < 1000 {
+		t.Fatalf("compared only %d features", compared)
+	}
+	if b, err := small.Tile(ctx, geo.TileRequest{Tile: tids[0], Layers: layers}); err != nil || len(b) == 0 {
+		t.Errorf("over the limit, the database builds the tile: %d bytes, %v", len(b), err)
+	}
+	if n := small.TileCopies(); n != 0 {
+		t.Errorf("over the limit, %d copies made", n)
+	}
+}
+
+// shownAs waits until mem has heard of db's current version and returns the
+// status the z14 tile of f shows it with, nil when it is not there.
+func shownAs(t *testing.T, mem, db *postgis.Store, f geo.Feature) any {
+	t.Helper()
+	ctx := context.Background()
 	want, _ := db.Version(ctx)
-	// The notice of the change reaches mem a moment later.
 	for tries := 0; tries < 250; tries++ {
 		if got, _ := mem.Version(ctx); got == want {
 			break
@@ -94,16 +131,5 @@ func TestTilesInMemory(t *testing.T) {
 			}
 		}
 	}
-	if status != "existing" {
-		t.Fatalf("after the edit, the tile shows %s as %v, want existing", f.ID, status)
-	}
-	if n := mem.TileCopies(); n != 2 {
-		t.Errorf("%d copies made for two data versions, want 2", n)
-	}
-	if b, err := small.Tile(ctx, geo.TileRequest{Tile: tids[0], Layers: layers}); err != nil || len(b) == 0 {
-		t.Errorf("over the limit, the database builds the tile: %d bytes, %v", len(b), err)
-	}
-	if n := small.TileCopies(); n != 0 {
-		t.Errorf("over the limit, %d copies made", n)
-	}
+	return status
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // Index holds entries of type E by layer; tile gives what a tile draws of
-// one. It is safe for concurrent readers once built; building is not.
+// one. It is safe for concurrent readers once built; building is not (a
+// Clone is changed instead, while readers keep the original).
 type Index[E any] struct {
 	trees map[string]*rtree.RTreeG[E]
 	tile  func(E) tiles.Feature
@@ -37,6 +38,25 @@ func (x *Index[E]) Insert(layer string, b orb.Bound, e E) {
 		x.trees[layer] = tree
 	}
 	tree.Insert(b.Min, b.Max, e)
+}
+
+// Delete removes an entry from a layer, found under the bound it was
+// inserted with; E must be comparable (a pointer).
+func (x *Index[E]) Delete(layer string, b orb.Bound, e E) {
+	if tree := x.trees[layer]; tree != nil {
+		tree.Delete(b.Min, b.Max, e)
+	}
+}
+
+// Clone returns an index that starts as x and changes apart from it; the
+// trees' nodes are shared until either side writes to them, so a clone of a
+// large index is cheap and x stays safe for its readers.
+func (x *Index[E]) Clone() *Index[E] {
+	c := New(x.tile)
+	for l, tree := range x.trees {
+		c.trees[l] = tree.Copy()
+	}
+	return c
 }
 
 // Layers lists the layers that hold entries.
