@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"planmap/geo"
 	"planmap/geo/postgis"
+	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 )
 
@@ -148,5 +151,86 @@ func TestRefreshYieldsToLoad(t *testing.T) {
 	}
 	if !found(t, s, "Renamed in psql", "guanggu-area") {
 		t.Error("the renamed feature is not found by its new name")
+	}
+}
+
+// TestRefreshNeverWaits: refresh_search, which every planmap serve calls
+// for rows renamed outside it, waits for no lock, so it can never deadlock
+// with an edit made in psql or QGIS: while another transaction that changed
+// data is open it writes nothing; a stale row another transaction holds is
+// left for the next round and the rest are refreshed; and the rows'
+// tile_features are left as they were. (No store runs here: its own
+// refresher would race the calls.)
+func TestRefreshNeverWaits(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s := openWith(t, url, postgis.Options{Migrate: true})
+	if _, err := postgis.Load(ctx, s, storetest.Fixture(), nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var a, b string
+	if err := pool.QueryRow(ctx, `SELECT min(id), max(id) FROM features WHERE geom IS NOT NULL`).Scan(&a, &b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE features SET name_en = name_en || ' renamed' WHERE id IN ($1, $2)`, a, b); err != nil {
+		t.Fatal(err)
+	}
+	tileRow := func(id string) (x string) {
+		if err := pool.QueryRow(ctx, `SELECT xmin::text FROM tile_features WHERE id = $1`, id).Scan(&x); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	before := tileRow(b)
+	refresh := func(what string) (n int) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		err := pool.QueryRow(ctx, `SELECT refresh_search(array_agg(id), array_agg(concat_ws(E'\n', name_zh, name_en,
+			coalesce(extra->>'name_plan', ''))), array_agg('tkey'::text)) FROM features WHERE id IN ($1, $2)`, a, b).Scan(&n)
+		if err != nil {
+			t.Fatalf("%s: the refresh waited: %v", what, err)
+		}
+		return n
+	}
+	writer, err := pool.Begin(ctx) // an edit in progress elsewhere
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback(ctx)
+	if _, err := writer.Exec(ctx, `UPDATE features SET status = status WHERE id = $1`, a); err != nil {
+		t.Fatal(err)
+	}
+	if n := refresh("while a writer is open"); n != 0 {
+		t.Errorf("while a writer is open, the refresh wrote %d rows", n)
+	}
+	if err := writer.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := pool.Begin(ctx) // a row held, no data changed
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `SELECT 1 FROM features WHERE id = $1 FOR UPDATE`, a); err != nil {
+		t.Fatal(err)
+	}
+	if n := refresh("with a row held"); n != 1 {
+		t.Errorf("with one of two stale rows held, the refresh wrote %d rows, want 1", n)
+	}
+	if after := tileRow(b); after != before {
+		t.Errorf("the refresh rewrote the tile row of %s (xmin %s, then %s)", b, before, after)
+	}
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := refresh("after"); n != 1 {
+		t.Errorf("once the row is let go, the refresh wrote %d rows, want 1", n)
 	}
 }
