@@ -184,10 +184,10 @@ func (q *tileQuery) properties() string {
 }
 
 // Tile builds a tile from the copy in memory of the current version when
-// there is one (tilemirror.go), else in the database. A tile over opts.MaxBytes is built
-// again with points thinned on a coarser grid and lines and polygons held to
-// a coarser size limit, as the Go encoder does, so no tile grows past the
-// cap. Overview tiles take their points from tile_cells, where the database
+// there is one (tilemirror.go), else in the database. A tile over
+// opts.MaxBytes is built again with points thinned on a coarser grid and
+// lines and polygons held to a coarser size limit, as the Go encoder does,
+// so no tile grows past the cap. Overview tiles take their points from tile_cells, where the database
 // keeps the winner of every grid cell (migration 0021), so a city-wide tile
 // of half a million points reads a few thousand.
 func (s *Store) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
