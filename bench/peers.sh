@@ -59,6 +59,9 @@ psql -d peers -c "ANALYZE bench_points; ANALYZE bench_lines;
   ALTER TABLE bench_points_3857 ADD PRIMARY KEY (fid); CREATE INDEX ON bench_points_3857 USING gist (geom);
   ANALYZE bench_points_3857"
 printf "   planmap load %.1f s, ogr2ogr %.1f s\n" "$load_planmap" "$load_ogr"
+# Both databases vacuumed once now, so that no autovacuum of the loads runs
+# into the measures.
+psql -c "VACUUM ANALYZE" && psql -d peers -c "VACUUM ANALYZE"
 
 # The peers get planmap's session settings (no JIT, no parallel workers) and
 # otherwise their defaults; pg_tileserv the same MVT buffer as planmap.
@@ -130,10 +133,24 @@ curl -sf -o /dev/null "$pm/ogc/collections" && curl -sf -o /dev/null "$pmc/ogc/c
 # rate LOADGEN-ARGS...: requests a second of one run (its line goes to the log).
 rate() {
   local out
+  settle
   out=$("$work/loadgen" -c "$conns" -d "${secs}s" "$@")
   echo "$out" >>"$log"
   echo "   $out" >&2
   echo "$out" | sed -n 's/.* = \([0-9]*\) req\/s.*/\1/p'
+}
+# settle: start a run with the database idle. A server's slow queries go on
+# in PostgreSQL after the load generator has given up on them (a peer's z10
+# tiles take seconds each), and would eat into the next server's run: they
+# are waited for up to 10 s, then cancelled, their clients being gone.
+settle() {
+  local active="SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+  for _ in $(seq 20); do
+    [ "$(psql -c "$active")" = 0 ] && return 0
+    sleep 0.5
+  done
+  psql -c "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()" >>"$log"
+  sleep 1
 }
 # ratio A B: A / B, inf when B is 0 (a peer that finished no request in a run).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "inf"; else printf "%.4f\n", a / b }'; }

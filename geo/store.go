@@ -130,6 +130,14 @@ type PoolStats struct {
 	Acquires, Waits         int64
 }
 
+// TileCopyStats is what a store that builds tiles from a copy of its data
+// in memory reports for /metrics.
+type TileCopyStats struct {
+	Features int64   // in the copy tiles are built from; 0: the database builds them
+	Copies   int64   // copies made, whole or of what changed
+	Seconds  float64 // how long the last copy took
+}
+
 // PropString returns a filterable property of a feature as a string.
 func PropString(f Feature, name string) string {
 	switch name {

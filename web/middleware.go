@@ -43,6 +43,10 @@ func (m *metrics) count(route string, status int, d time.Duration) {
 // pooled is implemented by stores that hold a connection pool.
 type pooled interface{ PoolStats() geo.PoolStats }
 
+// tileCopied is implemented by stores that may build tiles from a copy of
+// their data in memory.
+type tileCopied interface{ TileCopyStats() geo.TileCopyStats }
+
 func (s *Server) newMetrics() *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -79,6 +83,16 @@ func (s *Server) newMetrics() *metrics {
 	)
 	if r, ok := s.store.(replicated); ok {
 		m.registry.MustRegister(newReplicaCollector(r))
+	}
+	if c, ok := s.store.(tileCopied); ok {
+		m.registry.MustRegister(
+			cache("planmap_tile_copy_features", "Features in the copy in memory tiles are built from; 0: the database builds them.",
+				prometheus.GaugeValue, func() float64 { return float64(c.TileCopyStats().Features) }),
+			cache("planmap_tile_copies_total", "Copies made of what tiles draw, whole or of what changed.",
+				prometheus.CounterValue, func() float64 { return float64(c.TileCopyStats().Copies) }),
+			cache("planmap_tile_copy_seconds", "How long the last copy of what tiles draw took.",
+				prometheus.GaugeValue, func() float64 { return c.TileCopyStats().Seconds }),
+		)
 	}
 	if p, ok := s.store.(pooled); ok {
 		m.registry.MustRegister(

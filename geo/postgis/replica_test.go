@@ -65,15 +65,7 @@ func TestReadReplica(t *testing.T) {
 		defer srv.Close()
 		insts = append(insts, instance{s, srv})
 	}
-	get := func(u string) (int, []byte) {
-		resp, err := http.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, b
-	}
+	get := func(u string) (int, []byte) { return httpGet(t, u) }
 	fit := func(s *postgis.Store) bool {
 		st := s.ReplicaStats()
 		return len(st) == 1 && st[0].Fit
@@ -197,4 +189,16 @@ func TestReadReplica(t *testing.T) {
 	if st := insts[0].store.ReplicaStats()[0]; st.Up {
 		t.Errorf("a stopped replica is reported up: %+v", st)
 	}
+}
+
+// httpGet asks for u and returns the status and body.
+func httpGet(t *testing.T, u string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"planmap/geo"
 	"planmap/geo/tileindex"
 	"planmap/tiles"
 )
@@ -34,10 +35,12 @@ type tileMirror struct {
 // than the limit or the copy failed; next is closed when a later copy (or
 // failure) takes its place.
 type mirrored struct {
-	version int64
-	index   *tileindex.Index[*tiles.Feature]
-	failed  bool
-	next    chan struct{}
+	version  int64
+	index    *tileindex.Index[*tiles.Feature]
+	failed   bool
+	features int64         // in index
+	took     time.Duration // to make it
+	next     chan struct{}
 }
 
 func (m *tileMirror) init(limit int) {
@@ -69,6 +72,12 @@ func (m *tileMirror) index(ctx context.Context, v int64) (*tileindex.Index[*tile
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// TileCopyStats reports the copy tiles are built from, for /metrics.
+func (s *Store) TileCopyStats() geo.TileCopyStats {
+	c := s.mirror.cur.Load()
+	return geo.TileCopyStats{Features: c.features, Copies: s.mirror.builds.Load(), Seconds: c.took.Seconds()}
 }
 
 // wake asks for a copy of the current version without waiting for it.
@@ -164,7 +173,7 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 	if err != nil {
 		return wrap(ctx, err)
 	}
-	s.mirror.publish(&mirrored{version: v, index: x.index})
+	s.mirror.publish(&mirrored{version: v, index: x.index, features: n, took: time.Since(t0)})
 	s.mirror.builds.Add(1)
 	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "copied", how,
 		"read", changed, "took", time.Since(t0).Round(time.Millisecond))

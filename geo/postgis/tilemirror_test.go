@@ -2,6 +2,9 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"planmap/geo/postgis/pgtest"
 	"planmap/geo/storetest"
 	"planmap/tiles"
+	"planmap/web"
 )
 
 // openWith opens a store on url with opts, closed when the test ends.
@@ -57,6 +61,14 @@ func TestTilesInMemory(t *testing.T) {
 	}
 	if n := mem.TileCopies(); n != 1 {
 		t.Fatalf("%d copies made for one data version, want 1", n)
+	}
+	srv := httptest.NewServer(web.New(mem, web.Options{}))
+	defer srv.Close()
+	_, metrics := httpGet(t, srv.URL+"/metrics")
+	for _, m := range []string{fmt.Sprintf("planmap_tile_copy_features %d\n", drawn), "planmap_tile_copies_total 1\n", "planmap_tile_copy_seconds "} {
+		if !strings.Contains(string(metrics), m) {
+			t.Errorf("/metrics lacks %q", m)
+		}
 	}
 
 	// Changes by another store: the next tile waits for the copy of the new
