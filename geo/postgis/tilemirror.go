@@ -43,6 +43,7 @@ type mirrored struct {
 	next     chan struct{}
 }
 
+// init sets the limit, with no copy yet.
 func (m *tileMirror) init(limit int) {
 	m.limit, m.poke = limit, make(chan struct{}, 1)
 	m.cur.Store(&mirrored{version: -1, next: make(chan struct{})})
@@ -129,6 +130,7 @@ type copyState struct {
 	gen    uint32 // the round of copyChanges, marking what it saw
 }
 
+// copied is one feature of the copy, with its layer and database version.
 type copied struct {
 	layer   string
 	version int32
@@ -162,67 +164,73 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 		s.mirror.publish(&mirrored{version: v})
 		return nil
 	}
-	how, changed := "whole", n
-	x, err := s.copyChanges(ctx, tx, st, int(n))
-	if x != nil {
-		how, changed = "changes", int64(x.changed)
+	how := "changes"
+	x, read, err := s.copyChanges(ctx, tx, st, int(n))
+	if err == nil && x == nil {
+		how = "whole"
+		x, read, err = s.copyAll(ctx, tx, st)
+	} else if x != nil {
 		s.mirror.updates.Add(1)
-	} else if err == nil {
-		x, err = s.copyAll(ctx, tx, st)
 	}
 	if err != nil {
 		return wrap(ctx, err)
 	}
-	s.mirror.publish(&mirrored{version: v, index: x.index, features: n, took: time.Since(t0)})
+	s.mirror.publish(&mirrored{version: v, index: x, features: n, took: time.Since(t0)})
 	s.mirror.builds.Add(1)
 	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "copied", how,
-		"read", changed, "took", time.Since(t0).Round(time.Millisecond))
+		"read", read, "took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 
-// copyIndex is a copy made, and how many features it read.
-type copyIndex struct {
-	index   *tileindex.Index[*tiles.Feature]
-	changed int
-}
-
-// copyAll reads every feature into a new copy.
-func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*copyIndex, error) {
-	rows, err := tx.Query(ctx, copyRows+` ORDER BY t.tile_id`)
+// readCopies reads the rows of copyRows that where selects.
+func readCopies(ctx context.Context, tx pgx.Tx, shared map[string]any, where string, args ...any) ([]*copied, error) {
+	rows, err := tx.Query(ctx, copyRows+" "+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	x := tileindex.New(func(f *tiles.Feature) tiles.Feature { return *f })
-	have, shared := map[int64]*copied{}, map[string]any{}
+	var out []*copied
 	for rows.Next() {
 		c, err := scanTileRow(rows, shared)
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// copyAll reads every feature into a new copy and returns it with the
+// number of features read.
+func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileindex.Index[*tiles.Feature], int, error) {
+	shared := map[string]any{}
+	all, err := readCopies(ctx, tx, shared, `ORDER BY t.tile_id`)
+	if err != nil {
+		return nil, 0, err
+	}
+	x := tileindex.New(func(f *tiles.Feature) tiles.Feature { return *f })
+	have := make(map[int64]*copied, len(all))
+	for _, c := range all {
 		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
 		have[int64(c.f.ID)] = c
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	st.have, st.shared = have, shared
-	return &copyIndex{index: x, changed: len(have)}, nil
+	return x, len(all), nil
 }
 
 // copyChanges makes the new copy from the one in place and the features
 // whose MVT id or version it does not hold, when there is a copy in place
 // and at most a quarter of the features changed; else it returns nil. The
 // copy in place stays as it was for its readers (tileindex.Clone).
-func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int) (*copyIndex, error) {
+func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int) (*tileindex.Index[*tiles.Feature], int, error) {
 	cur := s.mirror.cur.Load()
 	if st.have == nil || cur.index == nil {
-		return nil, nil
+		return nil, 0, nil
 	}
 	st.gen++
 	rows, err := tx.Query(ctx, `SELECT tile_id, version FROM features WHERE geom IS NOT NULL`)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var changed, gone []int64
 	var id int64
@@ -238,7 +246,7 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for id, c := range st.have {
 		if c.seen != st.gen {
@@ -246,23 +254,11 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 		}
 	}
 	if len(changed)+len(gone) > n/4 {
-		return nil, nil
+		return nil, 0, nil
 	}
-	rows, err = tx.Query(ctx, copyRows+` WHERE f.tile_id = ANY($1)`, changed)
+	fresh, err := readCopies(ctx, tx, st.shared, `WHERE f.tile_id = ANY($1)`, changed)
 	if err != nil {
-		return nil, err
-	}
-	var fresh []*copied
-	for rows.Next() {
-		c, err := scanTileRow(rows, st.shared)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		fresh = append(fresh, c)
-	}
-	if rows.Close(); rows.Err() != nil {
-		return nil, rows.Err()
+		return nil, 0, err
 	}
 	// Read in full: now the copy changes, and nothing can fail.
 	x := cur.index.Clone()
@@ -278,7 +274,7 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
 		st.have[int64(c.f.ID)] = c
 	}
-	return &copyIndex{index: x, changed: len(fresh) + len(gone)}, nil
+	return x, len(fresh) + len(gone), nil
 }
 
 // scanTileRow reads one row of copyTiles into a feature with the properties
