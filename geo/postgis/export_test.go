@@ -24,3 +24,6 @@ func (s *Store) TileCopies() int64 { return s.mirror.builds.Load() }
 
 // TileCopyUpdates is how many of them were made from the copy before.
 func (s *Store) TileCopyUpdates() int64 { return s.mirror.updates.Load() }
+
+// MemoryPages is how many feature pages the store answered from its copy.
+func (s *Store) MemoryPages() int64 { return s.mirror.pages.Load() }

@@ -110,9 +110,13 @@ func scanLayer(row pgx.CollectableRow) (geo.Layer, error) {
 	return l, nil
 }
 
-// Features answers a query on one layer: whether the layer exists, the
-// exact count and the page go to the server in one round trip.
+// Features answers a query on one layer: from the tiles' copy in memory and
+// the page's rows when it can (memoryPage), else whether the layer exists,
+// the exact count and the page go to the server in one round trip.
 func (s *Store) Features(ctx context.Context, layer string, q geo.Query) (geo.Page, error) {
+	if page, ok, err := s.memoryPage(ctx, layer, q); ok || err != nil {
+		return page, err
+	}
 	var qs map[string]geo.Queryable
 	if q.Filter != nil || len(q.Sort) > 0 {
 		schema, err := s.Schema(ctx, layer)

@@ -29,6 +29,7 @@ type tileMirror struct {
 	poke    chan struct{}
 	builds  atomic.Int64 // copies made, for tests
 	updates atomic.Int64 // of them, those made from the one before and what changed
+	pages   atomic.Int64 // feature pages answered from a copy (memoryPage), for tests
 }
 
 // mirrored is one copy. index is nil when the version held more features
@@ -36,7 +37,7 @@ type tileMirror struct {
 // failure) takes its place.
 type mirrored struct {
 	version  int64
-	index    *tileindex.Index[*tiles.Feature]
+	index    *tileindex.Index[*copied]
 	failed   bool
 	features int64         // in index
 	took     time.Duration // to make it
@@ -57,7 +58,7 @@ func (m *tileMirror) publish(c *mirrored) {
 
 // index returns the copy to build a tile of data version v from, waiting
 // for it when it is being made; nil when the database builds the tile.
-func (m *tileMirror) index(ctx context.Context, v int64) (*tileindex.Index[*tiles.Feature], error) {
+func (m *tileMirror) index(ctx context.Context, v int64) (*tileindex.Index[*copied], error) {
 	if m.limit <= 0 || v < 0 {
 		return nil, nil
 	}
@@ -130,13 +131,17 @@ type copyState struct {
 	gen    uint32 // the round of copyChanges, marking what it saw
 }
 
-// copied is one feature of the copy, with its layer and database version.
+// copied is one feature of the copy, with its id, layer and database
+// version; the index holds these.
 type copied struct {
-	layer   string
-	version int32
-	seen    uint32
-	f       *tiles.Feature
+	id, layer string
+	version   int32
+	seen      uint32
+	f         tiles.Feature
 }
+
+// tile is what a tile draws of a feature of the copy.
+func (c *copied) tile() tiles.Feature { return c.f }
 
 // copyRows are the tile rows of features with their versions, for copyTiles.
 const copyRows = `SELECT t.layer, f.version, t.tile_id, t.rank, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy,
@@ -202,16 +207,16 @@ func readCopies(ctx context.Context, tx pgx.Tx, shared map[string]any, where str
 
 // copyAll reads every feature into a new copy and returns it with the
 // number of features read.
-func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileindex.Index[*tiles.Feature], int, error) {
+func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileindex.Index[*copied], int, error) {
 	shared := map[string]any{}
 	all, err := readCopies(ctx, tx, shared, `ORDER BY t.tile_id`)
 	if err != nil {
 		return nil, 0, err
 	}
-	x := tileindex.New(func(f *tiles.Feature) tiles.Feature { return *f })
+	x := tileindex.New((*copied).tile)
 	have := make(map[int64]*copied, len(all))
 	for _, c := range all {
-		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
+		x.Insert(c.layer, c.f.Geometry.Bound(), c)
 		have[int64(c.f.ID)] = c
 	}
 	st.have, st.shared = have, shared
@@ -222,7 +227,7 @@ func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileind
 // whose MVT id or version it does not hold, when there is a copy in place
 // and at most a quarter of the features changed; else it returns nil. The
 // copy in place stays as it was for its readers (tileindex.Clone).
-func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int) (*tileindex.Index[*tiles.Feature], int, error) {
+func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int) (*tileindex.Index[*copied], int, error) {
 	cur := s.mirror.cur.Load()
 	if st.have == nil || cur.index == nil {
 		return nil, 0, nil
@@ -264,14 +269,14 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 	x := cur.index.Clone()
 	for _, id := range gone {
 		c := st.have[id]
-		x.Delete(c.layer, c.f.Geometry.Bound(), c.f)
+		x.Delete(c.layer, c.f.Geometry.Bound(), c)
 		delete(st.have, id)
 	}
 	for _, c := range fresh {
 		if old := st.have[int64(c.f.ID)]; old != nil {
-			x.Delete(old.layer, old.f.Geometry.Bound(), old.f)
+			x.Delete(old.layer, old.f.Geometry.Bound(), old)
 		}
-		x.Insert(c.layer, c.f.Geometry.Bound(), c.f)
+		x.Insert(c.layer, c.f.Geometry.Bound(), c)
 		st.have[int64(c.f.ID)] = c
 	}
 	return x, len(fresh) + len(gone), nil
@@ -329,6 +334,6 @@ func scanTileRow(rows pgx.Rows, shared map[string]any) (*copied, error) {
 	if uncertainty != nil {
 		p = append(p, tiles.Prop{Key: "uncertainty_m", Value: *uncertainty})
 	}
-	return &copied{layer: one(layer).(string), version: version,
-		f: &tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}}, nil
+	return &copied{id: id, layer: one(layer).(string), version: version,
+		f: tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}}, nil
 }

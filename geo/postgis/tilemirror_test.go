@@ -19,6 +19,22 @@ import (
 	"planmap/web"
 )
 
+// planDB loads the plan's dataset into a new database and returns it, the
+// database's URL and a store on it.
+func planDB(t *testing.T) (*data.Dataset, string, *postgis.Store) {
+	t.Helper()
+	ds, err := data.Load(data.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := pgtest.URL(t)
+	db := openWith(t, url, postgis.Options{Migrate: true})
+	if _, err := postgis.Load(context.Background(), db, ds, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ds, url, db
+}
+
 // openWith opens a store on url with opts, closed when the test ends.
 func openWith(t *testing.T, url string, opts postgis.Options) *postgis.Store {
 	t.Helper()
@@ -37,15 +53,7 @@ func openWith(t *testing.T, url string, opts postgis.Options) *postgis.Store {
 // database holding more features than its limit.
 func TestTilesInMemory(t *testing.T) {
 	ctx := context.Background()
-	ds, err := data.Load(data.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := pgtest.URL(t)
-	db := openWith(t, url, postgis.Options{Migrate: true})
-	if _, err := postgis.Load(ctx, db, ds, nil); err != nil {
-		t.Fatal(err)
-	}
+	ds, url, db := planDB(t)
 	var drawn int // features with a geometry
 	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM tile_features`).Scan(&drawn); err != nil {
 		t.Fatal(err)

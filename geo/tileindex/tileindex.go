@@ -68,6 +68,9 @@ func (x *Index[E]) Layers() []string {
 	return out
 }
 
+// Holds reports whether a layer holds entries.
+func (x *Index[E]) Holds(layer string) bool { return x.trees[layer] != nil }
+
 // Search calls fn for each entry of a layer whose bound meets b.
 func (x *Index[E]) Search(layer string, b orb.Bound, fn func(E)) {
 	tree := x.trees[layer]
@@ -77,6 +80,18 @@ func (x *Index[E]) Search(layer string, b orb.Bound, fn func(E)) {
 	tree.Search(b.Min, b.Max, func(_, _ [2]float64, e E) bool {
 		fn(e)
 		return true
+	})
+}
+
+// SearchBounds calls fn for each entry of a layer whose bound meets b, with
+// that bound, until fn returns false.
+func (x *Index[E]) SearchBounds(layer string, b orb.Bound, fn func(orb.Bound, E) bool) {
+	tree := x.trees[layer]
+	if tree == nil {
+		return
+	}
+	tree.Search(b.Min, b.Max, func(lo, hi [2]float64, e E) bool {
+		return fn(orb.Bound{Min: lo, Max: hi}, e)
 	})
 }
 
