@@ -55,12 +55,14 @@ func embedded(t *testing.T) *data.Dataset {
 }
 
 // eachStore runs fn against a live server on the embedded store and one on
-// PostGIS, both holding ds.
+// PostGIS, both holding ds; the PostGIS store keeps the copy in memory that
+// planmap serve keeps by default, from which it answers tiles and pages of
+// items in a box.
 func eachStore(t *testing.T, ds *data.Dataset, fn func(t *testing.T, base string)) {
 	t.Run("memstore", func(t *testing.T) { fn(t, newServer(t, memstore.New(ds)).URL) })
 	t.Run("postgis", func(t *testing.T) {
 		ctx := context.Background()
-		s, err := postgis.Open(ctx, pgtest.URL(t), postgis.Options{Migrate: true})
+		s, err := postgis.Open(ctx, pgtest.URL(t), postgis.Options{Migrate: true, TileMemoryFeatures: 1_000_000})
 		if err != nil {
 			t.Fatal(err)
 		}
