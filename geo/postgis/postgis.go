@@ -38,9 +38,10 @@ type Options struct {
 	// ReadURLs are streaming replicas that reads go to while they are up and
 	// caught up (replicas.go); the URL given to Open stays the primary.
 	ReadURLs []string
-	// TileMemoryFeatures: tiles are built in Go from a copy of the features
-	// kept in memory while the database holds at most this many
-	// (tilemirror.go); 0: tiles are always built by the database.
+	// TileMemoryFeatures: tiles are built in Go, and the matches of pages
+	// of items in a box found, from a copy of the features kept in memory
+	// while the database holds at most this many (tilemirror.go,
+	// memorypage.go); 0: the database always does both.
 	TileMemoryFeatures int
 	// Log receives what the store does in the background (the tiles' copy
 	// in memory); nil: nothing is logged.
