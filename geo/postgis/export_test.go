@@ -1,5 +1,7 @@
 package postgis
 
+import "time"
+
 // SetLoadHook lets tests fail a load after a given stage.
 func SetLoadHook(h func(stage string) error) { loadHook = h }
 
@@ -27,3 +29,6 @@ func (s *Store) TileCopyUpdates() int64 { return s.mirror.updates.Load() }
 
 // MemoryPages is how many feature pages the store answered from its copy.
 func (s *Store) MemoryPages() int64 { return s.mirror.pages.Load() }
+
+// SetCopyPause makes each copy of the tiles' data take at least d.
+func SetCopyPause(d time.Duration) { copyPause = d }

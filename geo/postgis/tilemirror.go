@@ -2,10 +2,12 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"planmap/geo"
@@ -127,26 +129,55 @@ func (s *Store) mirrorLoop(ctx context.Context) {
 // moves the version), and one boxed copy of each value features share.
 type copyState struct {
 	have   map[int64]*copied // nil: no copy to start from
-	shared map[string]any
+	shared map[any]any
 	gen    uint32 // the round of copyChanges, marking what it saw
 }
 
-// copied is one feature of the copy, with its id, layer and database
-// version; the index holds these.
+// copied is one feature of the copy, with its layer and database version,
+// and the properties ST_AsMVT would write of it, each an interface value: a
+// value features repeat (kind, status, district, a year...) is one boxed
+// copy shared by all of them, and nil stands for NULL (no property). The
+// index holds these; a tile lays out their properties in its own buffer
+// (props), which takes half the memory of keeping each feature's list.
 type copied struct {
-	id, layer string
-	version   int32
-	seen      uint32
-	f         tiles.Feature
+	layer        string
+	version      int32
+	seen         uint32
+	tileID, rank uint64
+	geom         orb.Geometry
+	id, nameZH, nameEN,
+	accuracy, color, district, kind, status, year, uncertainty any
 }
 
-// tile is what a tile draws of a feature of the copy.
-func (c *copied) tile() tiles.Feature { return c.f }
+// featureID is the feature's id.
+func (c *copied) featureID() string { return c.id.(string) }
+
+// draw is what a tile draws of a feature of the copy: its properties, sorted
+// by key and without NULLs, appended to props.
+func (c *copied) draw(props []tiles.Prop) (tiles.Feature, []tiles.Prop) {
+	start := len(props)
+	for _, p := range [...]tiles.Prop{{Key: "accuracy", Value: c.accuracy}, {Key: "color", Value: c.color},
+		{Key: "district", Value: c.district}, {Key: "id", Value: c.id}, {Key: "kind", Value: c.kind},
+		{Key: "name_en", Value: c.nameEN}, {Key: "name_zh", Value: c.nameZH}, {Key: "plan_year", Value: c.year},
+		{Key: "status", Value: c.status}, {Key: "uncertainty_m", Value: c.uncertainty}} {
+		if p.Value != nil {
+			props = append(props, p)
+		}
+	}
+	return tiles.Feature{ID: c.tileID, Rank: c.rank, Geometry: c.geom, Properties: props[start:len(props):len(props)]}, props
+}
 
 // copyRows are the tile rows of features with their versions, for copyTiles.
 const copyRows = `SELECT t.layer, f.version, t.tile_id, t.rank, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy,
 	t.color, t.district, t.plan_year, t.uncertainty_m, ST_AsBinary(f.geom)
 	FROM tile_features t JOIN features f ON f.id = t.id`
+
+// copyTimeout bounds each statement of a copy; a copy that takes longer
+// fails, and tiles are built by the database until the next one succeeds.
+const copyTimeout = 2 * time.Minute
+
+// copyPause, when a test sets it, makes each copy take at least that long.
+var copyPause time.Duration
 
 // copyTiles brings the copy up to the database's current version in one
 // snapshot: by the features that changed when they are few, else by reading
@@ -160,6 +191,17 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 		return wrap(ctx, err)
 	}
 	defer tx.Rollback(context.Background())
+	// The copy is no request: a whole one reads every feature, longer than
+	// a request's statement may take (a million features, about 7 s), and
+	// under load longer still. It is bounded by copyTimeout instead.
+	if err := exec(ctx, tx, fmt.Sprintf("SET LOCAL statement_timeout = %d", copyTimeout.Milliseconds())); err != nil {
+		return wrap(ctx, err)
+	}
+	if copyPause > 0 {
+		if err := exec(ctx, tx, "SELECT pg_sleep($1)", copyPause.Seconds()); err != nil {
+			return wrap(ctx, err)
+		}
+	}
 	var v, n int64
 	if err := tx.QueryRow(ctx, `SELECT (SELECT version FROM data_version), (SELECT count(*) FROM tile_features)`).Scan(&v, &n); err != nil {
 		return wrap(ctx, err)
@@ -188,7 +230,7 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 }
 
 // readCopies reads the rows of copyRows that where selects.
-func readCopies(ctx context.Context, tx pgx.Tx, shared map[string]any, where string, args ...any) ([]*copied, error) {
+func readCopies(ctx context.Context, tx pgx.Tx, shared map[any]any, where string, args ...any) ([]*copied, error) {
 	rows, err := tx.Query(ctx, copyRows+" "+where, args...)
 	if err != nil {
 		return nil, err
@@ -208,16 +250,16 @@ func readCopies(ctx context.Context, tx pgx.Tx, shared map[string]any, where str
 // copyAll reads every feature into a new copy and returns it with the
 // number of features read.
 func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileindex.Index[*copied], int, error) {
-	shared := map[string]any{}
+	shared := map[any]any{}
 	all, err := readCopies(ctx, tx, shared, `ORDER BY t.tile_id`)
 	if err != nil {
 		return nil, 0, err
 	}
-	x := tileindex.New((*copied).tile)
+	x := tileindex.New((*copied).draw)
 	have := make(map[int64]*copied, len(all))
 	for _, c := range all {
-		x.Insert(c.layer, c.f.Geometry.Bound(), c)
-		have[int64(c.f.ID)] = c
+		x.Insert(c.layer, c.geom.Bound(), c)
+		have[int64(c.tileID)] = c
 	}
 	st.have, st.shared = have, shared
 	return x, len(all), nil
@@ -269,24 +311,23 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 	x := cur.index.Clone()
 	for _, id := range gone {
 		c := st.have[id]
-		x.Delete(c.layer, c.f.Geometry.Bound(), c)
+		x.Delete(c.layer, c.geom.Bound(), c)
 		delete(st.have, id)
 	}
 	for _, c := range fresh {
-		if old := st.have[int64(c.f.ID)]; old != nil {
-			x.Delete(old.layer, old.f.Geometry.Bound(), old)
+		if old := st.have[int64(c.tileID)]; old != nil {
+			x.Delete(old.layer, old.geom.Bound(), old)
 		}
-		x.Insert(c.layer, c.f.Geometry.Bound(), c)
-		st.have[int64(c.f.ID)] = c
+		x.Insert(c.layer, c.geom.Bound(), c)
+		st.have[int64(c.tileID)] = c
 	}
 	return x, len(fresh) + len(gone), nil
 }
 
-// scanTileRow reads one row of copyTiles into a feature with the properties
-// ST_AsMVT would write of it (every value not NULL), sorted by key. The
-// values features repeat (kind, status, district...) are shared, one copy
-// each; ids and names are each feature's own, as read.
-func scanTileRow(rows pgx.Rows, shared map[string]any) (*copied, error) {
+// scanTileRow reads one row of copyTiles into a feature of the copy. The
+// values features repeat (kind, status, district, a year...) are shared, one
+// boxed copy each; ids and names are each feature's own, as read.
+func scanTileRow(rows pgx.Rows, shared map[any]any) (*copied, error) {
 	var (
 		version                                           int32
 		layer, id, nameZH, nameEN, kind, status, accuracy string
@@ -304,36 +345,29 @@ func scanTileRow(rows pgx.Rows, shared map[string]any) (*copied, error) {
 	if err != nil {
 		return nil, err
 	}
-	one := func(s string) any {
-		if v, ok := shared[s]; ok {
-			return v
+	one := func(v any) any {
+		if s, ok := shared[v]; ok {
+			return s
 		}
-		shared[s] = s
-		return shared[s]
+		shared[v] = v
+		return v
 	}
-	n := 7 // the properties never NULL
-	for _, null := range []bool{color == nil, district == nil, year == nil, uncertainty == nil} {
-		if !null {
-			n++
-		}
-	}
-	p := make(tiles.Props, 0, n)
-	p = append(p, tiles.Prop{Key: "accuracy", Value: one(accuracy)})
+	c := &copied{layer: one(layer).(string), version: version, tileID: uint64(tileID), rank: uint64(rank), geom: g,
+		id: id, nameZH: nameZH, nameEN: nameEN, accuracy: one(accuracy), kind: one(kind), status: one(status)}
 	if color != nil {
-		p = append(p, tiles.Prop{Key: "color", Value: one(*color)})
+		c.color = one(*color)
 	}
 	if district != nil {
-		p = append(p, tiles.Prop{Key: "district", Value: one(*district)})
+		c.district = one(*district)
 	}
-	p = append(p, tiles.Prop{Key: "id", Value: id}, tiles.Prop{Key: "kind", Value: one(kind)},
-		tiles.Prop{Key: "name_en", Value: nameEN}, tiles.Prop{Key: "name_zh", Value: nameZH})
 	if year != nil {
-		p = append(p, tiles.Prop{Key: "plan_year", Value: int(*year)})
+		c.year = one(int(*year))
 	}
-	p = append(p, tiles.Prop{Key: "status", Value: one(status)})
-	if uncertainty != nil {
-		p = append(p, tiles.Prop{Key: "uncertainty_m", Value: *uncertainty})
+	if u := uncertainty; u != nil {
+		c.uncertainty = *u
+		if *u == *u { // a NaN key is never found again: not shared
+			c.uncertainty = one(*u)
+		}
 	}
-	return &copied{id: id, layer: one(layer).(string), version: version,
-		f: tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}}, nil
+	return c, nil
 }

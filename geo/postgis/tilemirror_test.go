@@ -153,3 +153,18 @@ func shownAs(t *testing.T, mem, db *postgis.Store, f geo.Feature) any {
 	}
 	return status
 }
+
+// TestCopyOutlastsStatementTimeout checks that a copy taking longer than a
+// request's statement may (a million features take about 7 s to read, the
+// default statement timeout is 5 s) is still made, not failed again and
+// again with tiles left to the database.
+func TestCopyOutlastsStatementTimeout(t *testing.T) {
+	_, url, db := planDB(t)
+	postgis.SetCopyPause(600 * time.Millisecond)
+	defer postgis.SetCopyPause(0)
+	mem := openWith(t, url, postgis.Options{TileMemoryFeatures: 1 << 20, StatementTimeout: 300 * time.Millisecond})
+	waitCopy(t, mem, db)
+	if n := mem.TileCopies(); n != 1 {
+		t.Fatalf("%d copies made, want 1: a copy longer than the statement timeout failed", n)
+	}
+}
