@@ -32,3 +32,12 @@ func (s *Store) MemoryPages() int64 { return s.mirror.pages.Load() }
 
 // SetCopyPause makes each copy of the tiles' data take at least d.
 func SetCopyPause(d time.Duration) { copyPause = d }
+
+// CopiedVersion is the data version of the copy of the tiles' data in
+// place (-1: none yet).
+func (s *Store) CopiedVersion() int64 {
+	if c := s.mirror.cur.Load(); c.index != nil {
+		return c.version
+	}
+	return -1
+}

@@ -2,6 +2,7 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -89,25 +90,23 @@ func TestPagesInMemory(t *testing.T) {
 	}
 }
 
-// waitCopy waits until mem has the copy of db's current version (a tile
-// waits for it).
+// waitCopy waits until mem holds the copy of db's current version: until
+// it has heard of that version (Version may ask the database instead) and
+// a tile, which waits for the copy of the version heard, finds it made.
 func waitCopy(t *testing.T, mem, db *postgis.Store) {
 	t.Helper()
 	ctx := context.Background()
 	want, _ := db.Version(ctx)
-	if _, err := mem.Tile(ctx, geo.TileRequest{Layers: []geo.TileLayer{{ID: "none"}}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 250 {
-		if got, _ := mem.Version(ctx); got == want {
-			if _, err := mem.Tile(ctx, geo.TileRequest{Layers: []geo.TileLayer{{ID: "none"}}}); err != nil {
-				t.Fatal(err)
-			}
+	for range 500 {
+		if _, err := mem.Tile(ctx, geo.TileRequest{Layers: []geo.TileLayer{{ID: "none"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("pg-%d", mem.CopiedVersion()) == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("the store did not hear of version %s", want)
+	t.Fatalf("no copy of version %s made", want)
 }
 
 // pageBoxes are boxes around and through a geometry: random ones of every

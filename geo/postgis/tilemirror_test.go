@@ -160,9 +160,9 @@ func shownAs(t *testing.T, mem, db *postgis.Store, f geo.Feature) any {
 // again with tiles left to the database.
 func TestCopyOutlastsStatementTimeout(t *testing.T) {
 	_, url, db := planDB(t)
-	postgis.SetCopyPause(600 * time.Millisecond)
+	postgis.SetCopyPause(1500 * time.Millisecond)
 	defer postgis.SetCopyPause(0)
-	mem := openWith(t, url, postgis.Options{TileMemoryFeatures: 1 << 20, StatementTimeout: 300 * time.Millisecond})
+	mem := openWith(t, url, postgis.Options{TileMemoryFeatures: 1 << 20, StatementTimeout: time.Second})
 	waitCopy(t, mem, db)
 	if n := mem.TileCopies(); n != 1 {
 		t.Fatalf("%d copies made, want 1: a copy longer than the statement timeout failed", n)
