@@ -31,7 +31,7 @@ type dbFlags struct {
 	log        *slog.Logger  // serve: where the store reports its background work
 }
 
-// defaultTileMemory copies up to a million features (about 450 MB) for
+// defaultTileMemory copies up to a million features (about 600 MB) for
 // tiles: the plan itself is a few thousand.
 const defaultTileMemory = 1_000_000
 

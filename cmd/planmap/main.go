@@ -242,7 +242,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 	var db dbFlags
 	db.register(fs)
 	fs.IntVar(&db.tileMemory, "tile-memory-features", defaultTileMemory,
-		"with a database: build tiles, and find the matches of pages of items in a box, in Go from a copy in memory while it holds at most this many features (about 450 bytes each); 0: the database does both (env PLANMAP_TILE_MEMORY_FEATURES)")
+		"with a database: build tiles, and find the matches of pages of items in a box, in Go from a copy in memory while it holds at most this many features (about 600 bytes each); 0: the database does both (env PLANMAP_TILE_MEMORY_FEATURES)")
 	var door doorFlags
 	door.register(fs)
 	from, err := parse(fs, args)

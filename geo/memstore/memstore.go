@@ -51,7 +51,7 @@ func New(ds *data.Dataset) *Store {
 		byLayer:  map[string][]*geo.Feature{},
 		byID:     map[string]*geo.Feature{},
 		byTile:   make([]*geo.Feature, 0, len(ds.Features)),
-		index:    tileindex.New(func(e *entry, p []tiles.Prop) (tiles.Feature, []tiles.Prop) { return e.tile, p }),
+		index:    tileindex.New(func(e *entry) tiles.Feature { return e.tile }),
 		layerIdx: map[string]int{},
 		targets:  slices.Clone(ds.Targets),
 	}

@@ -37,9 +37,9 @@ func (s *Store) memoryPage(ctx context.Context, layer string, q geo.Query) (page
 	var ids, edge []string
 	c.index.SearchBounds(layer, box, func(b orb.Bound, f *copied) bool {
 		if box.Contains(b.Min) && box.Contains(b.Max) {
-			ids = append(ids, f.featureID())
+			ids = append(ids, f.id)
 		} else {
-			edge = append(edge, f.featureID())
+			edge = append(edge, f.id)
 		}
 		return len(ids)+len(edge) <= fewMatchesMax
 	})

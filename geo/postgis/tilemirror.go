@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"planmap/geo"
@@ -129,43 +128,21 @@ func (s *Store) mirrorLoop(ctx context.Context) {
 // moves the version), and one boxed copy of each value features share.
 type copyState struct {
 	have   map[int64]*copied // nil: no copy to start from
-	shared map[any]any
+	shared map[string]any
 	gen    uint32 // the round of copyChanges, marking what it saw
 }
 
-// copied is one feature of the copy, with its layer and database version,
-// and the properties ST_AsMVT would write of it, each an interface value: a
-// value features repeat (kind, status, district, a year...) is one boxed
-// copy shared by all of them, and nil stands for NULL (no property). The
-// index holds these; a tile lays out their properties in its own buffer
-// (props), which takes half the memory of keeping each feature's list.
+// copied is one feature of the copy, with its id, layer and database
+// version; the index holds these.
 type copied struct {
-	layer        string
-	version      int32
-	seen         uint32
-	tileID, rank uint64
-	geom         orb.Geometry
-	id, nameZH, nameEN,
-	accuracy, color, district, kind, status, year, uncertainty any
+	id, layer string
+	version   int32
+	seen      uint32
+	f         tiles.Feature
 }
 
-// featureID is the feature's id.
-func (c *copied) featureID() string { return c.id.(string) }
-
-// draw is what a tile draws of a feature of the copy: its properties, sorted
-// by key and without NULLs, appended to props.
-func (c *copied) draw(props []tiles.Prop) (tiles.Feature, []tiles.Prop) {
-	start := len(props)
-	for _, p := range [...]tiles.Prop{{Key: "accuracy", Value: c.accuracy}, {Key: "color", Value: c.color},
-		{Key: "district", Value: c.district}, {Key: "id", Value: c.id}, {Key: "kind", Value: c.kind},
-		{Key: "name_en", Value: c.nameEN}, {Key: "name_zh", Value: c.nameZH}, {Key: "plan_year", Value: c.year},
-		{Key: "status", Value: c.status}, {Key: "uncertainty_m", Value: c.uncertainty}} {
-		if p.Value != nil {
-			props = append(props, p)
-		}
-	}
-	return tiles.Feature{ID: c.tileID, Rank: c.rank, Geometry: c.geom, Properties: props[start:len(props):len(props)]}, props
-}
+// tile is what a tile draws of a feature of the copy.
+func (c *copied) tile() tiles.Feature { return c.f }
 
 // copyRows are the tile rows of features with their versions, for copyTiles.
 const copyRows = `SELECT t.layer, f.version, t.tile_id, t.rank, t.id, t.name_zh, t.name_en, t.kind, t.status, t.accuracy,
@@ -230,7 +207,7 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 }
 
 // readCopies reads the rows of copyRows that where selects.
-func readCopies(ctx context.Context, tx pgx.Tx, shared map[any]any, where string, args ...any) ([]*copied, error) {
+func readCopies(ctx context.Context, tx pgx.Tx, shared map[string]any, where string, args ...any) ([]*copied, error) {
 	rows, err := tx.Query(ctx, copyRows+" "+where, args...)
 	if err != nil {
 		return nil, err
@@ -250,16 +227,16 @@ func readCopies(ctx context.Context, tx pgx.Tx, shared map[any]any, where string
 // copyAll reads every feature into a new copy and returns it with the
 // number of features read.
 func (s *Store) copyAll(ctx context.Context, tx pgx.Tx, st *copyState) (*tileindex.Index[*copied], int, error) {
-	shared := map[any]any{}
+	shared := map[string]any{}
 	all, err := readCopies(ctx, tx, shared, `ORDER BY t.tile_id`)
 	if err != nil {
 		return nil, 0, err
 	}
-	x := tileindex.New((*copied).draw)
+	x := tileindex.New((*copied).tile)
 	have := make(map[int64]*copied, len(all))
 	for _, c := range all {
-		x.Insert(c.layer, c.geom.Bound(), c)
-		have[int64(c.tileID)] = c
+		x.Insert(c.layer, c.f.Geometry.Bound(), c)
+		have[int64(c.f.ID)] = c
 	}
 	st.have, st.shared = have, shared
 	return x, len(all), nil
@@ -311,23 +288,24 @@ func (s *Store) copyChanges(ctx context.Context, tx pgx.Tx, st *copyState, n int
 	x := cur.index.Clone()
 	for _, id := range gone {
 		c := st.have[id]
-		x.Delete(c.layer, c.geom.Bound(), c)
+		x.Delete(c.layer, c.f.Geometry.Bound(), c)
 		delete(st.have, id)
 	}
 	for _, c := range fresh {
-		if old := st.have[int64(c.tileID)]; old != nil {
-			x.Delete(old.layer, old.geom.Bound(), old)
+		if old := st.have[int64(c.f.ID)]; old != nil {
+			x.Delete(old.layer, old.f.Geometry.Bound(), old)
 		}
-		x.Insert(c.layer, c.geom.Bound(), c)
-		st.have[int64(c.tileID)] = c
+		x.Insert(c.layer, c.f.Geometry.Bound(), c)
+		st.have[int64(c.f.ID)] = c
 	}
 	return x, len(fresh) + len(gone), nil
 }
 
-// scanTileRow reads one row of copyTiles into a feature of the copy. The
-// values features repeat (kind, status, district, a year...) are shared, one
-// boxed copy each; ids and names are each feature's own, as read.
-func scanTileRow(rows pgx.Rows, shared map[any]any) (*copied, error) {
+// scanTileRow reads one row of copyTiles into a feature with the properties
+// ST_AsMVT would write of it (every value not NULL), sorted by key. The
+// values features repeat (kind, status, district...) are shared, one copy
+// each; ids and names are each feature's own, as read.
+func scanTileRow(rows pgx.Rows, shared map[string]any) (*copied, error) {
 	var (
 		version                                           int32
 		layer, id, nameZH, nameEN, kind, status, accuracy string
@@ -345,29 +323,36 @@ func scanTileRow(rows pgx.Rows, shared map[any]any) (*copied, error) {
 	if err != nil {
 		return nil, err
 	}
-	one := func(v any) any {
-		if s, ok := shared[v]; ok {
-			return s
+	one := func(s string) any {
+		if v, ok := shared[s]; ok {
+			return v
 		}
-		shared[v] = v
-		return v
+		shared[s] = s
+		return shared[s]
 	}
-	c := &copied{layer: one(layer).(string), version: version, tileID: uint64(tileID), rank: uint64(rank), geom: g,
-		id: id, nameZH: nameZH, nameEN: nameEN, accuracy: one(accuracy), kind: one(kind), status: one(status)}
+	n := 7 // the properties never NULL
+	for _, null := range []bool{color == nil, district == nil, year == nil, uncertainty == nil} {
+		if !null {
+			n++
+		}
+	}
+	p := make(tiles.Props, 0, n)
+	p = append(p, tiles.Prop{Key: "accuracy", Value: one(accuracy)})
 	if color != nil {
-		c.color = one(*color)
+		p = append(p, tiles.Prop{Key: "color", Value: one(*color)})
 	}
 	if district != nil {
-		c.district = one(*district)
+		p = append(p, tiles.Prop{Key: "district", Value: one(*district)})
 	}
+	p = append(p, tiles.Prop{Key: "id", Value: id}, tiles.Prop{Key: "kind", Value: one(kind)},
+		tiles.Prop{Key: "name_en", Value: nameEN}, tiles.Prop{Key: "name_zh", Value: nameZH})
 	if year != nil {
-		c.year = one(int(*year))
+		p = append(p, tiles.Prop{Key: "plan_year", Value: int(*year)})
 	}
-	if u := uncertainty; u != nil {
-		c.uncertainty = *u
-		if *u == *u { // a NaN key is never found again: not shared
-			c.uncertainty = one(*u)
-		}
+	p = append(p, tiles.Prop{Key: "status", Value: one(status)})
+	if uncertainty != nil {
+		p = append(p, tiles.Prop{Key: "uncertainty_m", Value: *uncertainty})
 	}
-	return c, nil
+	return &copied{id: id, layer: one(layer).(string), version: version,
+		f: tiles.Feature{ID: uint64(tileID), Rank: uint64(rank), Geometry: g, Properties: p}}, nil
 }

@@ -18,20 +18,15 @@ import (
 )
 
 // Index holds entries of type E by layer; tile gives what a tile draws of
-// one, its properties either its own or appended to props (one tile's
-// buffer, reused by the next), so that entries need not keep them built.
-// It is safe for concurrent readers once built; building is not (a Clone is
-// changed instead, while readers keep the original).
+// one. It is safe for concurrent readers once built; building is not (a
+// Clone is changed instead, while readers keep the original).
 type Index[E any] struct {
 	trees map[string]*rtree.RTreeG[E]
-	tile  Drawer[E]
+	tile  func(E) tiles.Feature
 }
 
-// Drawer gives what a tile draws of an entry; see Index.
-type Drawer[E any] func(e E, props []tiles.Prop) (tiles.Feature, []tiles.Prop)
-
 // New makes an empty index.
-func New[E any](tile Drawer[E]) *Index[E] {
+func New[E any](tile func(E) tiles.Feature) *Index[E] {
 	return &Index[E]{trees: map[string]*rtree.RTreeG[E]{}, tile: tile}
 }
 
@@ -103,20 +98,16 @@ func (x *Index[E]) SearchBounds(layer string, b orb.Bound, fn func(orb.Bound, E)
 // Tile encodes one vector tile of the requested layers.
 func (x *Index[E]) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error) {
 	b := BufferedBound(req.Tile, req.Options)
-	buf := featurePool.Get().(*tileBuf)
-	defer buf.release()
-	all, props := buf.features[:0], buf.props[:0]
+	buf := featurePool.Get().(*[]tiles.Feature)
+	defer releaseFeatures(buf)
+	all := (*buf)[:0]
 	layers := make([]tiles.Layer, 0, len(req.Layers))
 	for _, l := range req.Layers {
 		if int(req.Tile.Z) < l.MinZoom {
 			continue
 		}
 		start := len(all)
-		x.Search(l.ID, b, func(e E) {
-			var f tiles.Feature
-			f, props = x.tile(e, props)
-			all = append(all, f)
-		})
+		x.Search(l.ID, b, func(e E) { all = append(all, x.tile(e)) })
 		// In MVT id order, as PostGIS writes them: ids that follow each
 		// other, and neighbours' geometry next to each other, compress
 		// better (a z12 tile of the synthetic points 5 % smaller); it is also
@@ -126,34 +117,26 @@ func (x *Index[E]) Tile(ctx context.Context, req geo.TileRequest) ([]byte, error
 			layers = append(layers, tiles.Layer{Name: l.ID, Dense: l.Dense, Features: all[start:len(all):len(all)]})
 		}
 	}
-	buf.features, buf.props = all, props
+	*buf = all
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return tiles.Encode(req.Tile, layers, req.Options)
 }
 
-// featurePool recycles a tile's candidate features and their properties,
-// thousands for a dense tile, so that building a tile makes little garbage
-// for a collector that must scan the whole in-memory dataset each cycle.
-var featurePool = sync.Pool{New: func() any { return new(tileBuf) }}
+// featurePool recycles the list of a tile's candidate features, thousands
+// long for a dense tile, so that building a tile makes little garbage for a
+// collector that must scan the whole in-memory dataset each cycle.
+var featurePool = sync.Pool{New: func() any { return new([]tiles.Feature) }}
 
-// tileBuf is one tile's candidate features and the properties Drawers
-// appended for them.
-type tileBuf struct {
-	features []tiles.Feature
-	props    []tiles.Prop
-}
-
-// release returns the buffer to the pool, unless an unusually large tile (a
-// low zoom over a big dataset) grew it: the pool would pin it.
-func (b *tileBuf) release() {
-	if cap(b.features) > 1<<16 || cap(b.props) > 1<<19 {
+// releaseFeatures returns a candidate list to the pool, unless an unusually
+// large tile (a low zoom over a big dataset) grew it: the pool would pin it.
+func releaseFeatures(buf *[]tiles.Feature) {
+	if cap(*buf) > 1<<16 {
 		return
 	}
-	clear(b.features)
-	clear(b.props)
-	featurePool.Put(b)
+	clear(*buf)
+	featurePool.Put(buf)
 }
 
 // BufferedBound is the tile's lon/lat bound grown by the encoder's buffer,
