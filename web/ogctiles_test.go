@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"os"
@@ -86,13 +85,8 @@ func TestOGCTiles(t *testing.T) {
 
 func getBytes(t *testing.T, u string) ([]byte, int) {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return b, resp.StatusCode
+	code, _, b := httpGet(t, u)
+	return b, code
 }
 
 // TestGDALOGCTiles drives GDAL's OGCAPI driver at the OGC API – Tiles of the

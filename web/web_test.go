@@ -34,8 +34,9 @@ func fixtureServer(t *testing.T) *httptest.Server {
 	return newServer(t, memstore.New(storetest.Fixture()))
 }
 
-// fetch GETs a URL and decodes its JSON body.
-func fetch(t *testing.T, u string) (int, http.Header, map[string]any) {
+// httpGet GETs a URL as a plain client does (redirects followed, gzip
+// undone) and returns its status, headers and body.
+func httpGet(t *testing.T, u string) (int, http.Header, []byte) {
 	t.Helper()
 	resp, err := http.Get(u)
 	if err != nil {
@@ -43,11 +44,18 @@ func fetch(t *testing.T, u string) (int, http.Header, map[string]any) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+// fetch GETs a URL and decodes its JSON body.
+func fetch(t *testing.T, u string) (int, http.Header, map[string]any) {
+	t.Helper()
+	code, h, b := httpGet(t, u)
 	var v map[string]any
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatalf("GET %s: body is not a JSON object: %v\n%s", u, err, b)
 	}
-	return resp.StatusCode, resp.Header, v
+	return code, h, v
 }
 
 // schemas compiles the OGC API – Features Part 1 response schemas (YAML).
