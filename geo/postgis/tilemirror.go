@@ -2,7 +2,7 @@ package postgis
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -171,7 +171,7 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 	// The copy is no request: a whole one reads every feature, longer than
 	// a request's statement may take (a million features, about 7 s), and
 	// under load longer still. It is bounded by copyTimeout instead.
-	if err := exec(ctx, tx, fmt.Sprintf("SET LOCAL statement_timeout = %d", copyTimeout.Milliseconds())); err != nil {
+	if err := exec(ctx, tx, "SET LOCAL statement_timeout = "+strconv.FormatInt(copyTimeout.Milliseconds(), 10)); err != nil {
 		return wrap(ctx, err)
 	}
 	if copyPause > 0 {
@@ -199,8 +199,8 @@ func (s *Store) copyTiles(ctx context.Context, st *copyState) error {
 	if err != nil {
 		return wrap(ctx, err)
 	}
+	s.mirror.builds.Add(1) // counted before anyone can see it
 	s.mirror.publish(&mirrored{version: v, index: x, features: n, took: time.Since(t0)})
-	s.mirror.builds.Add(1)
 	s.log.Info("postgis: tiles built from a copy in memory", "version", v, "features", n, "copied", how,
 		"read", read, "took", time.Since(t0).Round(time.Millisecond))
 	return nil
