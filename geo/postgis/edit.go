@@ -168,9 +168,8 @@ func (s *Store) DeleteFeature(ctx context.Context, layer, id string, ifVersion i
 func (s *Store) RestoreFeature(ctx context.Context, layer, id string, v, ifVersion int, e geo.Edit) (nv int, err error) {
 	err = s.edit(ctx, e, func(tx pgx.Tx) error {
 		var row, g []byte
-		err := tx.QueryRow(ctx, `SELECT row, ST_AsBinary(geom) FROM changes
-			WHERE kind = 'feature' AND item_id = $1 AND layer = $2 AND version = $3 AND op <> 'delete'
-			ORDER BY serial DESC LIMIT 1`, id, layer, v).Scan(&row, &g)
+		err := tx.QueryRow(ctx, `SELECT row, geom FROM (`+trailVersions+`) c
+			WHERE version = $3 AND op <> 'delete' ORDER BY serial DESC LIMIT 1`, id, layer, v).Scan(&row, &g)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return geo.ErrNotFound
 		}
@@ -193,6 +192,20 @@ func (s *Store) RestoreFeature(ctx context.Context, layer, id string, v, ifVersi
 	})
 	return nv, err
 }
+
+// trailVersions lists the trail entries of feature $1 in layer $2 with the
+// feature as each left it (NULL after a delete). Entries since migration
+// 0028 hold no copy of it: the version is in features while current, in
+// feature_history once replaced, written in the same transaction as the
+// entry (so at the same now()).
+const trailVersions = `SELECT c.serial, c.version, c.op, c.at, c.author, c.reason,
+	coalesce(c.row, h.row, feature_json(f)) AS row, ST_AsBinary(coalesce(c.geom, h.geom, f.geom)) AS geom
+FROM changes c
+LEFT JOIN LATERAL (SELECT h.row, h.geom FROM feature_history h
+	WHERE c.row IS NULL AND c.op <> 'delete' AND h.feature_id = c.item_id AND h.version = c.version
+	ORDER BY h.valid_from = c.at DESC, h.serial DESC LIMIT 1) h ON true
+LEFT JOIN features f ON c.row IS NULL AND c.op <> 'delete' AND h.row IS NULL AND f.id = c.item_id AND f.version = c.version
+WHERE c.kind = 'feature' AND c.item_id = $1 AND c.layer = $2`
 
 // trailRow is a feature as to_jsonb(features row) gives it.
 type trailRow struct {
@@ -233,8 +246,8 @@ func trailFeature(row, g []byte) (geo.Feature, error) {
 
 // History lists every version of a feature the trail holds, oldest first.
 func (s *Store) History(ctx context.Context, layer, id string) ([]geo.Version, error) {
-	rows, err := s.pool.Query(ctx, `SELECT version, op, at, author, reason, row, ST_AsBinary(geom)
-		FROM changes WHERE kind = 'feature' AND item_id = $1 AND layer = $2 ORDER BY serial`, id, layer)
+	rows, err := s.pool.Query(ctx, `SELECT version, op, at, author, reason, row, geom FROM (`+trailVersions+`) c
+		ORDER BY serial`, id, layer)
 	if err != nil {
 		return nil, wrap(ctx, err)
 	}

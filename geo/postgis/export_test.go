@@ -15,6 +15,9 @@ func SetBulkRows(n int) int {
 // SearchKeyRows is the loader's own search_key_rows.
 var SearchKeyRows = searchKeyRows
 
+// TrailVersions lists the trail of feature $1 in layer $2 with each version.
+const TrailVersions = trailVersions
+
 // LayerScans is how many times the store has worked out its layers.
 func (s *Store) LayerScans() int64 { return s.scans.Load() }
 

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -198,6 +197,7 @@ func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, to
 func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, o LoadOptions) (Summary, error) {
 	var rm Removals
 	var changes []Change
+	var keys *firstKeys // a first load's search keys, worked out beside the copy
 	stages := []struct {
 		name string
 		run  func() error
@@ -205,10 +205,15 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 		{"begin", func() error { return begin(ctx, tx) }},
 		{"removals", func() (err error) { rm, err = removedMeta(ctx, tx, meta); return err }},
 		{"layers", func() error { return upsertLayers(ctx, tx, meta.Layers) }},
-		{"copy", func() error { return copyFeatures(ctx, tx, each, meta.AliasNames(), total, o.Progress) }},
+		{"copy", func() error {
+			if rm.Held == 0 {
+				keys = newFirstKeys()
+			}
+			return copyFeatures(ctx, tx, each, meta.AliasNames(), total, o.Progress, keys)
+		}},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
 		{"guard", func() error { return guard(ctx, tx, &rm, &changes, o) }},
-		{"write", func() error { return writeFeatures(ctx, tx) }},
+		{"write", func() error { return writeFeatures(ctx, tx, keys) }},
 		{"prune", func() error { return pruneLayers(ctx, tx, meta.Layers) }},
 		{"targets", func() error { return replaceTargets(ctx, tx, meta.Targets) }},
 		{"names", func() error { return replaceNames(ctx, tx, meta) }},
@@ -430,7 +435,10 @@ const stagingSQL = `CREATE TEMP TABLE load_features (
 // copyFeatures streams the features into a temp table with COPY. They are
 // produced in a goroutine of their own (reading and checking files) while
 // COPY encodes and sends, so the two overlap.
-func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[string][]string, total int, progress func(done, total int)) error {
+// A first load (keys not nil) gathers the search keys there to copy them
+// after the features; any other sends them in the staging row.
+func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[string][]string, total int,
+	progress func(done, total int), keys *firstKeys) error {
 	if err := exec(ctx, tx, stagingSQL); err != nil {
 		return err
 	}
@@ -468,9 +476,16 @@ func copyFeatures(ctx context.Context, tx pgx.Tx, each features, aliases map[str
 		if err != nil {
 			return nil, err
 		}
+		if keys != nil {
+			keys.add(f, row[searchCol].(string))
+			return append(row, nil), nil
+		}
 		return append(row, searchKeyRows(row[searchCol].(string))), nil
 	})
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"load_features"}, stagingCols, src)
+	if err == nil && scanErr == nil && keys != nil {
+		keys.sort()
+	}
 	// A source error ends the COPY, and the server answers with its own
 	// "COPY from stdin failed" (SQLSTATE 57014, which reads as a cancelled
 	// query): the dataset's own error (*data.Invalid) is the one to report.
@@ -499,38 +514,6 @@ func stagingRow(f geo.Feature, aliases []string) ([]any, error) {
 	}
 	return []any{f.ID, f.Layer, f.NameZH, f.NameEN, f.Kind, f.Status, f.PlanSection, f.PlanLine,
 		f.PlanQuote, f.District, f.Accuracy, f.Source, f.Updated, targets, extra, searchText(append(geo.SearchNames(f), aliases...)), g}, nil
-}
-
-// searchKeyRows lists the rows search_key_rows (migration 0022) makes of a
-// search column, each as its form then its key: every line longer than its
-// form and at most 2,001 bytes, and for a text line ("t") an "s" key for
-// each start past the first character where geo.SubstringStart allows a
-// match; no row twice. A load works them out here, beside parsing, rather
-// than in the database (migration 0024).
-func searchKeyRows(search string) []string {
-	var out []string
-	add := func(k string) {
-		if !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	for _, line := range strings.Split(search, "\n") {
-		if len(line) > 2001 || utf8.RuneCountInString(line) < 2 {
-			continue
-		}
-		add(line)
-		if line[0] != geo.KeyText {
-			continue
-		}
-		key := line[1:]
-		_, first := utf8.DecodeRuneInString(key)
-		for i := range key[first:] {
-			if geo.SubstringStart(key, first+i) {
-				add("s" + key[first+i:])
-			}
-		}
-	}
-	return out
 }
 
 // jsonOrNull keeps nil and empty apart: NULL for nil, JSON otherwise.
@@ -599,26 +582,48 @@ ORDER BY substr(k, 2) COLLATE "C"`
 // uncached tiles read a few pages instead of one page per feature, and the
 // MVT ids the database numbers them with (features.tile_id) are close
 // together within a tile, which compresses.
-func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int) error {
+func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int, keys *firstKeys) error {
 	for _, op := range []string{"remove", "update", "insert"} {
 		if ops[op] == 0 {
 			continue
 		}
 		sql := writeSQL[op]
 		if op == "insert" {
-			sql = keysOff + ";\n" + sql + " ORDER BY ST_GeomFromWKB(n.wkb, 4326), n.id;\n" + insertKeysSQL + ";\n" + keysOn
+			sql = insertSQL(keys, ops)
 		}
 		if err := exec(ctx, tx, sql); err != nil {
 			return err
+		}
+		if op == "insert" && keys != nil && onlyInserts(ops) {
+			if err := keys.copy(ctx, tx); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
+// insertSQL inserts the new features in spatial order, with their search
+// keys: those staged beside them (keys nil), those a first load gathered
+// (copied after), or, should a first load find the table no longer empty
+// (an edit committed meanwhile), those the trigger works out.
+func insertSQL(keys *firstKeys, ops map[string]int) string {
+	sql := writeSQL["insert"] + " ORDER BY ST_GeomFromWKB(n.wkb, 4326), n.id"
+	switch {
+	case keys == nil:
+		return keysOff + ";\n" + sql + ";\n" + insertKeysSQL + ";\n" + keysOn
+	case onlyInserts(ops):
+		return keysOff + ";\n" + sql + ";\n" + keysOn
+	}
+	return sql
+}
+
+func onlyInserts(ops map[string]int) bool { return ops["same"]+ops["update"]+ops["remove"] == 0 }
+
 // writeFeatures applies the diff. A first load into an empty table drops
 // the secondary indexes and the foreign key and makes them again after,
 // which is several times faster than keeping them up row by row.
-func writeFeatures(ctx context.Context, tx pgx.Tx) error {
+func writeFeatures(ctx context.Context, tx pgx.Tx, keys *firstKeys) error {
 	ops := map[string]int{}
 	rows, err := tx.Query(ctx, "SELECT op, count(*) FROM load_diff GROUP BY op")
 	if err != nil {
@@ -635,7 +640,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	// served the previous version (MVCC) until the new one commits.
 	changed, before := ops["insert"]+ops["update"]+ops["remove"], ops["same"]+ops["update"]+ops["remove"]
 	if changed < bulkRows || before > 0 {
-		return applyDiff(ctx, tx, ops)
+		return applyDiff(ctx, tx, ops, keys)
 	}
 	restore, err := dropDerived(ctx, tx, changed)
 	if err != nil {
@@ -644,7 +649,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx) error {
 	if err := exec(ctx, tx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
 		return err
 	}
-	if err := applyDiff(ctx, tx, ops); err != nil {
+	if err := applyDiff(ctx, tx, ops, keys); err != nil {
 		return err
 	}
 	for _, sql := range restore {

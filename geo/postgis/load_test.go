@@ -306,6 +306,39 @@ func TestBulkLoad(t *testing.T) {
 	inStep(t, s)
 }
 
+// TestFirstLoadMeetsAnEdit: a first load gathers its search keys itself,
+// as every feature is new; should an edit add a feature of the dataset
+// while it copies, the keys still follow the table.
+func TestFirstLoadMeetsAnEdit(t *testing.T) {
+	s := open(t)
+	ds := synth(300, 7)
+	mustLoad(t, s, ds)
+	if _, err := s.Pool().Exec(context.Background(), "DELETE FROM features"); err != nil {
+		t.Fatal(err)
+	}
+	edited := ds.Features[10]
+	postgis.SetLoadHook(func(stage string) error {
+		if stage != "copy" {
+			return nil
+		}
+		_, err := s.Pool().Exec(context.Background(), `INSERT INTO features (id, layer, name_zh, name_en, kind, status,
+			plan_section, plan_line, plan_quote, district, accuracy, source, updated, geom)
+			VALUES ($1, $2, '别名', 'Other name', $3, $4, '', 0, '', '', 'approximate', 'psql', now(), ST_Point(114.3, 30.6, 4326))`,
+			edited.ID, edited.Layer, edited.Kind, edited.Status)
+		return err
+	})
+	defer postgis.SetLoadHook(nil)
+	sum := mustLoad(t, s, ds)
+	if got := sum.Total(); got.Inserted != len(ds.Features)-1 || got.Updated != 1 {
+		t.Errorf("load after an edit: %+v", got)
+	}
+	inStep(t, s)
+	hits, err := s.Search(context.Background(), geo.SearchQuery{Text: edited.NameZH, Limit: 50})
+	if err != nil || !slices.ContainsFunc(hits, func(f geo.Feature) bool { return f.ID == edited.ID }) {
+		t.Errorf("search %q: %d hits without %s, %v", edited.NameZH, len(hits), edited.ID, err)
+	}
+}
+
 func TestLoadDropsLayer(t *testing.T) {
 	s := open(t)
 	mustLoad(t, s, storetest.Fixture())

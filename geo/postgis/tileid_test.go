@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"planmap/geo"
+	"planmap/geo/postgis"
 	"planmap/geo/storetest"
 )
 
@@ -88,7 +89,8 @@ func TestTileIDsLifecycle(t *testing.T) {
 	}
 	// The trail keeps the id with each version.
 	var trailID uint64
-	if err := s.Pool().QueryRow(ctx, `SELECT (row->>'tile_id')::bigint FROM changes WHERE item_id = 'guanggu-area' ORDER BY serial DESC LIMIT 1`).Scan(&trailID); err != nil || trailID != first["guanggu-area"] {
+	if err := s.Pool().QueryRow(ctx, `SELECT (row->>'tile_id')::bigint FROM (`+postgis.TrailVersions+`) c ORDER BY serial DESC LIMIT 1`,
+		"guanggu-area", storetest.LayerAreas).Scan(&trailID); err != nil || trailID != first["guanggu-area"] {
 		t.Errorf("the trail's guanggu-area has tile id %d (%v), want %d", trailID, err, first["guanggu-area"])
 	}
 }
