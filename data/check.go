@@ -61,7 +61,7 @@ func CheckLayer(l geo.Layer) string { return checkLayer(l, nil) }
 // checker validates features one at a time, remembering only their ids.
 type checker struct {
 	layers map[string]geo.Layer
-	seen   map[string]string // feature id → file
+	seen   map[string]string // feature id → layer (shared by its features: held for every id)
 	probs  []geo.Problem
 }
 
@@ -87,9 +87,9 @@ func (c *checker) feature(f geo.Feature) bool {
 		c.add(p)
 	}
 	if prev, dup := c.seen[f.ID]; dup {
-		c.add(geo.Problem{File: file, Feature: f.ID, Msg: "id already used in " + prev})
+		c.add(geo.Problem{File: file, Feature: f.ID, Msg: "id already used in " + LayerFile(prev)})
 	}
-	c.seen[f.ID] = file
+	c.seen[f.ID] = f.Layer
 	if want, got := c.layers[f.Layer].GeometryType, orb.Geometry(f.Geometry); got != nil && !typeFits(want, got.GeoJSONType()) {
 		c.add(geo.Problem{File: file, Feature: f.ID,
 			Msg: fmt.Sprintf("geometry is %s but layer %q holds %s", got.GeoJSONType(), f.Layer, want)})

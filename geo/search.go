@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -58,10 +59,8 @@ func syllables(s string) (words []string, han bool) {
 		case unicode.Is(unicode.Han, r):
 			flush()
 			han = true
-			if p, ok := placeReadings[r]; ok {
+			if p := reading(r); p != "" {
 				words = append(words, p)
-			} else if p := pinyin.SinglePinyin(r, pinyinArgs); len(p) > 0 {
-				words = append(words, p[0])
 			}
 		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			run.WriteRune(unicode.ToLower(r))
@@ -71,6 +70,26 @@ func syllables(s string) (words []string, han bool) {
 	}
 	flush()
 	return words, han
+}
+
+// readings remembers each Han character's syllable (or "" for none):
+// go-pinyin styles every lookup with regular expressions, which cost a load
+// of 200,000 names two seconds; a name set has a few thousand characters.
+var readings sync.Map
+
+// reading is r's toneless syllable, placeReadings first.
+func reading(r rune) string {
+	if p, ok := readings.Load(r); ok {
+		return p.(string)
+	}
+	p, ok := placeReadings[r]
+	if !ok {
+		if ps := pinyin.SinglePinyin(r, pinyinArgs); len(ps) > 0 {
+			p = ps[0]
+		}
+	}
+	readings.Store(r, p)
+	return p
 }
 
 // Pinyin is the compact Latin key of a name: Han characters as toneless

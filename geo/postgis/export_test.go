@@ -1,6 +1,11 @@
 package postgis
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	"planmap/geo"
+)
 
 // SetLoadHook lets tests fail a load after a given stage.
 func SetLoadHook(h func(stage string) error) { loadHook = h }
@@ -14,6 +19,37 @@ func SetBulkRows(n int) int {
 
 // SearchKeyRows is the loader's own search_key_rows.
 var SearchKeyRows = searchKeyRows
+
+// SetKeyBlock changes how many search keys a first load sorts together and
+// returns the old number.
+func SetKeyBlock(n int) int {
+	old := keyBlock
+	keyBlock = n
+	return old
+}
+
+// FirstKeys gives the search keys a first load copies for features with
+// these search columns, sorted in blocks of block keys, in the order it
+// copies them, each as the form followed by the key.
+func FirstKeys(search []string, block int) []string {
+	defer SetKeyBlock(SetKeyBlock(block))
+	k := newFirstKeys()
+	for i, s := range search {
+		k.add(geo.Feature{ID: fmt.Sprint("f", i), Layer: "l", Kind: "k"}, s)
+	}
+	k.sort()
+	var out []string
+	for next := k.inOrder(); ; {
+		key, ok := next()
+		if !ok {
+			return out
+		}
+		out = append(out, string([]byte{key.form})+k.key(key))
+	}
+}
+
+// SearchText is the search column of a feature with these names.
+func SearchText(names ...string) string { return searchText(names) }
 
 // TrailVersions lists the trail of feature $1 in layer $2 with each version.
 const TrailVersions = trailVersions

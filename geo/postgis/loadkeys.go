@@ -1,6 +1,7 @@
 package postgis
 
 import (
+	"container/heap"
 	"context"
 	"slices"
 	"strings"
@@ -16,116 +17,180 @@ import (
 // sorts them in Go while the database writes the features, and copies them
 // into search_keys in key order. The database then neither unnests nor
 // sorts millions of rows (that sort, spilled to disk, was the largest step
-// of a first load). A key is a slice of its feature's search column, so the
-// keys cost about 24 bytes each beside it.
+// of a first load). A key is kept as where it lies in its feature's search
+// column, 12 bytes, in blocks that are sorted each and merged as they are
+// copied: no array is grown by doubling or sorted whole.
 type firstKeys struct {
 	feats  []keyFeature
-	keys   []searchKey
-	intern map[string]string
+	blocks [][]searchKey
+	names  []string       // layers and kinds, which many features share
+	index  map[string]int // into names
 	sorted chan struct{}
 }
 
 // keyFeature is what search_keys repeats of a feature beside each key.
 type keyFeature struct {
-	id, layer, kind string
-	namelen         int32
+	id, search  string
+	namelen     int32
+	layer, kind uint16
 }
 
+// searchKey is search[start:end] of feature feat, with its form.
 type searchKey struct {
-	key  string
-	feat int32
-	form byte
+	feat, start, end uint32
+	form             byte
 }
+
+// keyBlock is how many keys a block holds (a variable so that tests can
+// merge many blocks of small data).
+var keyBlock = 1 << 16
 
 func newFirstKeys() *firstKeys {
-	return &firstKeys{intern: map[string]string{}, sorted: make(chan struct{})}
+	return &firstKeys{index: map[string]int{}, sorted: make(chan struct{})}
 }
 
 // add takes the keys of one copied feature and its search column.
 func (k *firstKeys) add(f geo.Feature, search string) {
-	i := int32(len(k.feats))
-	k.feats = append(k.feats, keyFeature{id: f.ID, layer: k.once(f.Layer), kind: k.once(f.Kind),
+	i := uint32(len(k.feats))
+	k.feats = append(k.feats, keyFeature{id: f.ID, search: search, layer: k.name(f.Layer), kind: k.name(f.Kind),
 		namelen: int32(utf8.RuneCountInString(f.NameZH))})
-	eachSearchKey(search, func(form byte, key string) {
-		k.keys = append(k.keys, searchKey{key: key, feat: i, form: form})
+	eachSearchKey(search, func(form byte, start, end int) {
+		if n := len(k.blocks); n == 0 || len(k.blocks[n-1]) == keyBlock {
+			k.blocks = append(k.blocks, make([]searchKey, 0, keyBlock))
+		}
+		b := &k.blocks[len(k.blocks)-1]
+		*b = append(*b, searchKey{feat: i, start: uint32(start), end: uint32(end), form: form})
 	})
 }
 
-// once keeps one copy of the few layer and kind names many features share.
-func (k *firstKeys) once(s string) string {
-	if v, ok := k.intern[s]; ok {
-		return v
+func (k *firstKeys) name(s string) uint16 {
+	i, ok := k.index[s]
+	if !ok {
+		i = len(k.names)
+		k.index[s] = i
+		k.names = append(k.names, s)
 	}
-	k.intern[s] = s
-	return s
+	return uint16(i)
 }
 
-// sort orders the keys as the B-tree does (COLLATE "C": by bytes), in a
+func (k *firstKeys) key(s searchKey) string { return k.feats[s.feat].search[s.start:s.end] }
+
+// sort orders each block as the B-tree does (COLLATE "C": by bytes), in a
 // goroutine of its own; copy waits for it.
 func (k *firstKeys) sort() {
 	go func() {
 		defer close(k.sorted)
-		slices.SortFunc(k.keys, func(a, b searchKey) int { return strings.Compare(a.key, b.key) })
+		for _, b := range k.blocks {
+			slices.SortFunc(b, func(x, y searchKey) int { return strings.Compare(k.key(x), k.key(y)) })
+		}
 	}()
 }
 
-// copy writes the sorted keys into search_keys.
+// copy writes the keys into search_keys in key order.
 func (k *firstKeys) copy(ctx context.Context, tx pgx.Tx) error {
-	<-k.sorted
-	i := 0
+	next := k.inOrder()
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"search_keys"}, []string{"key", "form", "id", "layer", "kind", "namelen"},
 		pgx.CopyFromFunc(func() ([]any, error) {
-			if i == len(k.keys) {
+			key, ok := next()
+			if !ok {
 				return nil, nil
 			}
-			key := k.keys[i]
 			f := &k.feats[key.feat]
-			i++
-			return []any{key.key, key.form, f.id, f.layer, f.kind, f.namelen}, nil
+			return []any{k.key(key), key.form, f.id, k.names[f.layer], k.names[f.kind], f.namelen}, nil
 		}))
 	return err
 }
 
+// inOrder waits for sort and then merges the sorted blocks: each call
+// gives the next key in key order, false after the last.
+func (k *firstKeys) inOrder() func() (searchKey, bool) {
+	<-k.sorted
+	h := &keyHeap{k: k}
+	for _, b := range k.blocks {
+		if len(b) > 0 {
+			h.blocks = append(h.blocks, b)
+		}
+	}
+	heap.Init(h)
+	return func() (searchKey, bool) {
+		if h.Len() == 0 {
+			return searchKey{}, false
+		}
+		key := h.blocks[0][0]
+		if h.blocks[0] = h.blocks[0][1:]; len(h.blocks[0]) == 0 {
+			heap.Pop(h)
+		} else {
+			heap.Fix(h, 0)
+		}
+		return key, true
+	}
+}
+
+// keyHeap holds the rest of each sorted block, the block with the least
+// next key first.
+type keyHeap struct {
+	k      *firstKeys
+	blocks [][]searchKey
+}
+
+func (h *keyHeap) Len() int { return len(h.blocks) }
+func (h *keyHeap) Less(i, j int) bool {
+	return h.k.key(h.blocks[i][0]) < h.k.key(h.blocks[j][0])
+}
+func (h *keyHeap) Swap(i, j int) { h.blocks[i], h.blocks[j] = h.blocks[j], h.blocks[i] }
+func (h *keyHeap) Push(x any)    { h.blocks = append(h.blocks, x.([]searchKey)) }
+func (h *keyHeap) Pop() any {
+	b := h.blocks[len(h.blocks)-1]
+	h.blocks = h.blocks[:len(h.blocks)-1]
+	return b
+}
+
 // eachSearchKey yields the rows search_key_rows (migration 0022) makes of a
-// search column, each as its form and key: every line longer than its form
-// and at most 2,001 bytes, and for a text line ("t") an "s" key for each
-// start past the first character where geo.SubstringStart allows a match;
-// no row twice. A load works them out here, beside parsing, rather than in
-// the database (migration 0024).
-func eachSearchKey(search string, yield func(form byte, key string)) {
+// search column, each as its form and where its key lies in search: every
+// line longer than its form and at most 2,001 bytes, and for a text line
+// ("t") an "s" key for each start past the first character where
+// geo.SubstringStart allows a match; no row twice. A load works them out
+// here, beside parsing, rather than in the database (migration 0024).
+func eachSearchKey(search string, yield func(form byte, start, end int)) {
 	type row struct {
 		form byte
 		key  string
 	}
 	var seen []row
-	add := func(form byte, key string) {
-		r := row{form, key}
+	add := func(form byte, start, end int) {
+		r := row{form, search[start:end]}
 		if !slices.Contains(seen, r) {
 			seen = append(seen, r)
-			yield(form, key)
+			yield(form, start, end)
 		}
 	}
-	for line := range strings.SplitSeq(search, "\n") {
-		if len(line) > 2001 || utf8.RuneCountInString(line) < 2 {
-			continue
+	for at := 0; at <= len(search); {
+		end := strings.IndexByte(search[at:], '\n')
+		if end < 0 {
+			end = len(search)
+		} else {
+			end += at
 		}
-		add(line[0], line[1:])
-		if line[0] != geo.KeyText {
-			continue
-		}
-		key := line[1:]
-		_, first := utf8.DecodeRuneInString(key)
-		for i := range key[first:] {
-			if geo.SubstringStart(key, first+i) {
-				add('s', key[first+i:])
+		line := search[at:end]
+		if len(line) <= 2001 && utf8.RuneCountInString(line) >= 2 {
+			add(line[0], at+1, end)
+			if line[0] == geo.KeyText {
+				key := line[1:]
+				_, first := utf8.DecodeRuneInString(key)
+				for i := range key[first:] {
+					if geo.SubstringStart(key, first+i) {
+						add('s', at+1+first+i, end)
+					}
+				}
 			}
 		}
+		at = end + 1
 	}
 }
 
 // searchKeyRows lists eachSearchKey's rows as the form followed by the key.
 func searchKeyRows(search string) []string {
 	var out []string
-	eachSearchKey(search, func(form byte, key string) { out = append(out, string([]byte{form})+key) })
+	eachSearchKey(search, func(form byte, start, end int) { out = append(out, string([]byte{form})+search[start:end]) })
 	return out
 }

@@ -2,6 +2,7 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -35,6 +36,31 @@ func TestSearchKeyRowsAsSQL(t *testing.T) {
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("keys of %.60q:\n got %q\nwant %q", search, got, want)
+		}
+	}
+}
+
+// TestFirstKeysInOrder: a first load copies every key of every feature,
+// sorted in blocks and merged, in key order (COLLATE "C": by bytes), so
+// that the keys of a range lie together on disk.
+func TestFirstKeysInOrder(t *testing.T) {
+	var search, want []string
+	for i := range 3000 {
+		s := postgis.SearchText(fmt.Sprintf("泵站%d号", i*7919%5000), fmt.Sprintf("Pump station %d", i))
+		search = append(search, s)
+		want = append(want, postgis.SearchKeyRows(s)...)
+	}
+	byKey := func(a, b string) int { return strings.Compare(a[1:], b[1:]) }
+	for _, block := range []int{1, 7, 500, 1 << 20} {
+		got := postgis.FirstKeys(search, block)
+		if !slices.IsSortedFunc(got, byKey) {
+			t.Errorf("blocks of %d: the keys are not in key order", block)
+		}
+		slices.Sort(got)
+		w := slices.Clone(want)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("blocks of %d: %d keys, want the %d of the features", block, len(got), len(w))
 		}
 	}
 }
