@@ -666,8 +666,11 @@ var bulkRows = 20000
 
 // derivedSQL lists what of features (and of tile_features and search_keys,
 // which triggers fill from it) can be dropped and made again from the
-// catalog's own definitions: indexes that back no constraint, and foreign
-// keys. The trail's index too, when the trail holds fewer rows than the
+// catalog's own definitions: indexes that back no constraint, foreign keys,
+// and the primary keys of features and tile_features (no key refers to
+// them; rows arrive in spatial order, so keeping the id B-trees up row by
+// row touched a random page a row, and the ids were checked unique as they
+// were read). The trail's index too, when the trail holds fewer rows than the
 // load ($1) adds to it: then making it again costs less than keeping it up
 // (a trail of many earlier versions keeps it).
 const derivedSQL = `
@@ -676,11 +679,13 @@ FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::reg
 		OR i.indrelid = 'changes'::regclass AND (SELECT count(*) FROM (SELECT FROM changes LIMIT $1) c) < $1)
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 UNION ALL
-SELECT 'ALTER TABLE features DROP CONSTRAINT ' || quote_ident(c.conname),
-	'ALTER TABLE features ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid)
-FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'`
+SELECT 'ALTER TABLE ' || c.conrelid::regclass::text || ' DROP CONSTRAINT ' || quote_ident(c.conname),
+	'ALTER TABLE ' || c.conrelid::regclass::text || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid)
+FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'
+	OR c.conrelid IN ('features'::regclass, 'tile_features'::regclass) AND c.contype = 'p'
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.confrelid = c.conrelid)`
 
-// dropDerived drops the indexes and foreign keys of features and returns the
+// dropDerived drops the indexes and keys derivedSQL lists and returns the
 // statements that make them again.
 func dropDerived(ctx context.Context, tx pgx.Tx, changed int) ([]string, error) {
 	rows, err := tx.Query(ctx, derivedSQL, changed)
