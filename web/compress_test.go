@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"planmap/data"
 	"planmap/geo/memstore"
+	"planmap/geo/storetest"
 )
 
 // rawGet sends a GET with exactly the given headers (no transparent gzip)
@@ -101,5 +103,21 @@ func TestCompression(t *testing.T) {
 	res, _ = rawGet(t, srv.URL+"/ogc/collections/nope", "Accept-Encoding", "gzip")
 	if res.StatusCode != 404 || res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("ETag") != "" {
 		t.Errorf("404: %d Cache-Control %q ETag %q", res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("ETag"))
+	}
+}
+
+// TestETagOutlastsTimeStamp: a page of items carries the second it was made
+// (timeStamp); asked again in a later second, unchanged, it still answers
+// the tag the client holds with a 304.
+func TestETagOutlastsTimeStamp(t *testing.T) {
+	srv := newServer(t, memstore.New(storetest.Fixture()))
+	url := srv.URL + "/ogc/collections/" + storetest.LayerPoints + "/items?limit=5"
+	first, _ := rawGet(t, url)
+	tag := first.Header.Get("ETag")
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond)))
+	again, body := rawGet(t, url, "If-None-Match", tag)
+	if tag == "" || again.StatusCode != http.StatusNotModified || again.Header.Get("ETag") != tag {
+		t.Errorf("a second later: %d, ETag %q (was %q), %d bytes; want 304 with the same tag", again.StatusCode,
+			again.Header.Get("ETag"), tag, len(body))
 	}
 }
