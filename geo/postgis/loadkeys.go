@@ -18,7 +18,7 @@ import (
 // into search_keys in key order. The database then neither unnests nor
 // sorts millions of rows (that sort, spilled to disk, was the largest step
 // of a first load). A key is kept as where it lies in its feature's search
-// column, 12 bytes, in blocks that are sorted each and merged as they are
+// column, 16 bytes, in blocks that are sorted each and merged as they are
 // copied: no array is grown by doubling or sorted whole.
 type firstKeys struct {
 	feats  []keyFeature
@@ -32,7 +32,7 @@ type firstKeys struct {
 type keyFeature struct {
 	id, search  string
 	namelen     int32
-	layer, kind uint16
+	layer, kind uint32 // into firstKeys.names
 }
 
 // searchKey is search[start:end] of feature feat, with its form.
@@ -63,14 +63,14 @@ func (k *firstKeys) add(f geo.Feature, search string) {
 	})
 }
 
-func (k *firstKeys) name(s string) uint16 {
+func (k *firstKeys) name(s string) uint32 {
 	i, ok := k.index[s]
 	if !ok {
 		i = len(k.names)
 		k.index[s] = i
 		k.names = append(k.names, s)
 	}
-	return uint16(i)
+	return uint32(i)
 }
 
 func (k *firstKeys) key(s searchKey) string { return k.feats[s.feat].search[s.start:s.end] }
