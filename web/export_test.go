@@ -1,5 +1,10 @@
 package web
 
+import (
+	"net"
+	"sync"
+)
+
 // SetDownloadPage sets how many features each store query of a download or
 // of the statistics asks for, so that a test can make them page; it returns
 // a function that restores the default.
@@ -15,4 +20,42 @@ func SetMaxDownload(n int) func() {
 	old := maxDownload
 	maxDownload = n
 	return func() { maxDownload = old }
+}
+
+// WriteBody is writeBody, for a test's own handler.
+var WriteBody = writeBody
+
+// CountingListener is Listener with a count of the system calls that wrote
+// to any of its connections.
+func CountingListener(ln net.Listener) (net.Listener, func() int64) {
+	l := &countingListener{Listener: ln}
+	return l, l.writes
+}
+
+type countingListener struct {
+	net.Listener
+	mu    sync.Mutex
+	conns []*oneWriteConn
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	oc := &oneWriteConn{Conn: c}
+	l.mu.Lock()
+	l.conns = append(l.conns, oc)
+	l.mu.Unlock()
+	return oc, nil
+}
+
+func (l *countingListener) writes() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var n int64
+	for _, c := range l.conns {
+		n += c.writes.Load()
+	}
+	return n
 }

@@ -397,10 +397,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bo
 	if acceptsGzip {
 		h["Content-Encoding"] = hdrGzip
 		h["Content-Length"] = []string{strconv.Itoa(len(gz))}
-		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			_, _ = w.Write(gz)
-		}
+		writeBody(w, r, gz)
 		return nil
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
@@ -412,10 +409,7 @@ func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bo
 		return err
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(raw))}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(raw)
-	}
+	writeBody(w, r, raw)
 	return nil
 }
 

@@ -25,7 +25,17 @@ import (
 
 func newServer(t *testing.T, store geo.Store) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(web.New(store, web.Options{TileCacheBytes: 1 << 20, CORSOrigin: "*"}))
+	return startServer(t, web.New(store, web.Options{TileCacheBytes: 1 << 20, CORSOrigin: "*"}))
+}
+
+// startServer serves h as planmap serve does, on connections of
+// web.Listener.
+func startServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = web.Listener(srv.Listener)
+	srv.Config.ConnContext = web.ConnContext
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -302,7 +302,7 @@ func serveUntil(ctx context.Context, args []string, stderr io.Writer, listening 
 		listening(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(web.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -392,7 +392,7 @@ func httpServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
-		MaxHeaderBytes: MaxHeaderBytes}
+		MaxHeaderBytes: MaxHeaderBytes, ConnContext: web.ConnContext}
 }
 
 // displayAddr is an address a person can open in a browser.

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+)
+
+// A response larger than net/http's 4 KB connection buffer leaves in two
+// writes: the buffer (status line, header, the body's start) and the rest of
+// the body. On loopback and on busy servers each write system call costs
+// about as much as the bytes it carries, and for a cached tile those two
+// calls were most of the server's time. Listener's connections can send the
+// two as one writev, without copying the body: a handler arms the connection
+// around its body's Write (writeBody), the connection keeps the buffer's
+// flush and sends it with the write that follows.
+
+// Listener wraps a listener's connections so that writeBody can join a
+// response's writes. The server must also use ConnContext.
+func Listener(ln net.Listener) net.Listener { return oneWriteListener{ln} }
+
+// ConnContext is the http.Server hook that lets a handler reach its
+// connection (a connection of Listener).
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if oc, ok := c.(*oneWriteConn); ok {
+		return context.WithValue(ctx, connKey{}, oc)
+	}
+	return ctx
+}
+
+type connKey struct{}
+
+type oneWriteListener struct{ net.Listener }
+
+func (l oneWriteListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &oneWriteConn{Conn: c}, nil
+}
+
+// oneWriteConn holds, while armed, one write of at most maxHeld bytes and
+// sends it with the next. Only the goroutine serving the connection writes
+// to it (HTTP/1.1 handlers run on it), so it needs no lock.
+type oneWriteConn struct {
+	net.Conn
+	armed  bool
+	held   []byte
+	writes atomic.Int64 // system calls that wrote (tests count them)
+	err    error
+}
+
+const maxHeld = 16 << 10
+
+func (c *oneWriteConn) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if len(c.held) > 0 {
+		bufs, held := net.Buffers{c.held, p}, int64(len(c.held))
+		c.held = c.held[:0]
+		c.writes.Add(1)
+		n, err := bufs.WriteTo(c.Conn) // writev on a TCP connection
+		return int(max(n-held, 0)), err
+	}
+	if c.armed && len(p) <= maxHeld {
+		c.held = append(c.held[:0], p...)
+		return len(p), nil
+	}
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// writeBody writes a 200 response's header (Content-Length set) and body,
+// in one system call on a connection of Listener.
+func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	c, _ := r.Context().Value(connKey{}).(*oneWriteConn)
+	c.arm(true)
+	_, _ = w.Write(body)
+	c.arm(false)
+}
+
+// arm starts or ends holding; ending it sends what is still held.
+func (c *oneWriteConn) arm(on bool) {
+	if c == nil {
+		return
+	}
+	c.armed = on
+	if !on && len(c.held) > 0 {
+		c.writes.Add(1)
+		_, c.err = c.Conn.Write(c.held)
+		c.held = c.held[:0]
+	}
+}
+
+// CloseWrite and ReadFrom keep what net/http finds on a bare TCP connection:
+// a half close before closing, sendfile for files.
+func (c *oneWriteConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (c *oneWriteConn) ReadFrom(r io.Reader) (int64, error) {
+	c.arm(false)
+	if c.err != nil {
+		return 0, c.err
+	}
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(c.Conn, r)
+}
