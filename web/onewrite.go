@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 )
 
@@ -43,22 +44,24 @@ func (l oneWriteListener) Accept() (net.Conn, error) {
 }
 
 // oneWriteConn holds, while armed, one write of at most maxHeld bytes and
-// sends it with the next. Only the goroutine serving the connection writes
-// to it (HTTP/1.1 handlers run on it), so it needs no lock.
+// sends it with the next. The write that follows always comes: a held write
+// is net/http's flush of a full buffer, so the response's rest follows,
+// straight from the handler's Write or from the buffer when the response
+// ends. Should it not, a read (net/http reads before it waits for the client)
+// or a close sends what is held.
 type oneWriteConn struct {
 	net.Conn
+	mu     sync.Mutex // the handler writes; net/http's background read reads
 	armed  bool
 	held   []byte
 	writes atomic.Int64 // system calls that wrote (tests count them)
-	err    error
 }
 
 const maxHeld = 16 << 10
 
 func (c *oneWriteConn) Write(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.held) > 0 {
 		bufs, held := net.Buffers{c.held, p}, int64(len(c.held))
 		c.held = c.held[:0]
@@ -83,26 +86,49 @@ func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	c, _ := r.Context().Value(connKey{}).(*oneWriteConn)
 	c.arm(true)
+	defer c.arm(false)
 	_, _ = w.Write(body)
-	c.arm(false)
 }
 
-// arm starts or ends holding; ending it sends what is still held.
 func (c *oneWriteConn) arm(on bool) {
-	if c == nil {
-		return
+	if c != nil {
+		c.mu.Lock()
+		c.armed = on
+		c.mu.Unlock()
 	}
-	c.armed = on
-	if !on && len(c.held) > 0 {
-		c.writes.Add(1)
-		_, c.err = c.Conn.Write(c.held)
-		c.held = c.held[:0]
+}
+
+// flush sends what is held.
+func (c *oneWriteConn) flush() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.held) == 0 {
+		return nil
 	}
+	c.writes.Add(1)
+	_, err := c.Conn.Write(c.held)
+	c.held = c.held[:0]
+	return err
+}
+
+func (c *oneWriteConn) Read(p []byte) (int, error) {
+	if err := c.flush(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
+}
+
+func (c *oneWriteConn) Close() error {
+	_ = c.flush()
+	return c.Conn.Close()
 }
 
 // CloseWrite and ReadFrom keep what net/http finds on a bare TCP connection:
 // a half close before closing, sendfile for files.
 func (c *oneWriteConn) CloseWrite() error {
+	if err := c.flush(); err != nil {
+		return err
+	}
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
@@ -110,9 +136,8 @@ func (c *oneWriteConn) CloseWrite() error {
 }
 
 func (c *oneWriteConn) ReadFrom(r io.Reader) (int64, error) {
-	c.arm(false)
-	if c.err != nil {
-		return 0, c.err
+	if err := c.flush(); err != nil {
+		return 0, err
 	}
 	if rf, ok := c.Conn.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)

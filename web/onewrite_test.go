@@ -43,7 +43,8 @@ func TestBodyInOneWrite(t *testing.T) {
 	}{
 		{"n=40960", "GET", 1},
 		{"n=100", "GET", 1},
-		{"n=4090", "GET", 2}, // the rest after the buffer is too small to be written on its own: flushed at the end
+		{"n=4090", "GET", 1}, // the rest after the buffer's flush: written from the buffer as the response ends
+		{"n=3900", "GET", 1}, // the whole response fits the buffer
 		{"n=12000", "GET", 1},
 		{"n=40960", "HEAD", 1},
 		{"n=40960&plain", "GET", 2},
