@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 )
@@ -76,9 +77,10 @@ func (c *oneWriteConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// writeBody writes a 200 response's header (Content-Length set) and body,
-// in one system call on a connection of Listener.
+// writeBody writes a 200 response's header, with its Content-Length, and
+// body, in one system call on a connection of Listener.
 func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {
 		return

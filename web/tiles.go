@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -394,22 +393,19 @@ func (s *Server) buildTile(ctx context.Context, tileset string, t tiles.TileID) 
 func writeTile(w http.ResponseWriter, r *http.Request, gz []byte, acceptsGzip bool) error {
 	h := w.Header()
 	h["Content-Type"] = hdrMVT
+	body := gz
 	if acceptsGzip {
 		h["Content-Encoding"] = hdrGzip
-		h["Content-Length"] = []string{strconv.Itoa(len(gz))}
-		writeBody(w, r, gz)
-		return nil
+	} else {
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			return err
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			return err
+		}
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return err
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return err
-	}
-	h["Content-Length"] = []string{strconv.Itoa(len(raw))}
-	writeBody(w, r, raw)
+	writeBody(w, r, body)
 	return nil
 }
 
