@@ -170,14 +170,16 @@ type features func(yield func(geo.Feature) error) error
 
 func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, total int, o LoadOptions) (Summary, error) {
 	var sum Summary
+	aside := &keysAside{pool: s.pool.primary}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		sum, err = load(ctx, tx, meta, each, total, o)
+		sum, err = load(ctx, tx, meta, each, total, o, aside)
 		if err == nil && o.DryRun {
 			err = errDryRun
 		}
 		return err
 	})
+	aside.close(err)
 	if invalid := (*data.Invalid)(nil); errors.As(err, &invalid) {
 		return Summary{}, invalid
 	}
@@ -194,7 +196,7 @@ func loadTx(ctx context.Context, s *Store, meta *data.Dataset, each features, to
 	return sum, nil
 }
 
-func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, o LoadOptions) (Summary, error) {
+func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, total int, o LoadOptions, aside *keysAside) (Summary, error) {
 	var rm Removals
 	var changes []Change
 	var keys *firstKeys // a first load's search keys, worked out beside the copy
@@ -209,7 +211,14 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 			if rm.Held == 0 {
 				keys = newFirstKeys()
 			}
-			return copyFeatures(ctx, tx, each, meta.AliasNames(), total, o.Progress, keys)
+			if err := copyFeatures(ctx, tx, each, meta.AliasNames(), total, o.Progress, keys); err != nil {
+				return err
+			}
+			if keys != nil && len(keys.feats) >= bulkRows && !o.DryRun {
+				keys.aside = aside
+				aside.start(ctx, keys)
+			}
+			return nil
 		}},
 		{"diff", func() error { return exec(ctx, tx, diffSQL) }},
 		{"guard", func() error { return guard(ctx, tx, &rm, &changes, o) }},
@@ -228,7 +237,7 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 			}
 		}
 	}
-	sum, err := summarise(ctx, tx)
+	sum, err := summarise(ctx, tx, !aside.placed)
 	sum.Removals, sum.Changes = rm, changes
 	return sum, err
 }
@@ -292,7 +301,7 @@ func guard(ctx context.Context, tx pgx.Tx, rm *Removals, changes *[]Change, o Lo
 	}
 	rm.Layers = append(rm.Layers, emptied...)
 	if bad, why := rm.Destructive(); bad && !o.AllowRemovals {
-		sum, err := summarise(ctx, tx)
+		sum, err := summarise(ctx, tx, false)
 		if err != nil {
 			return err
 		}
@@ -595,7 +604,7 @@ func applyDiff(ctx context.Context, tx pgx.Tx, ops map[string]int, keys *firstKe
 			return err
 		}
 		if op == "insert" && keys != nil && onlyInserts(ops) {
-			if err := keys.copy(ctx, tx); err != nil {
+			if err := keys.write(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -642,7 +651,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, keys *firstKeys) error {
 	if changed < bulkRows || before > 0 {
 		return applyDiff(ctx, tx, ops, keys)
 	}
-	restore, err := dropDerived(ctx, tx, changed)
+	restore, err := dropDerived(ctx, tx, changed, !keys.builtAside())
 	if err != nil {
 		return err
 	}
@@ -670,12 +679,13 @@ var bulkRows = 20000
 // and the primary keys of features and tile_features (no key refers to
 // them; rows arrive in spatial order, so keeping the id B-trees up row by
 // row touched a random page a row, and the ids were checked unique as they
-// were read). The trail's index too, when the trail holds fewer rows than the
+// were read). search_keys' indexes unless ($2 false) its keys are built
+// aside (loadaside.go) with their own. The trail's index too, when the trail holds fewer rows than the
 // load ($1) adds to it: then making it again costs less than keeping it up
 // (a trail of many earlier versions keeps it).
 const derivedSQL = `
 SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::regclass, 'search_keys'::regclass)
+FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::regclass) OR i.indrelid = 'search_keys'::regclass AND $2
 		OR i.indrelid = 'changes'::regclass AND (SELECT count(*) FROM (SELECT FROM changes LIMIT $1) c) < $1)
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 UNION ALL
@@ -687,8 +697,8 @@ FROM pg_constraint c WHERE c.conrelid = 'features'::regclass AND c.contype = 'f'
 
 // dropDerived drops the indexes and keys derivedSQL lists and returns the
 // statements that make them again.
-func dropDerived(ctx context.Context, tx pgx.Tx, changed int) ([]string, error) {
-	rows, err := tx.Query(ctx, derivedSQL, changed)
+func dropDerived(ctx context.Context, tx pgx.Tx, changed int, keyIndexes bool) ([]string, error) {
+	rows, err := tx.Query(ctx, derivedSQL, changed, keyIndexes)
 	if err != nil {
 		return nil, err
 	}
@@ -792,8 +802,9 @@ func replaceNames(ctx context.Context, tx pgx.Tx, ds *data.Dataset) error {
 
 // summarise counts the diff per layer and refreshes the planner's
 // statistics when much has changed, so the first queries after a big load
-// are planned well.
-func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
+// are planned well: those of search_keys too, unless analyzeKeys is false
+// (keys built aside come analysed).
+func summarise(ctx context.Context, tx pgx.Tx, analyzeKeys bool) (Summary, error) {
 	rows, err := tx.Query(ctx, "SELECT layer, op, count(*) FROM load_diff GROUP BY layer, op")
 	if err != nil {
 		return Summary{}, err
@@ -820,7 +831,7 @@ func summarise(ctx context.Context, tx pgx.Tx) (Summary, error) {
 		return Summary{}, err
 	}
 	if t := sum.Total(); t.Changed() > 1000 && t.Changed()*10 > t.Unchanged {
-		if err = exec(ctx, tx, "ANALYZE features"); err == nil {
+		if err = exec(ctx, tx, "ANALYZE features"); err == nil && analyzeKeys {
 			err = exec(ctx, tx, "ANALYZE search_keys") // migration 0022's, written by trigger
 		}
 	}

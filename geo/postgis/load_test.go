@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -244,14 +245,16 @@ func TestQGISViews(t *testing.T) {
 
 // schema fingerprints the indexes and constraints of features and the
 // indexes of the tables filled from them, which a bulk load drops and makes
-// again.
+// again, and the owner and grants of search_keys, whose table it replaces.
 func schema(t *testing.T, s *postgis.Store) string {
 	t.Helper()
 	var out string
 	err := s.Pool().QueryRow(context.Background(), `SELECT concat_ws(E'\n',
 		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('features', 'tile_features', 'search_keys', 'changes')),
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname)
-		 FROM pg_constraint WHERE conrelid = 'features'::regclass))`).Scan(&out)
+		 FROM pg_constraint WHERE conrelid = 'features'::regclass),
+		(SELECT 'search_keys: ' || relowner::regrole::text || ' ' || coalesce(relacl::text, 'default')
+		 FROM pg_class WHERE oid = 'search_keys'::regclass))`).Scan(&out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,35 +264,55 @@ func schema(t *testing.T, s *postgis.Store) string {
 func TestBulkLoad(t *testing.T) {
 	const n = 2000
 	s := open(t)
+	// A grant on search_keys stays when a bulk load puts its own in place.
+	if _, err := s.Pool().Exec(context.Background(), "GRANT SELECT ON search_keys TO PUBLIC"); err != nil {
+		t.Fatal(err)
+	}
 	want := schema(t, s)
 	if !strings.Contains(want, "FOREIGN KEY") || !strings.Contains(want, "gist") ||
 		!strings.Contains(want, "search_keys_key") || !strings.Contains(want, "changes_item") {
 		t.Fatalf("schema fingerprint misses what a bulk load drops:\n%s", want)
 	}
 	defer postgis.SetBulkRows(postgis.SetBulkRows(1000))
-	// A first load fails after writing, with the indexes dropped: all of it
-	// is rolled back, the indexes too.
+	// A first load fails while its search keys are built aside (after
+	// copy and diff) or once they are in place (after write), with the
+	// indexes dropped: all of it is rolled back, the indexes too, and the
+	// table the keys were built in is gone.
 	before := snapshot(t, s)
-	postgis.SetLoadHook(func(stage string) error {
-		if stage == "write" {
-			return errors.New("injected failure")
-		}
-		return nil
-	})
 	defer postgis.SetLoadHook(nil)
-	if _, err := postgis.Load(context.Background(), s, synth(n, 5), nil); err == nil {
-		t.Fatal("the injected failure did not fail the load")
-	}
-	if snapshot(t, s) != before || schema(t, s) != want {
-		t.Errorf("a failed bulk load changed the database")
+	for _, stage := range []string{"copy", "diff", "write"} {
+		postgis.SetLoadHook(func(st string) error {
+			if st == stage {
+				return errors.New("injected failure")
+			}
+			return nil
+		})
+		if _, err := postgis.Load(context.Background(), s, synth(n, 5), nil); err == nil {
+			t.Fatalf("the injected failure after %s did not fail the load", stage)
+		}
+		if snapshot(t, s) != before || schema(t, s) != want {
+			t.Errorf("a bulk load failing after %s changed the database", stage)
+		}
+		noAsideTable(t, s)
 	}
 	postgis.SetLoadHook(nil)
+	keysTable := func() (oid uint32) {
+		if err := s.Pool().QueryRow(context.Background(), "SELECT 'search_keys'::regclass::oid").Scan(&oid); err != nil {
+			t.Fatal(err)
+		}
+		return oid
+	}
+	old := keysTable()
 	if sum := mustLoad(t, s, synth(n, 5)); sum.Total().Inserted != n {
 		t.Fatalf("bulk load: %+v", sum.Total())
+	}
+	if keysTable() == old {
+		t.Errorf("the keys of a bulk first load were not built aside")
 	}
 	if got := schema(t, s); got != want {
 		t.Errorf("after a bulk load the schema is\n%s\nwant\n%s", got, want)
 	}
+	noAsideTable(t, s)
 	inStep(t, s)
 	cellsInStep(t, s, "bulk load")
 	// A reload of a table readers use keeps its indexes (see writeFeatures).
@@ -306,10 +329,31 @@ func TestBulkLoad(t *testing.T) {
 	inStep(t, s)
 }
 
+// noAsideTable fails if the table a first load builds its search keys in
+// (loadaside.go) is left behind.
+func noAsideTable(t *testing.T, s *postgis.Store) {
+	t.Helper()
+	var left bool
+	if err := s.Pool().QueryRow(context.Background(), "SELECT to_regclass('search_keys_next') IS NOT NULL").Scan(&left); err != nil || left {
+		t.Errorf("search_keys_next left behind (%v)", err)
+	}
+}
+
 // TestFirstLoadMeetsAnEdit: a first load gathers its search keys itself,
 // as every feature is new; should an edit add a feature of the dataset
-// while it copies, the keys still follow the table.
+// while it copies, the keys still follow the table, whether the load
+// copies the keys itself or builds them aside (a bulk load: the table
+// built aside is then dropped).
 func TestFirstLoadMeetsAnEdit(t *testing.T) {
+	for _, bulk := range []int{1 << 30, 100} {
+		t.Run(fmt.Sprintf("bulk from %d rows", bulk), func(t *testing.T) {
+			defer postgis.SetBulkRows(postgis.SetBulkRows(bulk))
+			firstLoadMeetsAnEdit(t)
+		})
+	}
+}
+
+func firstLoadMeetsAnEdit(t *testing.T) {
 	s := open(t)
 	ds := synth(300, 7)
 	mustLoad(t, s, ds)
@@ -333,6 +377,7 @@ func TestFirstLoadMeetsAnEdit(t *testing.T) {
 		t.Errorf("load after an edit: %+v", got)
 	}
 	inStep(t, s)
+	noAsideTable(t, s)
 	hits, err := s.Search(context.Background(), geo.SearchQuery{Text: edited.NameZH, Limit: 50})
 	if err != nil || !slices.ContainsFunc(hits, func(f geo.Feature) bool { return f.ID == edited.ID }) {
 		t.Errorf("search %q: %d hits without %s, %v", edited.NameZH, len(hits), edited.ID, err)

@@ -26,6 +26,7 @@ type firstKeys struct {
 	names  []string       // layers and kinds, which many features share
 	index  map[string]int // into names
 	sorted chan struct{}
+	aside  *keysAside // when not nil, the keys are being written aside
 }
 
 // keyFeature is what search_keys repeats of a feature beside each key.
@@ -86,10 +87,22 @@ func (k *firstKeys) sort() {
 	}()
 }
 
-// copy writes the keys into search_keys in key order.
-func (k *firstKeys) copy(ctx context.Context, tx pgx.Tx) error {
+// write puts the keys into search_keys: those built aside, or a copy.
+func (k *firstKeys) write(ctx context.Context, tx pgx.Tx) error {
+	if k.aside != nil {
+		return k.aside.place(ctx, tx)
+	}
+	return k.copy(ctx, tx, "search_keys")
+}
+
+// builtAside tells whether the keys are built aside (loadaside.go).
+func (k *firstKeys) builtAside() bool { return k != nil && k.aside != nil }
+
+// copy writes the keys into table (search_keys or one shaped like it) in
+// key order.
+func (k *firstKeys) copy(ctx context.Context, tx pgx.Tx, table string) error {
 	next := k.inOrder()
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"search_keys"}, []string{"key", "form", "id", "layer", "kind", "namelen"},
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{table}, []string{"key", "form", "id", "layer", "kind", "namelen"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			key, ok := next()
 			if !ok {

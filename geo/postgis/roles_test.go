@@ -53,9 +53,11 @@ func withRoles(t testing.TB) (owner, reader, editor string) {
 
 // TestSelectOnlyRole: planmap serves the whole contract through a role that
 // may only SELECT (the owner migrated and loaded), and that role can change
-// nothing.
+// nothing. The loads are bulk loads, whose search keys are built aside in
+// a table of the owner's that takes search_keys' place and grants.
 func TestSelectOnlyRole(t *testing.T) {
 	ctx := context.Background()
+	defer postgis.SetBulkRows(postgis.SetBulkRows(100))
 	storetest.Run(t, func(t *testing.T, ds *data.Dataset) geo.Store {
 		ownerURL, readerURL, _ := withRoles(t)
 		owner, err := postgis.Open(ctx, ownerURL, postgis.Options{Migrate: true})
