@@ -7,6 +7,10 @@ import (
 	"planmap/geo"
 )
 
+// SetAsideHook lets tests fail the build of a first load's search keys
+// aside.
+func SetAsideHook(h func() error) { asideHook = h }
+
 // SetLoadHook lets tests fail a load after a given stage.
 func SetLoadHook(h func(stage string) error) { loadHook = h }
 

@@ -329,6 +329,27 @@ func TestBulkLoad(t *testing.T) {
 	inStep(t, s)
 }
 
+// TestBulkLoadWithoutAside: when the search keys cannot be built aside
+// (the database refuses a second connection), a bulk first load copies
+// them itself.
+func TestBulkLoadWithoutAside(t *testing.T) {
+	s := open(t)
+	defer postgis.SetBulkRows(postgis.SetBulkRows(100))
+	defer postgis.SetAsideHook(nil)
+	postgis.SetAsideHook(func() error { return errors.New("too many connections") })
+	ds := synth(500, 8)
+	if sum := mustLoad(t, s, ds); sum.Total().Inserted != len(ds.Features) {
+		t.Fatalf("bulk load: %+v", sum.Total())
+	}
+	inStep(t, s)
+	noAsideTable(t, s)
+	f := ds.Features[42]
+	hits, err := s.Search(context.Background(), geo.SearchQuery{Text: f.NameZH, Limit: 5})
+	if err != nil || len(hits) == 0 || hits[0].ID != f.ID {
+		t.Errorf("search %q: %v, %v; want %s first", f.NameZH, hits, err, f.ID)
+	}
+}
+
 // noAsideTable fails if the table a first load builds its search keys in
 // (loadaside.go) is left behind.
 func noAsideTable(t *testing.T, s *postgis.Store) {

@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +25,10 @@ type keysAside struct {
 	placed bool       // renamed to search_keys by the load's transaction
 }
 
+// asideHook, when set by a test, runs as a build begins; an error fails
+// the build there.
+var asideHook func() error
+
 // asideTable is where the keys are built; loads take turns (lockLoad),
 // so one name serves, and a build first drops what a crashed one left.
 const asideTable = "search_keys_next"
@@ -42,6 +45,11 @@ func (a *keysAside) start(ctx context.Context, keys *firstKeys) {
 // connection outside the pool: the load holds one of the pool's, and a
 // pool of one would otherwise wait for itself.
 func (a *keysAside) build(ctx context.Context, keys *firstKeys) error {
+	if asideHook != nil {
+		if err := asideHook(); err != nil {
+			return err
+		}
+	}
 	conn, err := pgx.ConnectConfig(ctx, a.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
@@ -96,21 +104,24 @@ BEGIN
 END $$`
 
 // place waits for the build and puts its table in place of search_keys.
-func (a *keysAside) place(ctx context.Context, tx pgx.Tx) error {
+// A build that failed (a database at max_connections refuses the second
+// connection) leaves the keys to be copied by the load itself (built
+// false), which then fails where the build did, if it does.
+func (a *keysAside) place(ctx context.Context, tx pgx.Tx) (built bool, err error) {
 	select {
 	case err := <-a.done:
 		a.done <- err // close reads it again
 		if err != nil {
-			return fmt.Errorf("search keys: %w", err)
+			return false, nil
 		}
 	case <-ctx.Done():
-		return ctx.Err()
+		return false, ctx.Err()
 	}
 	if err := exec(ctx, tx, placeSQL); err != nil {
-		return err
+		return false, err
 	}
 	a.placed = true
-	return nil
+	return true, nil
 }
 
 // close ends the build, once the load has committed or failed (loadErr):

@@ -90,7 +90,9 @@ func (k *firstKeys) sort() {
 // write puts the keys into search_keys: those built aside, or a copy.
 func (k *firstKeys) write(ctx context.Context, tx pgx.Tx) error {
 	if k.aside != nil {
-		return k.aside.place(ctx, tx)
+		if built, err := k.aside.place(ctx, tx); built || err != nil {
+			return err
+		}
 	}
 	return k.copy(ctx, tx, "search_keys")
 }
