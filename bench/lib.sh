@@ -42,3 +42,26 @@ serve() {
 
 # rss PID: resident memory in MB.
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# cluster_cpu: CPU seconds the bench cluster has used so far (every process
+# of it, including the backends it has reaped).
+cluster_cpu() {
+  local pm
+  pm=$(head -1 "$work/pg/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+    for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk -v hz="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / hz}'
+}
+
+# measure CMD...: runs CMD (its output to $log, if set) and prints
+# "wall client_cpu cluster_cpu" in seconds: CMD's own CPU, and the
+# cluster's meanwhile. On a shared machine CPU time is the steadier measure.
+measure() {
+  local c0 c1 wall user sys
+  c0=$(cluster_cpu)
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >>"${log:-/dev/null}" 2>&1
+  sleep 1 # the backend's exit, so that the postmaster has reaped it
+  c1=$(cluster_cpu)
+  read -r wall user sys <"$work/time"
+  awk -v w="$wall" -v a="$c0" -v b="$c1" -v u="$user" -v s="$sys" 'BEGIN {printf "%s %.2f %.2f\n", w, u + s, b - a}'
+}

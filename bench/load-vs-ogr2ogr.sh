@@ -23,15 +23,6 @@ start_postgres
 sql() { psql -h 127.0.0.1 -p "$port" -U postgres -X -q -At "$@"; }
 url() { echo "postgres://postgres@127.0.0.1:$port/$1?sslmode=disable"; }
 
-# cluster_cpu: CPU seconds the cluster has used so far.
-cluster_cpu() {
-  local pm
-  pm=$(head -1 "$work/pg/postmaster.pid")
-  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
-    for c in $(pgrep -P "$pm"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true; done
-  } | awk -v hz="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / hz}'
-}
-
 # fresh DB: an empty database DB, with PostGIS for ogr2ogr and the schema for planmap.
 fresh() {
   sql -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
@@ -39,27 +30,21 @@ fresh() {
   sql -c CHECKPOINT
 }
 
-# measure NAME CMD...: runs CMD and appends "NAME wall client_cpu server_cpu" to $work/runs.
-measure() {
-  local name=$1 c0 c1 t
+# run NAME CMD...: measures CMD (lib.sh) and appends "NAME wall client_cpu cluster_cpu" to $work/runs.
+run() {
+  local name=$1
   shift
-  c0=$(cluster_cpu)
-  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null
-  sleep 1 # the backend's exit, so that the postmaster has reaped it
-  c1=$(cluster_cpu)
-  read -r wall user sys <"$work/time"
-  t=$(awk -v a="$c0" -v b="$c1" -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f %.2f", u + s, b - a}')
-  echo "$name $wall $t" | tee -a "$work/runs"
+  echo "$name $(measure "$@")" | tee -a "$work/runs"
 }
 
 ogr() {
   fresh ogr
-  measure ogr2ogr ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$port user=postgres dbname=ogr" "$file" \
+  run ogr2ogr ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$port user=postgres dbname=ogr" "$file" \
     -nln bench_points -lco GEOMETRY_NAME=geom
 }
 pm() {
   fresh pm
-  measure planmap "$work/planmap" load --database-url "$(url pm)" "$work/synth"
+  run planmap "$work/planmap" load --database-url "$(url pm)" "$work/synth"
 }
 
 echo "== $points points ($(du -m "$file" | cut -f1) MB), $rounds rounds; name, wall s, client CPU s, cluster CPU s"

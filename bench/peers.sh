@@ -41,11 +41,11 @@ start_postgres
 psql() { runuser -u postgres -- /usr/bin/psql -h "$work/sock" -p "$port" -qAt -v ON_ERROR_STOP=1 "$@"; }
 log=$work/peers.log
 
-# wall CMD...: run CMD, print its wall time in seconds.
-wall() { local t0; t0=$(date +%s.%N); "$@" >>"$log" 2>&1; echo "$(date +%s.%N) - $t0" | bc; }
 
 echo "== loading $points points and $lines lines: planmap load, and ogr2ogr as plain tables for the peers"
-load_planmap=$(wall "$work/planmap" load --database-url "$db" "$work/synth")
+# measure (lib.sh): wall time, the command's CPU and the cluster's.
+m=$(measure "$work/planmap" load --database-url "$db" "$work/synth")
+read -r load_planmap pm_client pm_cluster <<<"$m"
 psql -c "CREATE DATABASE peers" && psql -d peers -c "CREATE EXTENSION postgis"
 peerdb="postgres://postgres@127.0.0.1:$port/peers?sslmode=disable"
 ogr() { # file table
@@ -53,12 +53,14 @@ ogr() { # file table
     -lco GEOMETRY_NAME=geom -lco FID=fid
 }
 ogr_both() { ogr "$work/synth/layers/synthetic-points.geojson" bench_points && ogr "$work/synth/layers/synthetic-lines.geojson" bench_lines; }
-load_ogr=$(wall ogr_both)
+m=$(measure bash -c "port=$port; work=$work; $(declare -f ogr ogr_both); ogr_both")
+read -r load_ogr ogr_client ogr_cluster <<<"$m"
 psql -d peers -c "ANALYZE bench_points; ANALYZE bench_lines;
   CREATE TABLE bench_points_3857 AS SELECT fid, kind, status, accuracy, district, ST_Transform(geom, 3857) AS geom FROM bench_points;
   ALTER TABLE bench_points_3857 ADD PRIMARY KEY (fid); CREATE INDEX ON bench_points_3857 USING gist (geom);
   ANALYZE bench_points_3857"
-printf "   planmap load %.1f s, ogr2ogr %.1f s\n" "$load_planmap" "$load_ogr"
+printf "   planmap load %.1f s (CPU %.1f s client, %.1f s cluster), ogr2ogr %.1f s (%.1f s, %.1f s)\n" \
+  "$load_planmap" "$pm_client" "$pm_cluster" "$load_ogr" "$ogr_client" "$ogr_cluster"
 # Both databases vacuumed once now, so that no autovacuum of the loads runs
 # into the measures.
 psql -c "VACUUM ANALYZE" && psql -d peers -c "VACUUM ANALYZE"
@@ -233,6 +235,10 @@ rows+=("$(printf "| planmap memory after the runs (RSS, MB): tiles from the copy
   "$(rss "$pm_pid")" "$(rss "$pmd_pid")")")
 rows+=("$(printf "| load wall time (s) | ogr2ogr | %.1f | %.1f | %.2f |" "$load_planmap" "$load_ogr" \
   "$(ratio "$load_planmap" "$load_ogr")")")
+pm_cpu=$(echo "$pm_client + $pm_cluster" | bc)
+ogr_cpu=$(echo "$ogr_client + $ogr_cluster" | bc)
+rows+=("$(printf "| load CPU time (s), client and cluster | ogr2ogr | %.1f | %.1f | %.2f |" "$pm_cpu" "$ogr_cpu" \
+  "$(ratio "$pm_cpu" "$ogr_cpu")")")
 
 echo
 echo "$points points, $lines lines; $conns connections, ${secs} s a run, $rounds rounds (medians); $(date -u +%F)"
