@@ -343,6 +343,12 @@ func TestBulkLoadWithoutAside(t *testing.T) {
 	}
 	inStep(t, s)
 	noAsideTable(t, s)
+	// Keys left aside by a load killed after building them go with the next load.
+	if _, err := s.Pool().Exec(context.Background(), "CREATE TABLE search_keys_next (LIKE search_keys)"); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, s, ds)
+	noAsideTable(t, s)
 	f := ds.Features[42]
 	hits, err := s.Search(context.Background(), geo.SearchQuery{Text: f.NameZH, Limit: 5})
 	if err != nil || len(hits) == 0 || hits[0].ID != f.ID {
