@@ -226,6 +226,7 @@ func load(ctx context.Context, tx pgx.Tx, meta *data.Dataset, each features, tot
 		{"prune", func() error { return pruneLayers(ctx, tx, meta.Layers) }},
 		{"targets", func() error { return replaceTargets(ctx, tx, meta.Targets) }},
 		{"names", func() error { return replaceNames(ctx, tx, meta) }},
+		{"tidy", func() error { return aside.tidy(ctx, tx) }},
 	}
 	for _, st := range stages {
 		if err := st.run(); err != nil {
@@ -317,9 +318,8 @@ func exec(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 }
 
 // begin lifts the statement timeout meant for queries (a load of a big
-// dataset takes longer), lets the diff's joins and sorts work in memory,
-// waits for any other load to finish, and drops the search keys a load
-// killed after building them aside left behind (loadaside.go).
+// dataset takes longer), lets the diff's joins and sorts work in memory, and
+// waits for any other load to finish.
 func begin(ctx context.Context, tx pgx.Tx) error {
 	// The trail (migration 0016) names a load as its author.
 	if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB';
@@ -327,10 +327,7 @@ func begin(ctx context.Context, tx pgx.Tx) error {
 			set_config('planmap.search', 'computed', true)`); err != nil {
 		return err
 	}
-	if err := exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad); err != nil {
-		return err
-	}
-	return exec(ctx, tx, "DROP TABLE IF EXISTS "+asideTable)
+	return exec(ctx, tx, "SELECT pg_advisory_xact_lock($1)", lockLoad)
 }
 
 // upsertLayers writes the layers that are new or differ; an unchanged layer

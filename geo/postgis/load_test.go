@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -343,12 +344,27 @@ func TestBulkLoadWithoutAside(t *testing.T) {
 	}
 	inStep(t, s)
 	noAsideTable(t, s)
-	// Keys left aside by a load killed after building them go with the next load.
-	if _, err := s.Pool().Exec(context.Background(), "CREATE TABLE search_keys_next (LIKE search_keys)"); err != nil {
-		t.Fatal(err)
+	// Keys left aside by a load killed after building them go with the
+	// next load, whether it builds its own aside (a first load) or not.
+	postgis.SetAsideHook(nil)
+	for _, first := range []bool{false, true} {
+		if first {
+			if _, err := s.Pool().Exec(context.Background(), "DELETE FROM features"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Pool().Exec(context.Background(), "CREATE TABLE search_keys_next (LIKE search_keys)"); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := postgis.Load(ctx, s, ds, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("load after keys were left aside (a first load: %v): %v", first, err)
+		}
+		noAsideTable(t, s)
+		inStep(t, s)
 	}
-	mustLoad(t, s, ds)
-	noAsideTable(t, s)
 	f := ds.Features[42]
 	hits, err := s.Search(context.Background(), geo.SearchQuery{Text: f.NameZH, Limit: 5})
 	if err != nil || len(hits) == 0 || hits[0].ID != f.ID {

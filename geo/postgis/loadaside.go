@@ -56,7 +56,12 @@ func (a *keysAside) build(ctx context.Context, keys *firstKeys) error {
 	}
 	defer conn.Close(context.Background())
 	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '256MB';
+		// The load waits for the build, which PostgreSQL cannot see: a
+		// lock the build waits a minute for fails it instead (the load
+		// then copies the keys), so a wait on the load's own locks cannot
+		// hang both.
+		if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '1min';
+			SET LOCAL maintenance_work_mem = '256MB';
 			DROP TABLE IF EXISTS `+asideTable+`;
 			CREATE TABLE `+asideTable+` (LIKE search_keys INCLUDING ALL EXCLUDING INDEXES)`); err != nil {
 			return err
@@ -122,6 +127,17 @@ func (a *keysAside) place(ctx context.Context, tx pgx.Tx) (built bool, err error
 	}
 	a.placed = true
 	return true, nil
+}
+
+// tidy drops, in the load's transaction, the keys a load killed after
+// building them left aside, unless this load builds its own (whose build
+// drops them first, and would wait on this transaction's drop meanwhile).
+// No other load runs (lockLoad), and a killed load's build never commits.
+func (a *keysAside) tidy(ctx context.Context, tx pgx.Tx) error {
+	if a.done != nil {
+		return nil
+	}
+	return exec(ctx, tx, "DROP TABLE IF EXISTS "+asideTable)
 }
 
 // close ends the build, once the load has committed or failed (loadErr):
