@@ -681,9 +681,10 @@ var bulkRows = 20000
 // them; rows arrive in spatial order, so keeping the id B-trees up row by
 // row touched a random page a row, and the ids were checked unique as they
 // were read). search_keys' indexes unless ($2 false) its keys are built
-// aside (loadaside.go) with their own. The trail's index too, when the trail holds fewer rows than the
-// load ($1) adds to it: then making it again costs less than keeping it up
-// (a trail of many earlier versions keeps it).
+// aside (loadaside.go) with their own. The trail's index too, when the
+// trail holds fewer rows than the load ($1) adds to it: then making it
+// again costs less than keeping it up (a trail of many earlier versions
+// keeps it).
 const derivedSQL = `
 SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
 FROM pg_index i WHERE (i.indrelid IN ('features'::regclass, 'tile_features'::regclass) OR i.indrelid = 'search_keys'::regclass AND $2

@@ -22,7 +22,9 @@ type keysAside struct {
 	pool   *pgxpool.Pool
 	cancel context.CancelFunc
 	done   chan error // the build's outcome; nil until started
-	placed bool       // renamed to search_keys by the load's transaction
+	err    error      // the outcome, once wait has read it
+	waited bool
+	placed bool // renamed to search_keys by the load's transaction
 }
 
 // asideHook, when set by a test, runs as a build begins; an error fails
@@ -31,7 +33,10 @@ var asideHook func() error
 
 // asideTable is where the keys are built; loads take turns (lockLoad),
 // so one name serves, and a build first drops what a crashed one left.
-const asideTable = "search_keys_next"
+const (
+	asideTable = "search_keys_next"
+	dropAside  = "DROP TABLE IF EXISTS " + asideTable
+)
 
 // start begins the build of keys' rows into asideTable.
 func (a *keysAside) start(ctx context.Context, keys *firstKeys) {
@@ -62,7 +67,7 @@ func (a *keysAside) build(ctx context.Context, keys *firstKeys) error {
 		// hang both.
 		if err := exec(ctx, tx, `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '1min';
 			SET LOCAL maintenance_work_mem = '256MB';
-			DROP TABLE IF EXISTS `+asideTable+`;
+			`+dropAside+`;
 			CREATE TABLE `+asideTable+` (LIKE search_keys INCLUDING ALL EXCLUDING INDEXES)`); err != nil {
 			return err
 		}
@@ -108,19 +113,22 @@ BEGIN
     END LOOP;
 END $$`
 
+// wait waits for the build to end (a cancelled load's context ends it)
+// and gives its outcome.
+func (a *keysAside) wait() error {
+	if !a.waited {
+		a.err, a.waited = <-a.done, true
+	}
+	return a.err
+}
+
 // place waits for the build and puts its table in place of search_keys.
 // A build that failed (a database at max_connections refuses the second
 // connection) leaves the keys to be copied by the load itself (built
 // false), which then fails where the build did, if it does.
 func (a *keysAside) place(ctx context.Context, tx pgx.Tx) (built bool, err error) {
-	select {
-	case err := <-a.done:
-		a.done <- err // close reads it again
-		if err != nil {
-			return false, nil
-		}
-	case <-ctx.Done():
-		return false, ctx.Err()
+	if a.wait() != nil {
+		return false, nil
 	}
 	if err := exec(ctx, tx, placeSQL); err != nil {
 		return false, err
@@ -137,7 +145,7 @@ func (a *keysAside) tidy(ctx context.Context, tx pgx.Tx) error {
 	if a.done != nil {
 		return nil
 	}
-	return exec(ctx, tx, "DROP TABLE IF EXISTS "+asideTable)
+	return exec(ctx, tx, dropAside)
 }
 
 // close ends the build, once the load has committed or failed (loadErr):
@@ -148,11 +156,11 @@ func (a *keysAside) close(loadErr error) {
 		return
 	}
 	a.cancel()
-	<-a.done
+	_ = a.wait()
 	if a.placed && loadErr == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, _ = a.pool.Exec(ctx, "DROP TABLE IF EXISTS "+asideTable)
+	_, _ = a.pool.Exec(ctx, dropAside)
 }
