@@ -41,7 +41,6 @@ start_postgres
 psql() { runuser -u postgres -- /usr/bin/psql -h "$work/sock" -p "$port" -qAt -v ON_ERROR_STOP=1 "$@"; }
 log=$work/peers.log
 
-
 echo "== loading $points points and $lines lines: planmap load, and ogr2ogr as plain tables for the peers"
 # measure (lib.sh): wall time, the command's CPU and the cluster's.
 m=$(measure "$work/planmap" load --database-url "$db" "$work/synth")

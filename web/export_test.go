@@ -38,16 +38,16 @@ type countingListener struct {
 	conns []*oneWriteConn
 }
 
+// Accept is Listener's, keeping each connection to count its writes.
 func (l *countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
+	c, err := oneWriteListener{l.Listener}.Accept()
 	if err != nil {
 		return nil, err
 	}
-	oc := &oneWriteConn{Conn: c}
 	l.mu.Lock()
-	l.conns = append(l.conns, oc)
+	l.conns = append(l.conns, c.(*oneWriteConn))
 	l.mu.Unlock()
-	return oc, nil
+	return c, nil
 }
 
 func (l *countingListener) writes() int64 {
